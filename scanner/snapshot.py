@@ -1,0 +1,130 @@
+"""Snapshots: raw ARG rows per dataset plus a manifest, on disk.
+
+A snapshot directory holds `manifest.json` and one JSON Lines file per dataset. A dataset is one
+ARG table (`resources`, `recoveryservicesresources`, `authorizationresources`,
+`resourcecontainers`): the live source runs one query per table and writes what it got; the files
+source reads it back. The manifest records what was collected, so a table that was not collected
+is known to be missing (its relations become NA) rather than assumed empty.
+
+manifest.json::
+
+    {"format": "classic-scan-snapshot", "format_version": 1,
+     "tool_version": "...", "rules_version": "...", "collected_at": "2026-11-26T01:02:03Z",
+     "cloud": "public", "scope": {"tenant_id": "...", "subscriptions": [...], ...},
+     "datasets": {"resources": {"file": "resources.jsonl", "rows": 87, "sha256": "...",
+                                "query": "resources | where ..."}, ...},
+     "coverage": {"complete": true, "issues": [], ...}}
+
+Secrets (ExpressRoute `authorizationKey` and `serviceKey`) are removed before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = "classic-scan-snapshot"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+#: ARG tables the scanner reads, in the order they are collected.
+DATASETS: tuple[str, ...] = (
+    "resources",
+    "recoveryservicesresources",
+    "authorizationresources",
+    "resourcecontainers",
+)
+
+#: Keys whose values are secrets and never leave memory (ExpressRoute circuits and authorizations).
+SECRET_KEYS = frozenset({"authorizationkey", "servicekey"})
+
+
+def dataset_for_type(arg_type: str) -> str:
+    """The ARG table a row of this (lower-cased) type lives in."""
+    if arg_type.startswith("microsoft.recoveryservices/"):
+        return "recoveryservicesresources"
+    if arg_type.startswith("microsoft.authorization/"):
+        return "authorizationresources"
+    if arg_type in ("microsoft.resources/subscriptions", "microsoft.resources/subscriptions/resourcegroups"):
+        return "resourcecontainers"
+    return "resources"
+
+
+def strip_secrets(value: Any) -> Any:
+    """A copy of `value` without secret keys, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_secrets(v) for k, v in value.items() if k.lower() not in SECRET_KEYS}
+    if isinstance(value, list):
+        return [strip_secrets(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Raw rows per dataset and what is known about how they were collected."""
+
+    rows: Mapping[str, list[dict[str, Any]]]
+    """Dataset name -> raw ARG rows (secrets already removed)."""
+    collected: frozenset[str]
+    """Datasets that were collected (a collected dataset may have no rows)."""
+    manifest: Mapping[str, Any] = field(default_factory=dict)
+    """The manifest as read (empty for loose export files)."""
+    sources: tuple[str, ...] = ()
+    """Input files, with their SHA-256, as `path sha256` strings for the evidence."""
+    issues: tuple[str, ...] = ()
+    """Coverage problems found while reading (e.g. an export that was cut at its first page)."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_snapshot(
+    directory: Path,
+    datasets: Mapping[str, Iterable[Mapping[str, Any]]],
+    meta: Mapping[str, Any],
+    queries: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Write a snapshot directory; returns the manifest. Rows are written sorted by lower-cased id."""
+    directory.mkdir(parents=True, exist_ok=True)
+    entries: dict[str, Any] = {}
+    for name, rows in datasets.items():
+        clean = sorted((strip_secrets(dict(r)) for r in rows), key=lambda r: str(r.get("id", "")).lower())
+        body = "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in clean).encode()
+        file_name = f"{name}.jsonl"
+        atomic_write_bytes(directory / file_name, body)
+        entry: dict[str, Any] = {
+            "file": file_name,
+            "rows": len(clean),
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
+        if queries and name in queries:
+            entry["query"] = queries[name]
+        entries[name] = entry
+    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta, "datasets": entries}
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write_bytes(directory / MANIFEST, text.encode())
+    return manifest
