@@ -1,0 +1,61 @@
+"""Renderers: each writes one output file from a ScanResult, and reads nothing else."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from scanner.errors import InputError
+from scanner.model import ScanResult
+
+Writer = Callable[[ScanResult, Path], None]
+
+
+def _writers() -> dict[str, tuple[str, Writer]]:
+    from reports import csv_report, json_report
+
+    return {
+        "json": ("findings.json", json_report.write),
+        "csv": ("findings.csv", csv_report.write),
+    }
+
+
+FORMATS: tuple[str, ...] = ("json", "csv")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`json,csv` -> ('json', 'csv'); InputError on an unknown format."""
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise InputError(
+            f"--format: unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+        )
+    return tuple(dict.fromkeys(wanted))
+
+
+def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> list[Path]:
+    """Write every format to a temporary file, then rename them all: no half-written report."""
+    writers = _writers()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot create the output directory: {exc.strerror}") from None
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for fmt in formats:
+            name, write = writers[fmt]
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            staged.append((tmp, out_dir / name))
+            write(result, tmp)
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    return [final for _, final in staged]

@@ -80,49 +80,102 @@ _table(
     "classic_vm",
     "A classic virtual machine (role instance of a cloud service).",
     ("microsoft.classiccompute/virtualmachines",),
-    _c("cloud_service_key", "str", "Key of the cloud service: properties.domainName.id, else the cloud "
-       "service named by domainName.name or the FQDN <cs>.cloudapp.net in the same subscription."),
+    _c(
+        "cloud_service_key",
+        "str",
+        "Key of the cloud service: properties.domainName.id, else the cloud "
+        "service named by domainName.name or the FQDN <cs>.cloudapp.net in the same subscription.",
+    ),
     _c("cloud_service_name", "str", "Cloud service name (properties.domainName.name or from its id/FQDN)."),
     _c("size", "str", "properties.hardwareProfile.size (classic size name, e.g. Standard_D2, Small)."),
-    _c("availability_set", "str", "properties.hardwareProfile.availabilitySet; '' when hardwareProfile is "
-       "present without it (not in a set); NA when hardwareProfile is absent."),
+    _c(
+        "availability_set",
+        "str",
+        "properties.hardwareProfile.availabilitySet; '' when hardwareProfile is "
+        "present without it (not in a set); NA when hardwareProfile is absent.",
+    ),
     _c("os_type", "str", "properties.storageProfile.operatingSystemDisk.operatingSystem (Windows/Linux)."),
-    _c("state", "str", "properties.instanceView.status (ReadyRole, StoppedVM, StoppedDeallocated, "
-       "RoleStateUnknown, ...)."),
+    _c(
+        "state",
+        "str",
+        "properties.instanceView.status (ReadyRole, StoppedVM, StoppedDeallocated, RoleStateUnknown, ...).",
+    ),
     _c("agent_status", "str", "properties.instanceView.guestAgentStatus.status (Ready, NotReady, ...)."),
     _c("agent_version", "str", "properties.instanceView.guestAgentStatus.guestAgentVersion."),
-    _c("vnet_key", "str", "Key of the classic VNet (properties.networkProfile.virtualNetwork.id or its name "
-       "in the same subscription); '' when networkProfile is present without a virtualNetwork (VM in no "
-       "VNet); NA when networkProfile is absent."),
+    _c(
+        "vnet_key",
+        "str",
+        "Key of the classic VNet (properties.networkProfile.virtualNetwork.id or its name "
+        "in the same subscription); '' when networkProfile is present without a virtualNetwork (VM in no "
+        "VNet); NA when networkProfile is absent.",
+    ),
     _c("vnet_name", "str", "Name of that VNet ('' when in no VNet)."),
-    _c("subnet_names", "list", "properties.networkProfile.virtualNetwork.subnetNames ([] when the VNet "
-       "object is present without it)."),
+    _c(
+        "subnet_names",
+        "list",
+        "properties.networkProfile.virtualNetwork.subnetNames ([] when the VNet "
+        "object is present without it).",
+    ),
     _c("static_ip", "str", "properties.networkProfile.virtualNetwork.staticIpAddress ('' when none)."),
     _c("nic_count", "int", "1 + len(networkProfile.virtualNetwork.networkInterfaces) (AOE's formula)."),
-    _c("extension_names", "list", "properties.extensions[].extension; NA when the row carries no "
-       "`extensions` key (ARG presence unconfirmed)."),
+    _c(
+        "extension_names",
+        "list",
+        "properties.extensions[].extension; NA when the row carries no "
+        "`extensions` key (ARG presence unconfirmed).",
+    ),
     _c("extension_publishers", "list", "properties.extensions[].publisher, aligned with extension_names."),
     _c("extension_versions", "list", "properties.extensions[].version, aligned with extension_names."),
     _c("extension_ids", "list", "'<publisher>.<extension>' per extension, for publisher-qualified matching."),
-    _c("extension_bad_statuses", "list", "'<extension>: <status>' for each extension whose handler status "
-       "(properties.extensions[].status, or properties.instanceView.extensions[] by name) is not "
-       "Ready/Success; NA when no status source is present and extensions exist."),
-    _c("extensions_without_status", "list", "Extensions that report no status while a status source is "
-       "present; NA when no status source is present and extensions exist."),
+    _c(
+        "extension_bad_statuses",
+        "list",
+        "'<extension>: <status>' for each extension whose handler status "
+        "(properties.extensions[].status, or properties.instanceView.extensions[] by name) is not "
+        "Ready/Success; NA when no status source is present and extensions exist.",
+    ),
+    _c(
+        "extensions_without_status",
+        "list",
+        "Extensions that report no status while a status source is "
+        "present; NA when no status source is present and extensions exist.",
+    ),
     _c("boot_diagnostics", "bool", "properties.debugProfile.bootDiagnosticsEnabled."),
-    _c("boot_diagnostics_account", "str", "Storage account host of debugProfile.serialOutputBlobUri ('' none)."),
-    _c("boot_diagnostics_account_type", "str", "Normalised accountType of that account among scanned classic "
-       "storage accounts; NA when the account is not in the scan."),
-    _c("disk_accounts", "list", "Lower-cased storage account names holding the OS and data disks "
-       "(storageAccount.name, else the vhdUri host); NA when storageProfile is absent."),
+    _c(
+        "boot_diagnostics_account",
+        "str",
+        "Storage account host of debugProfile.serialOutputBlobUri ('' none).",
+    ),
+    _c(
+        "boot_diagnostics_account_type",
+        "str",
+        "Normalised accountType of that account among scanned classic "
+        "storage accounts; NA when the account is not in the scan.",
+    ),
+    _c(
+        "disk_accounts",
+        "list",
+        "Lower-cased storage account names holding the OS and data disks "
+        "(storageAccount.name, else the vhdUri host); NA when storageProfile is absent.",
+    ),
     _c("disk_blob_names", "list", "Blob name of each disk VHD: the vhdUri path after the container."),
-    _c("disk_accounts_missing", "list", "disk_accounts that are not among the scanned classic storage "
-       "accounts."),
+    _c(
+        "disk_accounts_missing",
+        "list",
+        "disk_accounts that are not among the scanned classic storage accounts.",
+    ),
     _c("data_disk_count", "int", "len(properties.storageProfile.dataDisks)."),
-    _c("deallocated_ip_conflicts", "list", "Names of other StoppedDeallocated VMs in the same VNet with the "
-       "same static IP (empty when none)."),
-    _c("backup_item_ids", "list", "Ids of Recovery Services backup items whose source is this VM; NA when the "
-       "recoveryservicesresources table was not collected."),
+    _c(
+        "deallocated_ip_conflicts",
+        "list",
+        "Names of other StoppedDeallocated VMs in the same VNet with the same static IP (empty when none).",
+    ),
+    _c(
+        "backup_item_ids",
+        "list",
+        "Ids of Recovery Services backup items whose source is this VM; NA when the "
+        "recoveryservicesresources table was not collected.",
+    ),
 )
 
 _table(
@@ -134,12 +187,18 @@ _table(
     _c("label", "str", "properties.label."),
     _c("vm_names", "list", "Names of the classic VMs in it."),
     _c("vm_count", "int", "Number of classic VMs in it."),
-    _c("availability_sets", "list", "Distinct non-empty availability sets of its VMs; NA when a VM's set is "
-       "unknown."),
+    _c(
+        "availability_sets",
+        "list",
+        "Distinct non-empty availability sets of its VMs; NA when a VM's set is unknown.",
+    ),
     _c("vms_in_set", "int", "VMs in an availability set; NA when a VM's set is unknown."),
     _c("vms_not_in_set", "int", "VMs in no availability set; NA when a VM's set is unknown."),
-    _c("mixed_nic_counts", "bool", "Its VMs have differing NIC counts (single and multi NIC); NA when a "
-       "VM's NIC count is unknown."),
+    _c(
+        "mixed_nic_counts",
+        "bool",
+        "Its VMs have differing NIC counts (single and multi NIC); NA when a VM's NIC count is unknown.",
+    ),
 )
 
 _table(
@@ -148,8 +207,12 @@ _table(
     ("microsoft.classicstorage/storageaccounts",),
     _c("account_type", "str", "properties.accountType normalised to Standard_LRS form ('-' becomes '_')."),
     _c("status", "str", "properties.status."),
-    _c("disk_vm_names", "list", "Classic VMs with an OS or data disk in this account; NA when it holds none "
-       "of the known disks but some classic VM's disks are unknown."),
+    _c(
+        "disk_vm_names",
+        "list",
+        "Classic VMs with an OS or data disk in this account; NA when it holds none "
+        "of the known disks but some classic VM's disks are unknown.",
+    ),
 )
 
 _table(
@@ -159,8 +222,12 @@ _table(
     _c("address_prefixes", "list", "properties.addressSpace.addressPrefixes."),
     _c("subnet_names", "list", "properties.subnets[].name; NA when subnets are absent."),
     _c("subnet_prefixes", "list", "properties.subnets[].addressPrefix."),
-    _c("invalid_prefixes", "list", "Address-space and subnet prefixes that are not canonical CIDR (host "
-       "bits set, bad syntax); NA when addressSpace is absent."),
+    _c(
+        "invalid_prefixes",
+        "list",
+        "Address-space and subnet prefixes that are not canonical CIDR (host "
+        "bits set, bad syntax); NA when addressSpace is absent.",
+    ),
     _c("has_gateway_subnet", "bool", "A subnet named GatewaySubnet exists; NA when subnets are absent."),
     _c("vm_names", "list", "Classic VMs in this VNet."),
     _c("vm_count", "int", "Number of classic VMs in this VNet."),
@@ -174,8 +241,12 @@ _table(
     "A classic reserved IP address.",
     ("microsoft.classicnetwork/reservedips",),
     _c("ip_address", "str", "properties.ipAddress."),
-    _c("attached_to", "str", "properties.attachedTo.id; '' when unattached (attachedTo absent/empty and "
-       "inUse not true); NA when properties are absent."),
+    _c(
+        "attached_to",
+        "str",
+        "properties.attachedTo.id; '' when unattached (attachedTo absent/empty and "
+        "inUse not true); NA when properties are absent.",
+    ),
     _c("in_use", "bool", "properties.inUse."),
 )
 
@@ -191,8 +262,12 @@ _table(
     "An ExpressRoute circuit (ARM). authorizationKey and serviceKey are dropped on load.",
     ("microsoft.network/expressroutecircuits",),
     _c("allow_classic_operations", "bool", "properties.allowClassicOperations."),
-    _c("authorizations_in_use", "list", "Names of properties.authorizations[] whose authorizationUseStatus "
-       "is InUse; NA when authorizations are absent."),
+    _c(
+        "authorizations_in_use",
+        "list",
+        "Names of properties.authorizations[] whose authorizationUseStatus "
+        "is InUse; NA when authorizations are absent.",
+    ),
     _c("authorization_count", "int", "len(properties.authorizations)."),
     _c("service_provider", "str", "properties.serviceProviderProperties.serviceProviderName."),
     _c("sku_tier", "str", "sku.tier."),
@@ -236,8 +311,11 @@ _table(
     "classic_admin",
     "A classic subscription administrator (authorizationresources).",
     ("microsoft.authorization/classicadministrators",),
-    _c("roles", "list", "properties.role split on ';' and ',' (ServiceAdministrator, CoAdministrator, "
-       "AccountAdministrator)."),
+    _c(
+        "roles",
+        "list",
+        "properties.role split on ';' and ',' (ServiceAdministrator, CoAdministrator, AccountAdministrator).",
+    ),
     _c("admin_state", "str", "properties.adminState (Enabled/Disabled)."),
     _c("email", "str", "properties.emailAddress."),
 )
@@ -246,8 +324,12 @@ _table(
     "arm_vm",
     "An ARM virtual machine.",
     ("microsoft.compute/virtualmachines",),
-    _c("unmanaged_disks", "list", "Names of the OS and data disks that are VHDs (vhd.uri set, no "
-       "managedDisk); NA when storageProfile is absent."),
+    _c(
+        "unmanaged_disks",
+        "list",
+        "Names of the OS and data disks that are VHDs (vhd.uri set, no "
+        "managedDisk); NA when storageProfile is absent.",
+    ),
 )
 
 _table(

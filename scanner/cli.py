@@ -1,0 +1,224 @@
+"""The `classic-scan` command line: a thin layer over scanner.scan and the rule pack.
+
+Exit codes (DESIGN.md): 0 done; 2 usage or unreadable input; 3 findings at or above --fail-on;
+4 scan incomplete (takes precedence over 3); 1 unexpected error. Logs go to stderr, results to files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+import yaml
+
+import scanner
+from scanner.errors import InputError, ScanError
+
+app = typer.Typer(
+    name="classic-scan",
+    help="Read-only readiness and compliance scanner for Azure classic (ASM) resources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List, show and validate rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+T = TypeVar("T")
+EXIT_INCOMPLETE = 4
+
+
+def log(message: str) -> None:
+    typer.echo(f"classic-scan: {message}", err=True)
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    """Run `fn`; turn known errors into one line on stderr and their exit code."""
+    try:
+        return fn()
+    except ScanError as exc:
+        typer.echo(f"classic-scan: error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("classic-scan: interrupted; no report was replaced", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if os.environ.get("CLASSIC_SCAN_DEBUG"):
+            traceback.print_exc()
+        typer.echo(
+            f"classic-scan: unexpected error: {type(exc).__name__}: {exc} "
+            "(set CLASSIC_SCAN_DEBUG=1 for details)",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _parse_as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--as-of: {text!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"classic-scan {scanner.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Read-only readiness and compliance scanner for Azure classic (ASM) resources."""
+
+
+@app.command()
+def scan(
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input", "-i", help="Snapshot directory or ARG export (JSON, JSON Lines, CSV). Repeatable."
+        ),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Scan the bundled demo estate (no Azure needed).")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("classic-scan-report"),
+    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,csv.")] = "json,csv",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate dates against YYYY-MM-DD (default: today).")
+    ] = None,
+    rules_dirs: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Directory of custom rules. Repeatable.")
+    ] = None,
+    cloud: Annotated[
+        str | None,
+        typer.Option("--cloud", help="public, usgov or china (default: the snapshot's, else public)."),
+    ] = None,
+) -> None:
+    """Scan classic resources and write findings (findings.json, findings.csv)."""
+    from reports import parse_formats, write_reports
+    from scanner.scan import ScanOptions, run_scan
+
+    def run() -> int:
+        if demo and inputs:
+            raise InputError("use either --demo or --input, not both")
+        if not demo and not inputs:
+            raise InputError(
+                "nothing to scan: give --input PATH (snapshot or ARG export) or --demo; "
+                "live Resource Graph scans are not available in this version"
+            )
+        if cloud is not None and cloud not in ("public", "usgov", "china"):
+            raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
+        wanted = parse_formats(formats)
+        options = ScanOptions(
+            inputs=tuple(inputs or ()),
+            demo=demo,
+            as_of=_parse_as_of(as_of),
+            rules_dirs=tuple(rules_dirs or ()),
+            cloud=cloud,
+        )
+        result = run_scan(options, log=log)
+        written = write_reports(result, out, wanted)
+        for path in written:
+            log(f"wrote {path}")
+        summary = result.summary()["by_status"]
+        log("verdicts: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+        if not result.complete:
+            for issue in result.meta.coverage.get("issues", []):
+                log(f"incomplete: {issue}")
+            return EXIT_INCOMPLETE
+        return 0
+
+    code = _guard(run)
+    raise typer.Exit(code)
+
+
+@rules_app.command("list")
+def rules_list(
+    rules_dirs: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Also load this custom pack.")
+    ] = None,
+) -> None:
+    """List every rule: id, severity, category, target, title."""
+    from scanner.engine.rules import load_pack
+
+    pack = _guard(lambda: load_pack(tuple(rules_dirs or ())))
+    for rule in pack.rules:
+        spec = rule.spec
+        severity = spec.severity or "calendar"
+        typer.echo(f"{spec.id:<9} {severity:<9} {spec.category:<15} {spec.target:<18} {spec.title}")
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. VM-001.")],
+    rules_dirs: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Also load this custom pack.")
+    ] = None,
+) -> None:
+    """Show one rule in full."""
+    from scanner.engine.rules import load_pack
+
+    def run() -> dict[str, Any]:
+        pack = load_pack(tuple(rules_dirs or ()))
+        rule = pack.get(rule_id)
+        if rule is None:
+            raise InputError(f"no rule {rule_id!r}; see 'classic-scan rules list'")
+        data = rule.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        if rule.spec.retirement:
+            data["retirement_entry"] = pack.calendar.entries[rule.spec.retirement].model_dump(mode="json")
+        return data
+
+    typer.echo(yaml.safe_dump(_guard(run), sort_keys=False, allow_unicode=True, width=100).rstrip())
+
+
+@rules_app.command("validate")
+def rules_validate(directory: Annotated[Path, typer.Argument(help="Custom rule pack directory.")]) -> None:
+    """Validate a custom rule pack exactly as a scan would load it."""
+    from scanner.engine.rules import validate_dir
+
+    rules = _guard(lambda: validate_dir(directory))
+    typer.echo(f"{directory}: {len(rules)} rule(s) valid: {', '.join(r.id for r in rules)}")
+
+
+@rules_app.command("columns")
+def rules_columns(
+    table: Annotated[str | None, typer.Argument(help="Only this inventory table.")] = None,
+) -> None:
+    """List the inventory tables and columns rules can use."""
+    from scanner.inventory.columns import TABLES
+
+    def run() -> None:
+        if table is not None and table not in TABLES:
+            raise InputError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+        for name, spec in TABLES.items():
+            if table not in (None, name):
+                continue
+            typer.echo(f"{name}: {spec.doc}")
+            for col in spec.all_columns:
+                typer.echo(f"  {col.name:<28} {col.kind:<5} {col.doc}")
+
+    _guard(run)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("classic-scan: interrupted", err=True)
+        sys.exit(130)

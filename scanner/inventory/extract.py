@@ -1,0 +1,501 @@
+"""Per-row extraction: one raw ARG row -> the flat columns of its table (see columns.py).
+
+Missing data is None (NA). `dig` tells an absent key (MISSING) from an explicit null, because for
+some columns an absent key inside a present parent object means "none" (documented per column).
+Relations between tables are derived later, in relations.py.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from scanner.inventory.ids import name_key, parse_id, resource_key
+
+MISSING: Any = object()
+
+Row = dict[str, Any]
+Props = dict[str, Any]
+
+
+def dig(obj: Any, path: str) -> Any:
+    """The value at a dotted path, MISSING when a key is absent; keys match case-insensitively."""
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return MISSING
+        if part in obj:
+            obj = obj[part]
+            continue
+        lowered = part.lower()
+        for key, value in obj.items():
+            if str(key).lower() == lowered:
+                obj = value
+                break
+        else:
+            return MISSING
+    return obj
+
+
+def text(obj: Any, path: str) -> str | None:
+    """A string value, or None when absent or null."""
+    value = dig(obj, path)
+    if value is MISSING or value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def text_or_empty(obj: Any, path: str) -> str | None:
+    """Like `text`, but '' when the key is absent or null inside a present parent (None if no parent)."""
+    parent_path, _, _ = path.rpartition(".")
+    parent = dig(obj, parent_path) if parent_path else obj
+    if not isinstance(parent, dict):
+        return None
+    value = text(parent, path.rpartition(".")[2])
+    return value if value is not None else ""
+
+
+def flag(obj: Any, path: str) -> bool | None:
+    """A boolean; accepts JSON booleans and 'true'/'false' text (CSV exports)."""
+    value = dig(obj, path)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def items(obj: Any, path: str) -> list[Any] | None:
+    """A list value; [] for explicit null; None when absent."""
+    value = dig(obj, path)
+    if value is MISSING:
+        return None
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def account_of_uri(uri: str | None) -> str | None:
+    """Storage account name (lower) from a blob URI such as https://acct.blob.core.windows.net/c/b.vhd."""
+    if not uri:
+        return None
+    host = urlsplit(uri.strip()).hostname
+    return host.split(".")[0].lower() if host else None
+
+
+def blob_name_of_uri(uri: str | None) -> str | None:
+    """The blob name: the URI path after the container."""
+    if not uri:
+        return None
+    path = urlsplit(uri.strip()).path.lstrip("/")
+    _, _, blob = path.partition("/")
+    return blob
+
+
+def canonical_cidr_problem(prefix: Any) -> bool:
+    """True when the prefix is not canonical CIDR (bad syntax or host bits set)."""
+    if not isinstance(prefix, str):
+        return True
+    try:
+        net = ipaddress.ip_network(prefix.strip(), strict=False)
+    except ValueError:
+        return True
+    return "/" not in prefix or str(net) != prefix.strip().lower()
+
+
+def normalise_account_type(value: str | None) -> str | None:
+    """Standard-LRS, standard_lrs, Standard_LRS -> Standard_LRS."""
+    if not value:
+        return value
+    tier, _, redundancy = value.replace("-", "_").partition("_")
+    return f"{tier.capitalize()}_{redundancy.upper()}" if redundancy else tier.capitalize()
+
+
+def common(row: Row) -> dict[str, Any]:
+    rid = str(row["id"])
+    parsed = parse_id(rid)
+    sub = row.get("subscriptionId") or (parsed.subscription_id if parsed else None)
+    rg = row.get("resourceGroup")
+    if not rg and parsed:
+        rg = parsed.resource_group
+    name = row.get("name") or (parsed.name if parsed else rid.rsplit("/", 1)[-1])
+    tags = row.get("tags")
+    return {
+        "id": rid,
+        "key": resource_key(rid),
+        "name": str(name),
+        "type": row["type"],
+        "subscription_id": str(sub).lower() if sub else None,
+        "resource_group": str(rg or ""),
+        "location": str(row["location"]).lower() if row.get("location") else None,
+        "tags": tags if isinstance(tags, dict) else {},
+    }
+
+
+# --- classic -------------------------------------------------------------------------------------
+
+_OK_STATUSES = {"ready", "success", "succeeded"}
+
+
+def classic_vm(row: Row, p: Props) -> dict[str, Any]:
+    sub = str(row.get("subscriptionId") or "").lower() or None
+    domain_id = text(p, "domainName.id")
+    domain_name = text(p, "domainName.name")
+    if domain_id and not domain_name:
+        parsed = parse_id(domain_id)
+        domain_name = parsed.top_name if parsed else None
+    fqdn = text(p, "instanceView.fullyQualifiedDomainName")
+    if not domain_name and fqdn and fqdn.lower().endswith(".cloudapp.net"):
+        domain_name = fqdn.split(".")[0]
+    if domain_id:
+        cs_key = resource_key(domain_id)
+    else:
+        cs_key = name_key(sub, "microsoft.classiccompute/domainnames", domain_name)
+
+    network = dig(p, "networkProfile")
+    vnet = dig(network, "virtualNetwork") if isinstance(network, dict) else MISSING
+    vnet_key: str | None
+    if not isinstance(network, dict):
+        vnet_key = vnet_name = static_ip = None
+        subnets: list[Any] | None = None
+        nic_count: int | None = None
+    elif not isinstance(vnet, dict) or not (text(vnet, "id") or text(vnet, "name")):
+        vnet_key, vnet_name, static_ip, subnets, nic_count = "", "", "", [], 1
+    else:
+        vnet_id = text(vnet, "id")
+        parsed_vnet = parse_id(vnet_id) if vnet_id else None
+        vnet_name = text(vnet, "name") or (parsed_vnet.name if parsed_vnet else "")
+        vnet_key = (
+            resource_key(vnet_id)
+            if vnet_id
+            else name_key(sub, "microsoft.classicnetwork/virtualnetworks", vnet_name)
+        )
+        subnets = [str(s) for s in items(vnet, "subnetNames") or []]
+        static_ip = text(vnet, "staticIpAddress") or ""
+        nic_count = 1 + len(items(vnet, "networkInterfaces") or [])
+
+    hardware = dig(p, "hardwareProfile")
+    avset = text_or_empty(p, "hardwareProfile.availabilitySet") if isinstance(hardware, dict) else None
+
+    ext = _extensions(p)
+    disks = _classic_disks(p)
+    return {
+        "cloud_service_key": cs_key,
+        "cloud_service_name": domain_name,
+        "size": text(p, "hardwareProfile.size"),
+        "availability_set": avset,
+        "os_type": text(p, "storageProfile.operatingSystemDisk.operatingSystem"),
+        "state": text(p, "instanceView.status"),
+        "agent_status": text(p, "instanceView.guestAgentStatus.status"),
+        "agent_version": text(p, "instanceView.guestAgentStatus.guestAgentVersion"),
+        "vnet_key": vnet_key,
+        "vnet_name": vnet_name,
+        "subnet_names": subnets,
+        "static_ip": static_ip,
+        "nic_count": nic_count,
+        **ext,
+        "boot_diagnostics": flag(p, "debugProfile.bootDiagnosticsEnabled"),
+        "boot_diagnostics_account": account_of_uri(text(p, "debugProfile.serialOutputBlobUri")) or "",
+        **disks,
+    }
+
+
+def _extensions(p: Props) -> dict[str, Any]:
+    exts = items(p, "extensions")
+    if exts is None:
+        return dict.fromkeys(
+            (
+                "extension_names",
+                "extension_publishers",
+                "extension_versions",
+                "extension_ids",
+                "extension_bad_statuses",
+                "extensions_without_status",
+            ),
+        )
+    exts = [e for e in exts if isinstance(e, dict)]
+    names = [text(e, "extension") or text(e, "name") or text(e, "referenceName") or "" for e in exts]
+    publishers = [text(e, "publisher") or "" for e in exts]
+    view = items(p, "instanceView.extensions") or items(p, "instanceView.resourceExtensionStatusList")
+    view_status = {
+        (text(v, "name") or text(v, "handlerName") or text(v, "extension") or "").lower(): text(v, "status")
+        or text(v, "handlerStatus")
+        or text(v, "status.status")
+        for v in (view or [])
+        if isinstance(v, dict)
+    }
+    has_source = view is not None or any(dig(e, "status") is not MISSING for e in exts)
+    bad: list[str] = []
+    silent: list[str] = []
+    for ext, name, publisher in zip(exts, names, publishers, strict=True):
+        status = text(ext, "status") or text(ext, "status.status")
+        if status is None:
+            status = view_status.get(name.lower()) or view_status.get(f"{publisher}.{name}".lower())
+        if status is None:
+            silent.append(name)
+        elif status.lower() not in _OK_STATUSES:
+            bad.append(f"{name}: {status}")
+    known = has_source or not exts
+    return {
+        "extension_names": names,
+        "extension_publishers": publishers,
+        "extension_versions": [text(e, "version") or "" for e in exts],
+        "extension_ids": [
+            f"{pub}.{name}" if pub else name for pub, name in zip(publishers, names, strict=True)
+        ],
+        "extension_bad_statuses": bad if known else None,
+        "extensions_without_status": silent if known else None,
+    }
+
+
+def _classic_disks(p: Props) -> dict[str, Any]:
+    profile = dig(p, "storageProfile")
+    if not isinstance(profile, dict):
+        return {"disk_accounts": None, "disk_blob_names": None, "data_disk_count": None}
+    disks: list[Any] = []
+    os_disk = dig(profile, "operatingSystemDisk")
+    if isinstance(os_disk, dict):
+        disks.append(os_disk)
+    data = items(profile, "dataDisks") or []
+    disks.extend(d for d in data if isinstance(d, dict))
+    accounts: list[str] = []
+    blobs: list[str] = []
+    for disk in disks:
+        uri = text(disk, "vhdUri") or text(disk, "mediaLink")
+        account = (text(disk, "storageAccount.name") or account_of_uri(uri) or "").lower()
+        if account and account not in accounts:
+            accounts.append(account)
+        blob = blob_name_of_uri(uri)
+        if blob:
+            blobs.append(blob)
+    return {"disk_accounts": accounts, "disk_blob_names": blobs, "data_disk_count": len(data)}
+
+
+def cloud_service(row: Row, p: Props) -> dict[str, Any]:
+    return {
+        "host_name": text(p, "hostName"),
+        "status": text(p, "status"),
+        "label": text(p, "label"),
+    }
+
+
+def classic_storage(row: Row, p: Props) -> dict[str, Any]:
+    return {"account_type": normalise_account_type(text(p, "accountType")), "status": text(p, "status")}
+
+
+def classic_vnet(row: Row, p: Props) -> dict[str, Any]:
+    prefixes = items(p, "addressSpace.addressPrefixes")
+    subnets = items(p, "subnets")
+    subnet_objs = [s for s in subnets or [] if isinstance(s, dict)]
+    subnet_names = [text(s, "name") or "" for s in subnet_objs] if subnets is not None else None
+    subnet_prefixes = [text(s, "addressPrefix") or "" for s in subnet_objs]
+    invalid = None
+    if prefixes is not None:
+        invalid = [str(x) for x in [*prefixes, *subnet_prefixes] if canonical_cidr_problem(x)]
+    return {
+        "address_prefixes": [str(x) for x in prefixes] if prefixes is not None else None,
+        "subnet_names": subnet_names,
+        "subnet_prefixes": subnet_prefixes,
+        "invalid_prefixes": invalid,
+        "has_gateway_subnet": (
+            any(n.lower() == "gatewaysubnet" for n in subnet_names) if subnet_names is not None else None
+        ),
+    }
+
+
+def reserved_ip(row: Row, p: Props) -> dict[str, Any]:
+    in_use = flag(p, "inUse")
+    attached = text(p, "attachedTo.id")
+    if not p:
+        attached_to = None
+    elif attached:
+        attached_to = attached
+    elif in_use:
+        attached_to = None  # in use, but we cannot see by what
+    else:
+        attached_to = ""
+    return {"ip_address": text(p, "ipAddress"), "attached_to": attached_to, "in_use": in_use}
+
+
+def classic_nsg(row: Row, p: Props) -> dict[str, Any]:
+    return {"state": text(p, "state")}
+
+
+# --- ARM side ------------------------------------------------------------------------------------
+
+
+def er_circuit(row: Row, p: Props) -> dict[str, Any]:
+    auths = items(p, "authorizations")
+    in_use = None
+    if auths is not None:
+        in_use = [
+            text(a, "name") or ""
+            for a in auths
+            if isinstance(a, dict)
+            and (
+                text(a, "properties.authorizationUseStatus") or text(a, "authorizationUseStatus") or ""
+            ).lower()
+            == "inuse"
+        ]
+    return {
+        "allow_classic_operations": flag(p, "allowClassicOperations"),
+        "authorizations_in_use": in_use,
+        "authorization_count": len(auths) if auths is not None else None,
+        "service_provider": text(p, "serviceProviderProperties.serviceProviderName"),
+        "sku_tier": text(row, "sku.tier"),
+    }
+
+
+def er_connection(row: Row, p: Props) -> dict[str, Any]:
+    circuit = text(p, "peer.id")
+    parsed = parse_id(circuit) if circuit else None
+    return {
+        "connection_type": text(p, "connectionType"),
+        "circuit_id": circuit,
+        "circuit_subscription_id": parsed.subscription_id if parsed else None,
+    }
+
+
+def is_er_connection(row: Row) -> bool:
+    p = row.get("properties")
+    kind = text(p, "connectionType") or ""
+    peer = (text(p, "peer.id") or "").lower()
+    return kind.lower() == "expressroute" or "/expressroutecircuits/" in peer
+
+
+def backup_item(row: Row, p: Props) -> dict[str, Any]:
+    source = text(p, "sourceResourceId") or text(p, "virtualMachineId")
+    item_type = text(p, "protectedItemType")
+    classic = "microsoft.classiccompute/virtualmachines" in f"{item_type or ''} {source or ''}".lower()
+    return {
+        "protected_item_type": item_type,
+        "source_resource_id": source,
+        "is_classic_vm": classic,
+        "friendly_name": text(p, "friendlyName"),
+        "protection_state": text(p, "protectionState"),
+        "last_backup_time": text(p, "lastBackupTime"),
+    }
+
+
+def role_assignment(row: Row, p: Props) -> dict[str, Any]:
+    role = (text(p, "roleDefinitionId") or "").lower() or None
+    return {
+        "scope": text(p, "scope"),
+        "role_definition_id": role,
+        "role_definition_guid": role.rstrip("/").rsplit("/", 1)[-1] if role else None,
+        "principal_id": text(p, "principalId"),
+        "created_by": text_or_empty(p, "createdBy") if p else None,
+        "description": text_or_empty(p, "description") if p else None,
+    }
+
+
+def classic_admin(row: Row, p: Props) -> dict[str, Any]:
+    raw = dig(p, "role")
+    roles: list[str] | None
+    if isinstance(raw, list):
+        roles = [str(r).strip() for r in raw if str(r).strip()]
+    elif isinstance(raw, str):
+        roles = [r.strip() for r in re.split(r"[;,]", raw) if r.strip()]
+    else:
+        roles = None
+    return {"roles": roles, "admin_state": text(p, "adminState"), "email": text(p, "emailAddress")}
+
+
+def arm_vm(row: Row, p: Props) -> dict[str, Any]:
+    profile = dig(p, "storageProfile")
+    if not isinstance(profile, dict):
+        return {"unmanaged_disks": None}
+    disks = [dig(profile, "osDisk"), *(items(profile, "dataDisks") or [])]
+    unmanaged = [
+        text(d, "name") or text(d, "vhd.uri") or "disk"
+        for d in disks
+        if isinstance(d, dict) and text(d, "vhd.uri") and not text(d, "managedDisk.id")
+    ]
+    return {"unmanaged_disks": unmanaged}
+
+
+def public_ip(row: Row, p: Props) -> dict[str, Any]:
+    return {"sku_name": text(row, "sku.name"), "allocation_method": text(p, "publicIPAllocationMethod")}
+
+
+def load_balancer(row: Row, p: Props) -> dict[str, Any]:
+    return {"sku_name": text(row, "sku.name")}
+
+
+def alert_rule(row: Row, p: Props) -> dict[str, Any]:
+    return {
+        "target_resource_id": text(p, "condition.dataSource.resourceUri"),
+        "enabled": flag(p, "isEnabled"),
+    }
+
+
+def autoscale_setting(row: Row, p: Props) -> dict[str, Any]:
+    return {"target_resource_id": text(p, "targetResourceUri"), "enabled": flag(p, "enabled")}
+
+
+def key_vault(row: Row, p: Props) -> dict[str, Any]:
+    rg = str(row.get("resourceGroup") or "")
+    if not rg:
+        parsed = parse_id(str(row["id"]))
+        rg = parsed.resource_group if parsed else ""
+    return {"in_migrated_group": rg.lower().endswith("-migrated")}
+
+
+def arm_storage(row: Row, p: Props) -> dict[str, Any]:
+    return {"kind": text(row, "kind"), "sku_name": text(row, "sku.name")}
+
+
+def arm_vnet(row: Row, p: Props) -> dict[str, Any]:
+    peerings = items(p, "virtualNetworkPeerings") or []
+    remote = [
+        text(x, "properties.remoteVirtualNetwork.id") or text(x, "remoteVirtualNetwork.id") for x in peerings
+    ]
+    return {"peered_vnet_ids": [r for r in remote if r]}
+
+
+def app_service_env(row: Row, p: Props) -> dict[str, Any]:
+    return {"vnet_id": text(p, "virtualNetwork.id")}
+
+
+def hdinsight(row: Row, p: Props) -> dict[str, Any]:
+    roles = items(p, "computeProfile.roles") or []
+    ids = [text(r, "virtualNetworkProfile.id") for r in roles]
+    return {"vnet_ids": sorted({i for i in ids if i})}
+
+
+def apim(row: Row, p: Props) -> dict[str, Any]:
+    return {"subnet_id": text(p, "virtualNetworkConfiguration.subnetResourceId")}
+
+
+def nothing(row: Row, p: Props) -> dict[str, Any]:
+    return {}
+
+
+EXTRACTORS: dict[str, Callable[[Row, Props], dict[str, Any]]] = {
+    "classic_vm": classic_vm,
+    "cloud_service": cloud_service,
+    "classic_storage": classic_storage,
+    "classic_vnet": classic_vnet,
+    "reserved_ip": reserved_ip,
+    "classic_nsg": classic_nsg,
+    "er_circuit": er_circuit,
+    "er_connection": er_connection,
+    "backup_item": backup_item,
+    "role_assignment": role_assignment,
+    "classic_admin": classic_admin,
+    "arm_vm": arm_vm,
+    "public_ip": public_ip,
+    "load_balancer": load_balancer,
+    "cloud_service_es": nothing,
+    "alert_rule": alert_rule,
+    "autoscale_setting": autoscale_setting,
+    "resource_group": nothing,
+    "key_vault": key_vault,
+    "arm_storage": arm_storage,
+    "arm_vnet": arm_vnet,
+    "app_service_env": app_service_env,
+    "hdinsight": hdinsight,
+    "apim": apim,
+}

@@ -1,0 +1,238 @@
+"""Relations between inventory tables (VM -> cloud service, VNet, disks, backup; and back).
+
+Works on the per-table record lists before they become DataFrames. References are resolved
+through `Resolver`, which accepts a full key or a (subscription, type, name) key, because classic
+references sometimes carry a different resource group (or none) than the referenced row's id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from scanner.inventory.ids import name_key, name_key_of_id, resource_key
+from scanner.sizes import arm_size
+
+Record = dict[str, Any]
+Tables = dict[str, list[Record]]
+
+
+class Resolver:
+    """Maps references to the canonical key of a row of one table."""
+
+    def __init__(self, records: list[Record], resource_type: str, unique_names_only: bool = False) -> None:
+        self.by_key: dict[str, str] = {}
+        self.by_name: dict[str, str | None] = {}
+        for r in records:
+            self.by_key[r["key"]] = r["key"]
+            nk = name_key(r["subscription_id"], resource_type, r["name"])
+            if nk is None:
+                continue
+            if unique_names_only and nk in self.by_name:
+                self.by_name[nk] = None  # ambiguous: never resolve by name
+            else:
+                self.by_name[nk] = r["key"]
+
+    def resolve(self, ref: str | None) -> str | None:
+        """The canonical key for a full id/key or a name key; None when not in the table."""
+        if not ref:
+            return None
+        if "|" in ref:
+            return self.by_name.get(ref)
+        key = resource_key(ref)
+        if key in self.by_key:
+            return key
+        return self.by_name.get(name_key_of_id(ref) or "")
+
+
+def derive(tables: Tables, collected: frozenset[str]) -> None:
+    """Fill the relation columns in place."""
+    vms = tables["classic_vm"]
+    _vm_cloud_services(vms, tables["cloud_service"])
+    _vm_vnets(vms, tables["classic_vnet"])
+    _storage(vms, tables["classic_storage"])
+    _deallocated_conflicts(vms)
+    _backup(vms, tables["backup_item"], "recoveryservicesresources" in collected)
+    _vnet_tenants(tables)
+
+
+def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
+    resolver = Resolver(services, "microsoft.classiccompute/domainnames")
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for vm in vms:
+        resolved = resolver.resolve(vm["cloud_service_key"])
+        if resolved:
+            vm["cloud_service_key"] = resolved
+            groups[resolved].append(vm)
+    for cs in services:
+        members = groups.get(cs["key"], [])
+        sets = [vm["availability_set"] for vm in members]
+        set_known = all(s is not None for s in sets)
+        nics = [vm["nic_count"] for vm in members]
+        known_nics = {n for n in nics if n is not None}
+        mixed: bool | None = len(known_nics) > 1 or (None if None in nics else False)
+        cs.update(
+            vm_names=sorted(vm["name"] for vm in members),
+            vm_count=len(members),
+            availability_sets=sorted({s for s in sets if s}, key=str.lower) if set_known else None,
+            vms_in_set=sum(1 for s in sets if s) if set_known else None,
+            vms_not_in_set=sum(1 for s in sets if s == "") if set_known else None,
+            mixed_nic_counts=mixed,
+        )
+
+
+def _vm_vnets(vms: list[Record], vnets: list[Record]) -> None:
+    resolver = Resolver(vnets, "microsoft.classicnetwork/virtualnetworks")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for vm in vms:
+        resolved = resolver.resolve(vm["vnet_key"])
+        if resolved:
+            vm["vnet_key"] = resolved
+            groups[resolved].append(vm["name"])
+    for vnet in vnets:
+        names = sorted(groups.get(vnet["key"], []))
+        vnet.update(vm_names=names, vm_count=len(names))
+
+
+def _storage(vms: list[Record], accounts: list[Record]) -> None:
+    types = {a["name"].lower(): a["account_type"] for a in accounts}
+    holders: dict[str, list[str]] = defaultdict(list)
+    unknown_disks = False
+    for vm in vms:
+        disk_accounts = vm["disk_accounts"]
+        if disk_accounts is None:
+            unknown_disks = True
+            vm["disk_accounts_missing"] = None
+        else:
+            vm["disk_accounts_missing"] = [a for a in disk_accounts if a not in types]
+            for account in disk_accounts:
+                holders[account].append(vm["name"])
+        account = vm["boot_diagnostics_account"]
+        vm["boot_diagnostics_account_type"] = types.get(account) if account else None
+    for a in accounts:
+        names = sorted(set(holders.get(a["name"].lower(), [])))
+        a["disk_vm_names"] = names if names or not unknown_disks else None
+
+
+def _deallocated_conflicts(vms: list[Record]) -> None:
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for vm in vms:
+        if _deallocated(vm) and vm["static_ip"] and vm["vnet_key"]:
+            groups[(vm["vnet_key"], vm["static_ip"])].append(vm["name"])
+    for vm in vms:
+        group = groups.get((vm["vnet_key"] or "", vm["static_ip"] or ""), []) if _deallocated(vm) else []
+        vm["deallocated_ip_conflicts"] = sorted(n for n in group if n != vm["name"])
+
+
+def _deallocated(vm: Record) -> bool:
+    return (vm["state"] or "").lower() == "stoppeddeallocated"
+
+
+def _backup(vms: list[Record], items: list[Record], collected: bool) -> None:
+    resolver = Resolver(vms, "microsoft.classiccompute/virtualmachines", unique_names_only=True)
+    protected: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        target = resolver.resolve(item["source_resource_id"]) if item["is_classic_vm"] else None
+        item["source_in_scan"] = target is not None if item["is_classic_vm"] else None
+        if target:
+            protected[target].append(item["id"])
+    for vm in vms:
+        vm["backup_item_ids"] = sorted(protected.get(vm["key"], [])) if collected else None
+
+
+def _vnet_tenants(tables: Tables) -> None:
+    vnets = tables["classic_vnet"]
+    resolver = Resolver(vnets, "microsoft.classicnetwork/virtualnetworks")
+    peerings: dict[str, list[str]] = defaultdict(list)
+    tenants: dict[str, list[str]] = defaultdict(list)
+    apims: dict[str, list[str]] = defaultdict(list)
+    for arm in tables["arm_vnet"]:
+        for remote in arm["peered_vnet_ids"]:
+            if target := resolver.resolve(remote):
+                peerings[target].append(arm["id"])
+    for ase in tables["app_service_env"]:
+        if target := resolver.resolve(ase["vnet_id"]):
+            tenants[target].append(ase["id"])
+    for cluster in tables["hdinsight"]:
+        for vnet_id in cluster["vnet_ids"]:
+            if target := resolver.resolve(vnet_id):
+                tenants[target].append(cluster["id"])
+    for service in tables["apim"]:
+        if target := resolver.resolve(service["subnet_id"]):
+            apims[target].append(service["id"])
+    for vnet in vnets:
+        vnet.update(
+            arm_peerings=sorted(set(peerings.get(vnet["key"], []))),
+            unsupported_tenants=sorted(set(tenants.get(vnet["key"], []))),
+            apim_services=sorted(set(apims.get(vnet["key"], []))),
+        )
+
+
+def subscriptions(tables: Tables, classic_tables: tuple[str, ...], names: dict[str, str]) -> list[Record]:
+    """Derived rows: one per subscription that holds classic resources."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for table in classic_tables:
+        for r in tables[table]:
+            if r["subscription_id"]:
+                counts[r["subscription_id"]][r["type"]] += 1
+    rows = []
+    for sub, by_type in sorted(counts.items()):
+        rid = f"/subscriptions/{sub}"
+        rows.append(
+            {
+                "id": rid,
+                "key": rid,
+                "name": names.get(sub, sub),
+                "type": "microsoft.resources/subscriptions",
+                "subscription_id": sub,
+                "resource_group": "",
+                "location": None,
+                "tags": {},
+                "display_name": names.get(sub),
+                "classic_resources": sum(by_type.values()),
+                "classic_types": dict(sorted(by_type.items())),
+            }
+        )
+    return rows
+
+
+def regions(tables: Tables) -> list[Record]:
+    """Derived rows: one per subscription and region with classic VMs, with the ARM demand."""
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for vm in tables["classic_vm"]:
+        if vm["subscription_id"] and vm["location"]:
+            groups[(vm["subscription_id"], vm["location"])].append(vm)
+    reserved: dict[tuple[str, str], int] = defaultdict(int)
+    for ip in tables["reserved_ip"]:
+        reserved[(ip["subscription_id"] or "", ip["location"] or "")] += 1
+    rows = []
+    for (sub, location), vms in sorted(groups.items()):
+        cores: dict[str, int] = defaultdict(int)
+        unsized = []
+        for vm in vms:
+            size = arm_size(vm["size"])
+            if size is None:
+                unsized.append(vm["name"])
+            else:
+                cores[size.family] += size.cores
+        services = {vm["cloud_service_key"] for vm in vms if vm["cloud_service_key"]}
+        rid = f"/subscriptions/{sub}/providers/Microsoft.Compute/locations/{location}"
+        rows.append(
+            {
+                "id": rid,
+                "key": rid.lower(),
+                "name": f"{location} ({sub})",
+                "type": "microsoft.compute/locations",
+                "subscription_id": sub,
+                "resource_group": "",
+                "location": location,
+                "tags": {},
+                "vm_count": len(vms),
+                "cores_by_family": dict(sorted(cores.items())),
+                "unsized_vms": sorted(unsized),
+                "nic_count": sum(vm["nic_count"] or 1 for vm in vms),
+                "public_ip_count": len(services) + reserved.get((sub, location), 0),
+                "load_balancer_count": len(services),
+            }
+        )
+    return rows

@@ -1,0 +1,72 @@
+"""The scan result every renderer reads, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from scanner.engine.evaluate import STATUSES
+from scanner.engine.rules import SEVERITIES, RulePack
+from scanner.inventory import Inventory
+
+
+@dataclass(frozen=True)
+class ScanMeta:
+    """What was scanned, when, with what."""
+
+    id: str
+    """Unique id of this scan run (a UUID)."""
+    tool_version: str
+    """classic-scanner version."""
+    rules_version: str
+    """Digest of the rule pack(s) used."""
+    as_of: str
+    """ISO date every retirement and date rule was evaluated against."""
+    started_at: str
+    """ISO 8601 UTC timestamp."""
+    finished_at: str
+    """ISO 8601 UTC timestamp."""
+    source: str
+    """live, files or demo."""
+    cloud: str
+    """public, usgov or china."""
+    scope: Mapping[str, Any]
+    """Tenants and subscriptions covered."""
+    coverage: Mapping[str, Any]
+    """What was read, what was not, and what failed; `complete` is False when anything is missing."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Findings, the rule catalogue and the inventory of one scan."""
+
+    meta: ScanMeta
+    """Scan metadata."""
+    findings: pd.DataFrame
+    """One row per (rule, resource), columns engine.evaluate.FINDING_COLUMNS, in report order."""
+    pack: RulePack
+    """The rules that were evaluated (for catalogue appendices)."""
+    inventory: Inventory
+    """The inventory tables the rules read."""
+    plan: Mapping[str, Any] = field(default_factory=dict)
+    """The migration plan (filled by the planner; empty until then)."""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.meta.coverage.get("complete", False))
+
+    def summary(self) -> dict[str, Any]:
+        status = self.findings["status"]
+        fails = self.findings.loc[status == "fail", "severity"]
+        return {
+            "by_status": {s: int((status == s).sum()) for s in STATUSES},
+            "by_severity": {s: int((self.findings["severity"] == s).sum()) for s in SEVERITIES},
+            "fail_by_severity": {s: int((fails == s).sum()) for s in SEVERITIES},
+            "resources": self.inventory.resource_count,
+            "classic_resources": int(self.inventory.table("subscription")["classic_resources"].sum()),
+            "rules": len(self.pack.rules),
+            "findings": len(self.findings),
+        }

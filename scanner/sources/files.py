@@ -1,0 +1,286 @@
+"""The files source: offline input from snapshots and ARG exports.
+
+Accepted inputs (one or several; rows merge, the first copy of an id wins):
+
+- a snapshot directory (or its manifest.json) written by `classic-scan collect` / `--save-snapshot`;
+- `az graph query -o json` output, `{"data": [...], "count": .., "total_records": .., "skip_token": ..}`,
+  or the REST table form `{"data": {"columns": [...], "rows": [...]}}`;
+- a bare JSON array of ARG rows;
+- JSON Lines (one row per line; `.jsonl`/`.ndjson`, or any JSON file with one object per line);
+- a CSV downloaded from Resource Graph Explorer (nested columns as JSON text).
+
+Rows are routed to datasets by their `type`, case-insensitively. Any problem with the input raises
+InputError with one line naming the file and, where it can, the line or row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import InputError
+from scanner.snapshot import (
+    DATASETS,
+    FORMAT,
+    MANIFEST,
+    Snapshot,
+    dataset_for_type,
+    sha256_file,
+    strip_secrets,
+)
+
+#: Columns of an ARG row that hold objects or arrays (JSON text in a CSV export).
+NESTED_COLUMNS = frozenset({"properties", "tags", "sku", "identity", "plan", "zones", "extendedlocation"})
+
+
+class FilesSource:
+    """Reads one or more input paths into one Snapshot."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+
+    def read(self) -> Snapshot:
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
+        seen: set[str] = set()
+        collected: set[str] = set()
+        sources: list[str] = []
+        issues: list[str] = []
+        manifest: dict[str, Any] = {}
+        for path in self.paths:
+            loaded = _load_path(path)
+            manifest = manifest or loaded.manifest
+            collected |= loaded.collected
+            issues.extend(loaded.issues)
+            sources.extend(loaded.sources)
+            for row in loaded.rows:
+                key = row["id"].lower()
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.setdefault(dataset_for_type(row["type"]), []).append(row)
+        return Snapshot(
+            rows=rows,
+            collected=frozenset(collected),
+            manifest=manifest,
+            sources=tuple(sources),
+            issues=tuple(issues),
+        )
+
+
+class _Loaded:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.collected: set[str] = set()
+        self.manifest: dict[str, Any] = {}
+        self.sources: list[str] = []
+        self.issues: list[str] = []
+
+
+def _load_path(path: Path) -> _Loaded:
+    if path.is_dir() or path.name == MANIFEST:
+        return _load_snapshot(path if path.is_dir() else path.parent)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    loaded = _Loaded()
+    loaded.collected = set(DATASETS)  # an export is taken to cover every table; see README
+    loaded.sources.append(f"{path} sha256:{sha256_file(path)}")
+    text = _read_text(path)
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = _parse_csv(path, text)
+    elif suffix in (".jsonl", ".ndjson"):
+        raw = _parse_json_lines(path, text)
+    else:
+        raw = _parse_json(path, text, loaded.issues)
+    loaded.rows = [_check_row(path, where, row) for where, row in raw]
+    return loaded
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}); expected JSON, JSON Lines or CSV"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _parse_json(path: Path, text: str, issues: list[str]) -> list[tuple[str, Any]]:
+    stripped = text.lstrip()
+    if not stripped.startswith(("[", "{")):
+        raise InputError(f"{path}: not JSON, JSON Lines or CSV (starts with {stripped[:12]!r})")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and stripped.startswith("{"):
+            return _parse_json_lines(path, text)
+        raise InputError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if isinstance(doc, list):
+        return [(f"row {i + 1}", r) for i, r in enumerate(doc)]
+    if isinstance(doc, dict) and "data" in doc:
+        data = doc["data"]
+        if isinstance(data, dict) and "columns" in data and "rows" in data:
+            data = _table_to_objects(path, data)
+        if not isinstance(data, list):
+            raise InputError(f"{path}: 'data' is neither a list of rows nor a table")
+        _check_complete(path, doc, len(data), issues)
+        return [(f"row {i + 1}", r) for i, r in enumerate(data)]
+    if isinstance(doc, dict) and doc.get("format") == FORMAT:
+        raise InputError(f"{path}: this is a snapshot manifest; pass its directory instead")
+    raise InputError(
+        f"{path}: expected a JSON array of ARG rows or an object with 'data' (az graph query output)"
+    )
+
+
+def _check_complete(path: Path, doc: dict[str, Any], count: int, issues: list[str]) -> None:
+    token = doc.get("skip_token") or doc.get("$skipToken") or doc.get("skipToken")
+    total = doc.get("total_records", doc.get("totalRecords"))
+    if token or (isinstance(total, int) and total > count):
+        of = f" of {total}" if isinstance(total, int) else ""
+        issues.append(
+            f"{path}: the export holds {count}{of} rows and has a continuation token: it is only the first "
+            "page(s) of the query result"
+        )
+
+
+def _table_to_objects(path: Path, table: dict[str, Any]) -> list[Any]:
+    try:
+        names = [c["name"] for c in table["columns"]]
+        return [dict(zip(names, r, strict=True)) for r in table["rows"]]
+    except (TypeError, KeyError, ValueError):
+        raise InputError(f"{path}: malformed table result (columns and rows do not match)") from None
+
+
+def _parse_json_lines(path: Path, text: str) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path}: line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+    return out
+
+
+def _parse_csv(path: Path, text: str) -> list[tuple[str, Any]]:
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    if not reader.fieldnames:
+        raise InputError(f"{path}: the CSV has no header row")
+    out: list[tuple[str, Any]] = []
+    try:
+        for number, record in enumerate(reader, start=2):
+            if None in record:
+                raise InputError(f"{path}: line {number}: more cells than header columns")
+            out.append((f"line {number}", dict(_csv_cells(path, number, record))))
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
+    return out
+
+
+def _csv_cells(path: Path, number: int, record: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for column, cell in record.items():
+        if cell is None:
+            continue  # fewer cells than columns: treat as absent
+        value: Any = cell
+        nested = column.lower() in NESTED_COLUMNS
+        if cell == "":
+            if nested:
+                continue
+        elif nested or cell[0] in "[{":
+            try:
+                value = json.loads(cell)
+            except json.JSONDecodeError:
+                if nested:
+                    raise InputError(f"{path}: line {number}: column {column!r} is not valid JSON") from None
+        yield column, value
+
+
+def _check_row(path: Path, where: str, row: Any) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        raise InputError(f"{path}: {where}: expected an object, got {type(row).__name__}")
+    row = {_canonical_key(k): v for k, v in row.items()}
+    for key in ("id", "type"):
+        value = row.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{path}: {where}: the row has no '{key}'")
+    row["type"] = row["type"].strip().lower()
+    cleaned: dict[str, Any] = strip_secrets(row)
+    return cleaned
+
+
+_CANONICAL = {
+    k.lower(): k
+    for k in (
+        "id",
+        "name",
+        "type",
+        "tenantId",
+        "kind",
+        "location",
+        "resourceGroup",
+        "subscriptionId",
+        "managedBy",
+        "sku",
+        "plan",
+        "properties",
+        "tags",
+        "identity",
+        "zones",
+        "extendedLocation",
+    )
+}
+
+
+def _canonical_key(key: Any) -> str:
+    text = str(key)
+    return _CANONICAL.get(text.lower(), text)
+
+
+def _load_snapshot(directory: Path) -> _Loaded:
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise InputError(f"{directory}: a directory input must be a snapshot with a {MANIFEST}")
+    try:
+        manifest = json.loads(_read_text(manifest_path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{manifest_path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise InputError(f"{manifest_path}: not a classic-scan snapshot manifest")
+    datasets = manifest.get("datasets")
+    if not isinstance(datasets, dict):
+        raise InputError(f"{manifest_path}: 'datasets' is missing")
+    loaded = _Loaded()
+    loaded.manifest = manifest
+    loaded.sources.append(f"{manifest_path} sha256:{sha256_file(manifest_path)}")
+    for name, entry in sorted(datasets.items()):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise InputError(f"{manifest_path}: dataset {name!r} has no file")
+        data_path = directory / entry["file"]
+        if not data_path.is_file() or data_path.parent.resolve() != directory.resolve():
+            raise InputError(f"{data_path}: listed in the manifest but missing")
+        digest = sha256_file(data_path)
+        if entry.get("sha256") and entry["sha256"] != digest:
+            raise InputError(f"{data_path}: SHA-256 does not match the manifest (file changed or truncated)")
+        loaded.sources.append(f"{data_path} sha256:{digest}")
+        text = _read_text(data_path)
+        raw = _parse_json_lines(data_path, text)
+        loaded.rows.extend(_check_row(data_path, where, row) for where, row in raw)
+        loaded.collected.add(name)
+    coverage = manifest.get("coverage")
+    if isinstance(coverage, dict):
+        loaded.issues.extend(str(i) for i in coverage.get("issues") or [])
+        if coverage.get("complete") is False and not coverage.get("issues"):
+            loaded.issues.append(f"{manifest_path}: the snapshot is marked incomplete")
+    return loaded

@@ -1,0 +1,140 @@
+"""Small builders of ARG rows shaped as reference/resource-graph.md describes, for tests.
+
+Every builder returns a plain dict as ARG would; `props` replaces the default properties and
+`extra` merges top-level keys. Helpers `run_rule` / `verdicts` evaluate a rule over rows.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from scanner.engine.evaluate import evaluate
+from scanner.engine.rules import RulePack, load_pack
+from scanner.inventory import Inventory, build_inventory
+from scanner.snapshot import DATASETS, Snapshot, dataset_for_type
+
+SUB = "11111111-1111-1111-1111-111111111111"
+SUB2 = "22222222-2222-2222-2222-222222222222"
+TENANT = "99999999-9999-9999-9999-999999999999"
+AS_OF = date(2026, 11, 26)
+
+_PACK: RulePack | None = None
+
+
+def pack() -> RulePack:
+    global _PACK
+    if _PACK is None:
+        _PACK = load_pack()
+    return _PACK
+
+
+def rid(provider_type: str, name: str, rg: str = "rg1", sub: str = SUB) -> str:
+    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
+
+
+def row(provider_type: str, name: str, props: dict[str, Any] | None = None, *, rg: str = "rg1", sub: str = SUB,
+        location: str = "westeurope", **extra: Any) -> dict[str, Any]:
+    out = {
+        "id": rid(provider_type, name, rg, sub),
+        "name": name,
+        "type": provider_type.lower(),
+        "tenantId": TENANT,
+        "kind": "",
+        "location": location,
+        "resourceGroup": rg,
+        "subscriptionId": sub,
+        "managedBy": "",
+        "sku": None,
+        "plan": None,
+        "properties": props if props is not None else {},
+        "tags": {},
+        "identity": None,
+        "zones": None,
+        "extendedLocation": None,
+    }
+    out.update(extra)
+    return out
+
+
+def classic_vm(name: str = "vm1", cs: str = "cs1", vnet: str | None = "vnet1", *, sub: str = SUB,
+               rg: str = "cs1", **overrides: Any) -> dict[str, Any]:
+    """A healthy, migratable classic VM; `overrides` replace top-level property keys."""
+    props: dict[str, Any] = {
+        "domainName": {"id": rid("Microsoft.ClassicCompute/domainNames", cs, rg, sub), "name": cs,
+                       "type": "Microsoft.ClassicCompute/domainNames"},
+        "hardwareProfile": {"size": "Standard_D2", "platformGuestAgent": True},
+        "instanceView": {"status": "ReadyRole", "powerState": "Started",
+                         "guestAgentStatus": {"status": "Ready", "guestAgentVersion": "2.7.41491.1010"},
+                         "privateIpAddress": "10.0.0.4"},
+        "networkProfile": {"inputEndpoints": []},
+        "storageProfile": {
+            "operatingSystemDisk": {"diskName": f"{name}-os", "operatingSystem": "Windows",
+                                    "vhdUri": f"https://stor1.blob.core.windows.net/vhds/{name}-os.vhd",
+                                    "storageAccount": {"name": "stor1"}},
+            "dataDisks": [],
+        },
+        "extensions": [],
+        "debugProfile": {"bootDiagnosticsEnabled": False},
+    }
+    if vnet is not None:
+        props["networkProfile"]["virtualNetwork"] = {
+            "id": rid("Microsoft.ClassicNetwork/virtualNetworks", vnet, "net", sub), "name": vnet,
+            "type": "Microsoft.ClassicNetwork/virtualNetworks", "subnetNames": ["Subnet-1"],
+        }
+    props.update(copy.deepcopy(overrides))
+    return row("Microsoft.ClassicCompute/virtualMachines", name, props, rg=rg, sub=sub)
+
+
+def cloud_service(name: str = "cs1", *, sub: str = SUB, rg: str = "cs1") -> dict[str, Any]:
+    return row("Microsoft.ClassicCompute/domainNames", name,
+               {"hostName": f"{name}.cloudapp.net", "status": "Created", "label": name}, rg=rg, sub=sub)
+
+
+def classic_storage(name: str = "stor1", account_type: str = "Standard-LRS", *, sub: str = SUB) -> dict[str, Any]:
+    return row("Microsoft.ClassicStorage/storageAccounts", name,
+               {"accountType": account_type, "status": "Created",
+                "endpoints": [f"https://{name}.blob.core.windows.net/"]}, rg="storage", sub=sub)
+
+
+def classic_vnet(name: str = "vnet1", prefixes: list[str] | None = None,
+                 subnets: list[dict[str, str]] | None = None, *, sub: str = SUB) -> dict[str, Any]:
+    return row("Microsoft.ClassicNetwork/virtualNetworks", name, {
+        "addressSpace": {"addressPrefixes": prefixes or ["10.0.0.0/16"]},
+        "subnets": subnets if subnets is not None else [{"name": "Subnet-1", "addressPrefix": "10.0.0.0/24"}],
+        "status": "Created",
+    }, rg="net", sub=sub)
+
+
+def snapshot(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS) -> Snapshot:
+    by: dict[str, list[dict[str, Any]]] = {d: [] for d in DATASETS}
+    for r in rows:
+        by[dataset_for_type(r["type"])].append(r)
+    return Snapshot(rows=by, collected=frozenset(collected))
+
+
+def inventory(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS) -> Inventory:
+    return build_inventory(snapshot(rows, collected))
+
+
+def verdicts(rule_id: str, rows: list[dict[str, Any]], *, cloud: str = "public", as_of: date = AS_OF,
+             collected: tuple[str, ...] = DATASETS) -> dict[str, str]:
+    """resource name -> status of one rule over `rows`."""
+    full = pack()
+    rule = full.get(rule_id)
+    assert rule is not None, rule_id
+    one = RulePack((rule,), full.calendar, full.version)
+    result = evaluate(one, inventory(rows, collected), as_of, cloud)
+    assert not result.errors, result.errors
+    return dict(zip(result.findings["resource_name"], result.findings["status"], strict=True))
+
+
+def findings(rule_id: str, rows: list[dict[str, Any]], **kwargs: Any) -> list[dict[str, Any]]:
+    full = pack()
+    rule = full.get(rule_id)
+    assert rule is not None, rule_id
+    one = RulePack((rule,), full.calendar, full.version)
+    result = evaluate(one, inventory(rows, kwargs.get("collected", DATASETS)), kwargs.get("as_of", AS_OF),
+                      kwargs.get("cloud", "public"))
+    return list(result.findings.to_dict("records"))
