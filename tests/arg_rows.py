@@ -20,6 +20,30 @@ SUB2 = "22222222-2222-2222-2222-222222222222"
 TENANT = "99999999-9999-9999-9999-999999999999"
 AS_OF = date(2026, 11, 26)
 
+#: Every id RULES.md specifies (kept here too, so the test runs without ../shared).
+SPEC_IDS = (
+    [f"RET-{i:03d}" for i in range(1, 13)]
+    + [f"VM-{i:03d}" for i in range(1, 15)]
+    + [f"CS-{i:03d}" for i in range(1, 5)]
+    + [f"NET-{i:03d}" for i in range(1, 8)]
+    + [f"ER-{i:03d}" for i in range(1, 4)]
+    + [
+        "ST-001",
+        "ST-002",
+        "BK-001",
+        "BK-002",
+        "IAM-001",
+        "IAM-002",
+        "CAP-001",
+        "MON-001",
+        "MON-002",
+        "POST-001",
+        "POST-002",
+        "POST-003",
+    ]
+    + [f"MAN-{i:03d}" for i in range(1, 10)]
+)
+
 _PACK: RulePack | None = None
 
 
@@ -34,8 +58,16 @@ def rid(provider_type: str, name: str, rg: str = "rg1", sub: str = SUB) -> str:
     return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
 
 
-def row(provider_type: str, name: str, props: dict[str, Any] | None = None, *, rg: str = "rg1", sub: str = SUB,
-        location: str = "westeurope", **extra: Any) -> dict[str, Any]:
+def row(
+    provider_type: str,
+    name: str,
+    props: dict[str, Any] | None = None,
+    *,
+    rg: str = "rg1",
+    sub: str = SUB,
+    location: str = "westeurope",
+    **extra: Any,
+) -> dict[str, Any]:
     out = {
         "id": rid(provider_type, name, rg, sub),
         "name": name,
@@ -58,21 +90,37 @@ def row(provider_type: str, name: str, props: dict[str, Any] | None = None, *, r
     return out
 
 
-def classic_vm(name: str = "vm1", cs: str = "cs1", vnet: str | None = "vnet1", *, sub: str = SUB,
-               rg: str = "cs1", **overrides: Any) -> dict[str, Any]:
+def classic_vm(
+    name: str = "vm1",
+    cs: str = "cs1",
+    vnet: str | None = "vnet1",
+    *,
+    sub: str = SUB,
+    rg: str = "cs1",
+    **overrides: Any,
+) -> dict[str, Any]:
     """A healthy, migratable classic VM; `overrides` replace top-level property keys."""
     props: dict[str, Any] = {
-        "domainName": {"id": rid("Microsoft.ClassicCompute/domainNames", cs, rg, sub), "name": cs,
-                       "type": "Microsoft.ClassicCompute/domainNames"},
+        "domainName": {
+            "id": rid("Microsoft.ClassicCompute/domainNames", cs, rg, sub),
+            "name": cs,
+            "type": "Microsoft.ClassicCompute/domainNames",
+        },
         "hardwareProfile": {"size": "Standard_D2", "platformGuestAgent": True},
-        "instanceView": {"status": "ReadyRole", "powerState": "Started",
-                         "guestAgentStatus": {"status": "Ready", "guestAgentVersion": "2.7.41491.1010"},
-                         "privateIpAddress": "10.0.0.4"},
+        "instanceView": {
+            "status": "ReadyRole",
+            "powerState": "Started",
+            "guestAgentStatus": {"status": "Ready", "guestAgentVersion": "2.7.41491.1010"},
+            "privateIpAddress": "10.0.0.4",
+        },
         "networkProfile": {"inputEndpoints": []},
         "storageProfile": {
-            "operatingSystemDisk": {"diskName": f"{name}-os", "operatingSystem": "Windows",
-                                    "vhdUri": f"https://stor1.blob.core.windows.net/vhds/{name}-os.vhd",
-                                    "storageAccount": {"name": "stor1"}},
+            "operatingSystemDisk": {
+                "diskName": f"{name}-os",
+                "operatingSystem": "Windows",
+                "vhdUri": f"https://stor1.blob.core.windows.net/vhds/{name}-os.vhd",
+                "storageAccount": {"name": "stor1"},
+            },
             "dataDisks": [],
         },
         "extensions": [],
@@ -80,31 +128,61 @@ def classic_vm(name: str = "vm1", cs: str = "cs1", vnet: str | None = "vnet1", *
     }
     if vnet is not None:
         props["networkProfile"]["virtualNetwork"] = {
-            "id": rid("Microsoft.ClassicNetwork/virtualNetworks", vnet, "net", sub), "name": vnet,
-            "type": "Microsoft.ClassicNetwork/virtualNetworks", "subnetNames": ["Subnet-1"],
+            "id": rid("Microsoft.ClassicNetwork/virtualNetworks", vnet, "net", sub),
+            "name": vnet,
+            "type": "Microsoft.ClassicNetwork/virtualNetworks",
+            "subnetNames": ["Subnet-1"],
         }
     props.update(copy.deepcopy(overrides))
     return row("Microsoft.ClassicCompute/virtualMachines", name, props, rg=rg, sub=sub)
 
 
 def cloud_service(name: str = "cs1", *, sub: str = SUB, rg: str = "cs1") -> dict[str, Any]:
-    return row("Microsoft.ClassicCompute/domainNames", name,
-               {"hostName": f"{name}.cloudapp.net", "status": "Created", "label": name}, rg=rg, sub=sub)
+    return row(
+        "Microsoft.ClassicCompute/domainNames",
+        name,
+        {"hostName": f"{name}.cloudapp.net", "status": "Created", "label": name},
+        rg=rg,
+        sub=sub,
+    )
 
 
-def classic_storage(name: str = "stor1", account_type: str = "Standard-LRS", *, sub: str = SUB) -> dict[str, Any]:
-    return row("Microsoft.ClassicStorage/storageAccounts", name,
-               {"accountType": account_type, "status": "Created",
-                "endpoints": [f"https://{name}.blob.core.windows.net/"]}, rg="storage", sub=sub)
+def classic_storage(
+    name: str = "stor1", account_type: str = "Standard-LRS", *, sub: str = SUB
+) -> dict[str, Any]:
+    return row(
+        "Microsoft.ClassicStorage/storageAccounts",
+        name,
+        {
+            "accountType": account_type,
+            "status": "Created",
+            "endpoints": [f"https://{name}.blob.core.windows.net/"],
+        },
+        rg="storage",
+        sub=sub,
+    )
 
 
-def classic_vnet(name: str = "vnet1", prefixes: list[str] | None = None,
-                 subnets: list[dict[str, str]] | None = None, *, sub: str = SUB) -> dict[str, Any]:
-    return row("Microsoft.ClassicNetwork/virtualNetworks", name, {
-        "addressSpace": {"addressPrefixes": prefixes or ["10.0.0.0/16"]},
-        "subnets": subnets if subnets is not None else [{"name": "Subnet-1", "addressPrefix": "10.0.0.0/24"}],
-        "status": "Created",
-    }, rg="net", sub=sub)
+def classic_vnet(
+    name: str = "vnet1",
+    prefixes: list[str] | None = None,
+    subnets: list[dict[str, str]] | None = None,
+    *,
+    sub: str = SUB,
+) -> dict[str, Any]:
+    return row(
+        "Microsoft.ClassicNetwork/virtualNetworks",
+        name,
+        {
+            "addressSpace": {"addressPrefixes": prefixes or ["10.0.0.0/16"]},
+            "subnets": subnets
+            if subnets is not None
+            else [{"name": "Subnet-1", "addressPrefix": "10.0.0.0/24"}],
+            "status": "Created",
+        },
+        rg="net",
+        sub=sub,
+    )
 
 
 def snapshot(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS) -> Snapshot:
@@ -118,8 +196,14 @@ def inventory(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS)
     return build_inventory(snapshot(rows, collected))
 
 
-def verdicts(rule_id: str, rows: list[dict[str, Any]], *, cloud: str = "public", as_of: date = AS_OF,
-             collected: tuple[str, ...] = DATASETS) -> dict[str, str]:
+def verdicts(
+    rule_id: str,
+    rows: list[dict[str, Any]],
+    *,
+    cloud: str = "public",
+    as_of: date = AS_OF,
+    collected: tuple[str, ...] = DATASETS,
+) -> dict[str, str]:
     """resource name -> status of one rule over `rows`."""
     full = pack()
     rule = full.get(rule_id)
@@ -135,6 +219,10 @@ def findings(rule_id: str, rows: list[dict[str, Any]], **kwargs: Any) -> list[di
     rule = full.get(rule_id)
     assert rule is not None, rule_id
     one = RulePack((rule,), full.calendar, full.version)
-    result = evaluate(one, inventory(rows, kwargs.get("collected", DATASETS)), kwargs.get("as_of", AS_OF),
-                      kwargs.get("cloud", "public"))
+    result = evaluate(
+        one,
+        inventory(rows, kwargs.get("collected", DATASETS)),
+        kwargs.get("as_of", AS_OF),
+        kwargs.get("cloud", "public"),
+    )
     return list(result.findings.to_dict("records"))

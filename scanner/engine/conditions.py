@@ -9,6 +9,7 @@ once and aggregate back by row.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -195,9 +196,7 @@ def _str_test(name: str, op: str, value: Any, path: str) -> Compiled:
         )
     if op == "matches":
         pattern = _regex(value, path)
-        return lambda df, ctx: Mask(
-            _bools(df[name].astype("string").str.contains(pattern, regex=True)), _known(df[name])
-        )
+        return lambda df, ctx: Mask(_bools(_search(df[name], pattern)), _known(df[name]))
     if op in ("empty", "not_empty"):
         want_empty = op == "empty"
         return lambda df, ctx: Mask(_bools(df[name].astype("string") == "") == want_empty, _known(df[name]))
@@ -256,30 +255,32 @@ def _list_test(name: str, op: str, value: Any, path: str) -> Compiled:
         return lambda df, ctx: Mask((_lengths(df[name]) == 0) == want_empty, _known(df[name]))
     if op == "contains":
         wanted = [str(value).lower()]
-        return lambda df, ctx: Mask(
-            _any_element(df[name], lambda e: _lower(e).isin(wanted)), _known(df[name])
-        )
+        return lambda df, ctx: _any_element(df[name], lambda e: _lower(e).isin(wanted))
     if op == "any_in":
         wanted = _str_list(value, path)
-        return lambda df, ctx: Mask(
-            _any_element(df[name], lambda e: _lower(e).isin(wanted)), _known(df[name])
-        )
+        return lambda df, ctx: _any_element(df[name], lambda e: _lower(e).isin(wanted))
     pattern = _regex(value, path)
-    return lambda df, ctx: Mask(
-        _any_element(df[name], lambda e: e.astype("string").str.contains(pattern, regex=True)),
-        _known(df[name]),
-    )
+    return lambda df, ctx: _any_element(df[name], lambda e: _search(e, pattern))
+
+
+def _search(series: pd.Series[Any], pattern: re.Pattern[str]) -> pd.Series[Any]:
+    with warnings.catch_warnings():  # groups in a rule's regex are fine: we only test for a match
+        warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression")
+        return series.astype("string").str.contains(pattern, regex=True)
 
 
 def _lengths(series: pd.Series[Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    exploded = series.explode()
-    counts = exploded.notna().groupby(level=0, sort=False).sum()
-    return np.asarray(counts.reindex(series.index, fill_value=0).to_numpy(dtype=np.int64))
+    return np.asarray(series.str.len().fillna(0).to_numpy(dtype=np.int64))
 
 
-def _any_element(series: pd.Series[Any], test: Callable[[pd.Series[Any]], Any]) -> Array:
+def _any_element(series: pd.Series[Any], test: Callable[[pd.Series[Any]], Any]) -> Mask:
+    """Some element passes `test`. Kleene over elements: a None element is unknown, so a list with no
+    passing element but a None one is NA (e.g. a disk whose VHD URI the data does not carry)."""
     exploded = series.explode()
+    lengths = pd.Series(_lengths(series), index=series.index)
     hits = pd.Series(test(exploded), index=exploded.index).fillna(False).astype(bool)
-    return np.asarray(
-        hits.groupby(level=0, sort=False).any().reindex(series.index, fill_value=False).to_numpy()
-    )
+    unknown_element = exploded.isna() & (lengths.reindex(exploded.index) > 0)
+    any_hit = hits.groupby(level=0, sort=False).any().reindex(series.index, fill_value=False).to_numpy()
+    any_unknown = unknown_element.groupby(level=0, sort=False).any().reindex(series.index, fill_value=False)
+    known = _known(series) & (any_hit | ~any_unknown.to_numpy())
+    return Mask(any_hit & known, known)

@@ -91,8 +91,7 @@ _table(
     _c(
         "availability_set",
         "str",
-        "properties.hardwareProfile.availabilitySet; '' when hardwareProfile is "
-        "present without it (not in a set); NA when hardwareProfile is absent.",
+        "properties.hardwareProfile.availabilitySet; '' when absent (not in a set, as AOE's query reads it).",
     ),
     _c("os_type", "str", "properties.storageProfile.operatingSystemDisk.operatingSystem (Windows/Linux)."),
     _c(
@@ -105,19 +104,17 @@ _table(
     _c(
         "vnet_key",
         "str",
-        "Key of the classic VNet (properties.networkProfile.virtualNetwork.id or its name "
-        "in the same subscription); '' when networkProfile is present without a virtualNetwork (VM in no "
-        "VNet); NA when networkProfile is absent.",
+        "Key of the classic VNet (properties.networkProfile.virtualNetwork.id, or its name in the same "
+        "subscription); '' when there is no virtualNetwork (VM in no VNet, as AOE reads it).",
     ),
     _c("vnet_name", "str", "Name of that VNet ('' when in no VNet)."),
-    _c(
-        "subnet_names",
-        "list",
-        "properties.networkProfile.virtualNetwork.subnetNames ([] when the VNet "
-        "object is present without it).",
-    ),
+    _c("subnet_names", "list", "properties.networkProfile.virtualNetwork.subnetNames ([] when absent)."),
     _c("static_ip", "str", "properties.networkProfile.virtualNetwork.staticIpAddress ('' when none)."),
-    _c("nic_count", "int", "1 + len(networkProfile.virtualNetwork.networkInterfaces) (AOE's formula)."),
+    _c(
+        "nic_count",
+        "int",
+        "1 + len(networkProfile.virtualNetwork.networkInterfaces) (AOE's formula; 1 when absent).",
+    ),
     _c(
         "extension_names",
         "list",
@@ -127,12 +124,14 @@ _table(
     _c("extension_publishers", "list", "properties.extensions[].publisher, aligned with extension_names."),
     _c("extension_versions", "list", "properties.extensions[].version, aligned with extension_names."),
     _c("extension_ids", "list", "'<publisher>.<extension>' per extension, for publisher-qualified matching."),
+    _c("extension_name_versions", "list", "'<extension> <version>' per extension (e.g. 'BGInfo 1.1')."),
     _c(
         "extension_bad_statuses",
         "list",
-        "'<extension>: <status>' for each extension whose handler status "
-        "(properties.extensions[].status, or properties.instanceView.extensions[] by name) is not "
-        "Ready/Success; NA when no status source is present and extensions exist.",
+        "'<extension>: <status>' for each extension whose handler status (properties.extensions[].status "
+        "/ .handlerStatus, or by name from properties.instanceView.extensions[], .extensionStatuses[] or "
+        ".resourceExtensionStatusList[]) is not Ready/Success; NA when extensions exist and no status "
+        "source is present.",
     ),
     _c(
         "extensions_without_status",
@@ -155,14 +154,20 @@ _table(
     _c(
         "disk_accounts",
         "list",
-        "Lower-cased storage account names holding the OS and data disks "
-        "(storageAccount.name, else the vhdUri host); NA when storageProfile is absent.",
+        "Lower-cased storage account names holding the OS and data disks (storageAccount.name or .id, "
+        "else the vhdUri/mediaLink host; a None element when a disk names neither); NA when "
+        "storageProfile is absent.",
     ),
-    _c("disk_blob_names", "list", "Blob name of each disk VHD: the vhdUri path after the container."),
+    _c(
+        "disk_blob_names",
+        "list",
+        "Blob name of each disk VHD: the vhdUri path after the container (None for a disk without a URI: "
+        "list tests are then unknown unless another element decides).",
+    ),
     _c(
         "disk_accounts_missing",
         "list",
-        "disk_accounts that are not among the scanned classic storage accounts.",
+        "disk_accounts that are not among the scanned classic storage accounts (None elements carried over).",
     ),
     _c("data_disk_count", "int", "len(properties.storageProfile.dataDisks)."),
     _c(
@@ -280,6 +285,11 @@ _table(
     _c("connection_type", "str", "properties.connectionType."),
     _c("circuit_id", "str", "properties.peer.id (the circuit)."),
     _c("circuit_subscription_id", "str", "Subscription parsed from circuit_id."),
+    _c(
+        "cross_subscription",
+        "bool",
+        "The circuit is in another subscription than the connection; NA when either is unknown.",
+    ),
 )
 
 _table(

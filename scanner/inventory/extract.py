@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from scanner.inventory.ids import name_key, parse_id, resource_key
+from scanner.inventory.ids import ParsedId, name_key, parse_id, resource_key
 
 MISSING: Any = object()
+_NO_ID = ParsedId("", "", "", "", "", "")
 
 Row = dict[str, Any]
 Props = dict[str, Any]
@@ -154,30 +155,25 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
     else:
         cs_key = name_key(sub, "microsoft.classiccompute/domainnames", domain_name)
 
-    network = dig(p, "networkProfile")
-    vnet = dig(network, "virtualNetwork") if isinstance(network, dict) else MISSING
-    vnet_key: str | None
-    if not isinstance(network, dict):
-        vnet_key = vnet_name = static_ip = None
-        subnets: list[Any] | None = None
-        nic_count: int | None = None
-    elif not isinstance(vnet, dict) or not (text(vnet, "id") or text(vnet, "name")):
-        vnet_key, vnet_name, static_ip, subnets, nic_count = "", "", "", [], 1
+    # As in AOE's production query, an absent virtualNetwork (or networkProfile) means "in no VNet"
+    # and an absent networkInterfaces list means one NIC: RULES.md never makes these unknown.
+    vnet = dig(p, "networkProfile.virtualNetwork")
+    if not isinstance(vnet, dict) or not (text(vnet, "id") or text(vnet, "name")):
+        vnet_key: str | None = ""
+        vnet_name, static_ip = "", ""
+        subnets: list[str] = []
+        nic_count = 1
     else:
         vnet_id = text(vnet, "id")
         parsed_vnet = parse_id(vnet_id) if vnet_id else None
         vnet_name = text(vnet, "name") or (parsed_vnet.name if parsed_vnet else "")
-        vnet_key = (
-            resource_key(vnet_id)
-            if vnet_id
-            else name_key(sub, "microsoft.classicnetwork/virtualnetworks", vnet_name)
+        vnet_key = resource_key(vnet_id) or name_key(
+            sub, "microsoft.classicnetwork/virtualnetworks", vnet_name
         )
         subnets = [str(s) for s in items(vnet, "subnetNames") or []]
         static_ip = text(vnet, "staticIpAddress") or ""
         nic_count = 1 + len(items(vnet, "networkInterfaces") or [])
-
-    hardware = dig(p, "hardwareProfile")
-    avset = text_or_empty(p, "hardwareProfile.availabilitySet") if isinstance(hardware, dict) else None
+    avset = text(p, "hardwareProfile.availabilitySet") or ""
 
     ext = _extensions(p)
     disks = _classic_disks(p)
@@ -211,6 +207,7 @@ def _extensions(p: Props) -> dict[str, Any]:
                 "extension_publishers",
                 "extension_versions",
                 "extension_ids",
+                "extension_name_versions",
                 "extension_bad_statuses",
                 "extensions_without_status",
             ),
@@ -230,7 +227,7 @@ def _extensions(p: Props) -> dict[str, Any]:
     bad: list[str] = []
     silent: list[str] = []
     for ext, name, publisher in zip(exts, names, publishers, strict=True):
-        status = text(ext, "status") or text(ext, "status.status")
+        status = _status_of(ext)
         if status is None:
             status = view_status.get(name.lower()) or view_status.get(f"{publisher}.{name}".lower())
         if status is None:
@@ -245,9 +242,30 @@ def _extensions(p: Props) -> dict[str, Any]:
         "extension_ids": [
             f"{pub}.{name}" if pub else name for pub, name in zip(publishers, names, strict=True)
         ],
+        "extension_name_versions": [
+            f"{name} {text(e, 'version') or ''}".strip() for e, name in zip(exts, names, strict=True)
+        ],
         "extension_bad_statuses": bad if known else None,
         "extensions_without_status": silent if known else None,
     }
+
+
+#: Where an instance view may list per-extension handler statuses (ASM calls it
+#: ResourceExtensionStatusList; matched to properties.extensions[] by name).
+_STATUS_LISTS = (
+    "instanceView.extensions",
+    "instanceView.extensionStatuses",
+    "instanceView.resourceExtensionStatusList",
+    "instanceView.resourceExtensionStatuses",
+)
+
+
+def _status_of(obj: dict[str, Any]) -> str | None:
+    """A handler status from an extension or status entry: status, status.status or handlerStatus."""
+    for path in ("status.status", "handlerStatus", "status.code"):
+        if value := text(obj, path):
+            return value.rsplit("/", 1)[-1]
+    return text(obj, "status")
 
 
 def _classic_disks(p: Props) -> dict[str, Any]:
@@ -260,16 +278,16 @@ def _classic_disks(p: Props) -> dict[str, Any]:
         disks.append(os_disk)
     data = items(profile, "dataDisks") or []
     disks.extend(d for d in data if isinstance(d, dict))
-    accounts: list[str] = []
-    blobs: list[str] = []
+    accounts: list[str | None] = []
+    blobs: list[str | None] = []
     for disk in disks:
         uri = text(disk, "vhdUri") or text(disk, "mediaLink")
-        account = (text(disk, "storageAccount.name") or account_of_uri(uri) or "").lower()
-        if account and account not in accounts:
+        account_id = parse_id(text(disk, "storageAccount.id") or "")
+        named = text(disk, "storageAccount.name") or (account_id.name if account_id else None)
+        account = (named or account_of_uri(uri) or "").lower() or None  # None: the data does not say
+        if account not in accounts:
             accounts.append(account)
-        blob = blob_name_of_uri(uri)
-        if blob:
-            blobs.append(blob)
+        blobs.append(blob_name_of_uri(uri) if uri else None)
     return {"disk_accounts": accounts, "disk_blob_names": blobs, "data_disk_count": len(data)}
 
 
@@ -307,7 +325,7 @@ def classic_vnet(row: Row, p: Props) -> dict[str, Any]:
 
 def reserved_ip(row: Row, p: Props) -> dict[str, Any]:
     in_use = flag(p, "inUse")
-    attached = text(p, "attachedTo.id")
+    attached = text(p, "attachedTo.id") or text(p, "attachedTo")
     if not p:
         attached_to = None
     elif attached:
@@ -351,10 +369,13 @@ def er_circuit(row: Row, p: Props) -> dict[str, Any]:
 def er_connection(row: Row, p: Props) -> dict[str, Any]:
     circuit = text(p, "peer.id")
     parsed = parse_id(circuit) if circuit else None
+    sub = str(row.get("subscriptionId") or "").lower() or (parse_id(str(row["id"])) or _NO_ID).subscription_id
+    circuit_sub = parsed.subscription_id if parsed else None
     return {
         "connection_type": text(p, "connectionType"),
         "circuit_id": circuit,
-        "circuit_subscription_id": parsed.subscription_id if parsed else None,
+        "circuit_subscription_id": circuit_sub,
+        "cross_subscription": circuit_sub != sub if circuit_sub and sub else None,
     }
 
 

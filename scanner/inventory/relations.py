@@ -104,9 +104,11 @@ def _storage(vms: list[Record], accounts: list[Record]) -> None:
             unknown_disks = True
             vm["disk_accounts_missing"] = None
         else:
-            vm["disk_accounts_missing"] = [a for a in disk_accounts if a not in types]
+            vm["disk_accounts_missing"] = [a for a in disk_accounts if a is None or a not in types]
+            unknown_disks = unknown_disks or None in disk_accounts
             for account in disk_accounts:
-                holders[account].append(vm["name"])
+                if account is not None:
+                    holders[account].append(vm["name"])
         account = vm["boot_diagnostics_account"]
         vm["boot_diagnostics_account_type"] = types.get(account) if account else None
     for a in accounts:

@@ -1,0 +1,193 @@
+"""The command line end to end: demo scan, outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from arg_rows import SPEC_IDS, classic_vm, cloud_service
+from typer.testing import CliRunner
+
+from scanner.cli import app
+
+runner = CliRunner()
+
+
+def scan(*args: str):
+    return runner.invoke(app, ["scan", *args])
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = scan("--demo", "--out", str(out), "--as-of", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_demo_writes_json_and_csv_with_every_rule(demo_report):
+    doc = json.loads((demo_report / "findings.json").read_text())
+    assert doc["schema_version"] == "1"
+    assert doc["scan"]["source"] == "demo"
+    assert doc["scan"]["as_of"] == "2026-11-26"
+    assert doc["scan"]["coverage"]["complete"] is True
+    rule_ids = {f["rule_id"] for f in doc["findings"]}
+    assert set(SPEC_IDS) <= rule_ids
+    statuses = {f["status"] for f in doc["findings"]}
+    assert {"fail", "pass", "unknown", "manual"} <= statuses
+    for field in (
+        "finding_id",
+        "rule_id",
+        "title",
+        "status",
+        "severity",
+        "category",
+        "resource_id",
+        "resource_name",
+        "resource_type",
+        "subscription_id",
+        "resource_group",
+        "location",
+        "message",
+        "evidence",
+        "remediation",
+        "references",
+        "waiver",
+        "first_seen",
+        "last_seen",
+    ):
+        assert field in doc["findings"][0]
+    summary = doc["summary"]
+    assert sum(summary["by_status"].values()) == len(doc["findings"])
+    with (demo_report / "findings.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(doc["findings"])
+    assert [r["finding_id"] for r in rows] == [f["finding_id"] for f in doc["findings"]]
+
+
+def test_demo_every_rule_fails_somewhere_and_passes_where_possible(demo_report):
+    doc = json.loads((demo_report / "findings.json").read_text())
+    by_rule: dict[str, set[str]] = {}
+    for f in doc["findings"]:
+        by_rule.setdefault(f["rule_id"], set()).add(f["status"])
+    for rule_id, statuses in by_rule.items():
+        assert statuses & {"fail", "manual"}, f"{rule_id} never fails in the demo: {statuses}"
+
+
+def test_scan_is_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert scan("--demo", "--out", str(a), "--as-of", "2026-11-26").exit_code == 0
+    assert scan("--demo", "--out", str(b), "--as-of", "2026-11-26").exit_code == 0
+    assert (a / "findings.csv").read_bytes() == (b / "findings.csv").read_bytes()
+    da, db = (json.loads((d / "findings.json").read_text()) for d in (a, b))
+    assert da["findings"] == db["findings"]
+
+
+def test_format_selection(tmp_path):
+    assert scan("--demo", "--out", str(tmp_path), "--format", "csv").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv"]
+
+
+def test_input_file_scan(tmp_path):
+    src = tmp_path / "rows.json"
+    src.write_text(json.dumps([classic_vm("vm1"), cloud_service("cs1")]))
+    result = scan("--input", str(src), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["scan"]["source"] == "files"
+    assert any(f["rule_id"] == "RET-001" and f["status"] == "fail" for f in doc["findings"])
+    assert "sha256:" in doc["scan"]["coverage"]["inputs"][0]
+
+
+def test_incomplete_input_exits_4_but_writes_reports(tmp_path):
+    src = tmp_path / "page1.json"
+    src.write_text(json.dumps({"data": [classic_vm("vm1")], "skip_token": "next", "total_records": 9}))
+    result = scan("--input", str(src), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 4
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["scan"]["coverage"]["complete"] is False
+    assert doc["scan"]["coverage"]["issues"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ([], "nothing to scan"),
+        (["--demo", "--input", "x.json"], "either --demo or --input"),
+        (["--input", "does-not-exist.json"], "does-not-exist.json: no such file"),
+        (["--demo", "--as-of", "2026-13-01"], "--as-of"),
+        (["--demo", "--format", "pdf"], "unknown format pdf"),
+        (["--demo", "--cloud", "mars"], "--cloud"),
+        (["--demo", "--rules", "no-such-dir"], "not a directory"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path, args, fragment):
+    result = runner.invoke(app, ["scan", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_scan_keeps_previous_reports(tmp_path):
+    out = tmp_path / "out"
+    assert scan("--demo", "--out", str(out)).exit_code == 0
+    before = (out / "findings.json").read_bytes()
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{")
+    assert scan("--input", str(bad), "--out", str(out)).exit_code == 2
+    assert (out / "findings.json").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "findings.json"]
+
+
+def test_rules_commands(tmp_path):
+    listing = runner.invoke(app, ["rules", "list"])
+    assert listing.exit_code == 0
+    assert all(rule_id in listing.output for rule_id in SPEC_IDS)
+    show = runner.invoke(app, ["rules", "show", "ret-001"])
+    assert show.exit_code == 0
+    assert "retirement_entry" in show.output and "2023-09-01" in show.output
+    missing = runner.invoke(app, ["rules", "show", "NOPE-001"])
+    assert missing.exit_code == 2
+    columns = runner.invoke(app, ["rules", "columns", "classic_vm"])
+    assert columns.exit_code == 0 and "agent_status" in columns.output
+    bad = tmp_path / "acme"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("id: 1\n")
+    result = runner.invoke(app, ["rules", "validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "x.yaml" in result.output
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from scanner.cli import main; main()",
+            "scan",
+            "--input",
+            str(tmp_path / "nope"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "no such file" in proc.stderr
+    version = subprocess.run(
+        [sys.executable, "-c", "from scanner.cli import main; main()", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert version.returncode == 0 and version.stdout.startswith("classic-scan ")
