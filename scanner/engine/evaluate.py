@@ -8,7 +8,6 @@ an error (the scan is then incomplete) and the other rules still run.
 from __future__ import annotations
 
 import hashlib
-import json
 import string
 from dataclasses import dataclass
 from datetime import date
@@ -184,7 +183,7 @@ def as_text(series: pd.Series[Any]) -> pd.Series[str]:
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) if value else "none"
         if isinstance(value, dict):
-            return json.dumps(value, sort_keys=True)
+            return ", ".join(f"{k} {v}" for k, v in sorted(value.items())) if value else "none"
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return "n/a"
         if isinstance(value, bool | np.bool_):
@@ -195,10 +194,16 @@ def as_text(series: pd.Series[Any]) -> pd.Series[str]:
 
 
 def _unknown_message(rule: Rule, table: pd.DataFrame) -> pd.Series[str]:
+    """Name the resource and the values it lacks (columns that are NA, else the lists with unknown items)."""
     missing = pd.Series([""] * len(table), index=table.index, dtype=object)
     for name in rule.fields:
         missing = missing + np.where(table[name].isna().to_numpy(), f"{name}, ", "")
-    return "Cannot be evaluated: the data does not carry " + missing.str.rstrip(", ") + "."
+    missing = missing.str.rstrip(", ")
+    partial = "some items of " + ", ".join(rule.fields)
+    missing = missing.where(missing != "", partial)
+    return (
+        "Cannot be evaluated for " + table["name"].astype(str) + ": the data does not carry " + missing + "."
+    )
 
 
 def python_value(value: Any) -> Any:

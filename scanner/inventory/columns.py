@@ -167,7 +167,8 @@ _table(
     _c(
         "disk_accounts_missing",
         "list",
-        "disk_accounts that are not among the scanned classic storage accounts (None elements carried over).",
+        "Known disk_accounts that are not among the scanned classic storage accounts; NA when none is known "
+        "to be missing but some disk's account is unknown.",
     ),
     _c("data_disk_count", "int", "len(properties.storageProfile.dataDisks)."),
     _c(

@@ -104,7 +104,9 @@ def _storage(vms: list[Record], accounts: list[Record]) -> None:
             unknown_disks = True
             vm["disk_accounts_missing"] = None
         else:
-            vm["disk_accounts_missing"] = [a for a in disk_accounts if a is None or a not in types]
+            missing = [a for a in disk_accounts if a is not None and a not in types]
+            # Kleene: with no account known to be missing, a disk whose account is unknown leaves it open
+            vm["disk_accounts_missing"] = missing if missing or None not in disk_accounts else None
             unknown_disks = unknown_disks or None in disk_accounts
             for account in disk_accounts:
                 if account is not None:
