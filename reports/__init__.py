@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -13,16 +14,21 @@ from scanner.model import ScanResult
 Writer = Callable[[ScanResult, Path], None]
 
 
-def _writers() -> dict[str, tuple[str, Writer]]:
-    from reports import csv_report, json_report
+#: Output formats, in the order they are written, with their file names and renderer modules.
+OUTPUTS: dict[str, tuple[str, str]] = {
+    "xlsx": ("report.xlsx", "reports.excel"),
+    "html": ("report.html", "reports.html"),
+    "json": ("findings.json", "reports.json_report"),
+    "csv": ("findings.csv", "reports.csv_report"),
+}
+FORMATS: tuple[str, ...] = tuple(OUTPUTS)
 
-    return {
-        "json": ("findings.json", json_report.write),
-        "csv": ("findings.csv", csv_report.write),
-    }
 
-
-FORMATS: tuple[str, ...] = ("json", "csv")
+def writer(fmt: str) -> Writer:
+    """The `write(result, path)` function of a format's renderer."""
+    module = importlib.import_module(OUTPUTS[fmt][1])
+    write: Writer = module.write
+    return write
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -38,7 +44,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> list[Path]:
     """Write every format to a temporary file, then rename them all: no half-written report."""
-    writers = _writers()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -46,7 +51,8 @@ def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> 
     staged: list[tuple[Path, Path]] = []
     try:
         for fmt in formats:
-            name, write = writers[fmt]
+            name = OUTPUTS[fmt][0]
+            write = writer(fmt)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             os.close(fd)
             tmp = Path(tmp_name)

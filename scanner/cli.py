@@ -108,9 +108,20 @@ def scan(
         str | None,
         typer.Option("--cloud", help="public, usgov or china (default: the snapshot's, else public)."),
     ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Customer name for report covers.")
+    ] = None,
+    prepared_by: Annotated[
+        str | None, typer.Option("--prepared-by", help="Author or firm for report covers.")
+    ] = None,
+    logo: Annotated[
+        Path | None,
+        typer.Option("--logo", help="Logo image (PNG, JPEG, GIF or SVG, at most 1 MB) for reports."),
+    ] = None,
 ) -> None:
     """Scan classic resources and write findings (findings.json, findings.csv)."""
     from reports import parse_formats, write_reports
+    from scanner.branding import load_branding
     from scanner.scan import ScanOptions, run_scan
 
     def run() -> int:
@@ -130,6 +141,7 @@ def scan(
             as_of=_parse_as_of(as_of),
             rules_dirs=tuple(rules_dirs or ()),
             cloud=cloud,
+            branding=load_branding(customer, prepared_by, logo),
         )
         result = run_scan(options, log=log)
         written = write_reports(result, out, wanted)

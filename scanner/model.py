@@ -40,6 +40,18 @@ class ScanMeta:
 
 
 @dataclass(frozen=True)
+class Branding:
+    """Who the report is for and by; shown on report covers."""
+
+    customer: str = ""
+    """Customer name (--customer)."""
+    prepared_by: str = ""
+    """Author or firm (--prepared-by)."""
+    logo_data_uri: str = ""
+    """Logo as a data: URI (--logo), or ''."""
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """Findings, the rule catalogue and the inventory of one scan."""
 
@@ -53,6 +65,8 @@ class ScanResult:
     """The inventory tables the rules read."""
     plan: Mapping[str, Any] = field(default_factory=dict)
     """The migration plan (filled by the planner; empty until then)."""
+    branding: Branding = field(default_factory=Branding)
+    """Customer, author and logo for report covers."""
 
     @property
     def complete(self) -> bool:

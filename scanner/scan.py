@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ import scanner
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import load_pack
 from scanner.inventory import build_inventory
-from scanner.model import ScanMeta, ScanResult
+from scanner.model import Branding, ScanMeta, ScanResult
 from scanner.snapshot import DATASETS, Snapshot
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
@@ -32,6 +32,8 @@ class ScanOptions:
     """Custom rule packs."""
     cloud: str | None = None
     """public, usgov or china (default: the snapshot's, else public)."""
+    branding: Branding = field(default_factory=Branding)
+    """Customer, author and logo for the reports."""
 
 
 def now() -> str:
@@ -67,7 +69,9 @@ def run_scan(options: ScanOptions, log: Any = None) -> ScanResult:
         scope=_scope(snapshot),
         coverage=coverage,
     )
-    return ScanResult(meta=meta, findings=evaluation.findings, pack=pack, inventory=inventory)
+    return ScanResult(
+        meta=meta, findings=evaluation.findings, pack=pack, inventory=inventory, branding=options.branding
+    )
 
 
 def _coverage(snapshot: Snapshot, unrouted: dict[str, int] | Any, errors: tuple[str, ...]) -> dict[str, Any]:
