@@ -1,10 +1,17 @@
-# Demo estate checklist: rule -> rows meant to FAIL / PASS / give UNKNOWN (by design; the engine decides).
+# Demo estate checklist: rule -> rows that FAIL / PASS / give UNKNOWN / MANUAL, as verified against
+# `classic-scan scan --demo --as-of 2026-11-26` (the engine decides; this records what it decides).
 # Names are resource names; [P] Production, [N] Non-Production, [S] Shared Networking subscription.
+# The render farm [P] (classic VNet fabrendervnet, cloud services fab-render-01..09, classic VMs
+# fab-rnd-001..405) exists for NET-005. It is healthy: each node fails only RET-001 (and passes every VM-*
+# rule and BK-001), each cloud service only RET-002, the VNet only RET-004 and NET-005; its disks sit in
+# fabprodvhds01/02, which fail ST-001 anyway. "Others" below include these rows.
+# No pass is possible for RET-001..006, RET-008, RET-012 (every resource of the kind fails) and POST-002
+# (its target is only vaults in -Migrated groups); CAP-001, NET-006 and MAN-* give manual verdicts.
 #
-# RET-001 classic VM: fail all 18 classic VMs (every existing one fails; no pass possible)
-# RET-002 cloud service: fail all 12 cloud services
+# RET-001 classic VM: fail all 423 classic VMs (18 + 405 render nodes)
+# RET-002 cloud service: fail all 21 cloud services (12 + fab-render-01..09)
 # RET-003 classic storage: fail all 10 classic storage accounts
-# RET-004 classic VNet: fail all 6 classic VNets
+# RET-004 classic VNet: fail all 7 classic VNets
 # RET-005 reserved IP: fail all 4 reserved IPs
 # RET-006 classic NSG: fail fab-web-nsg [P], fab-dev-nsg [N]
 # RET-007 classic admin: fail it-admin ("ServiceAdministrator;AccountAdministrator") [P],
@@ -23,8 +30,8 @@
 #     fab-legacy-01 (no instanceView)
 # VM-002 extension handler status: fail fab-sql-02 (BGInfo NotReady), fab-app-01 (MicrosoftMonitoringAgent
 #     Unresponsive), fab-app-02 (SiteRecoveryMobilityAgent reports no status while the agent is Ready);
-#     pass fab-web-01, fab-sql-01, fab-dc-01/02 (instanceView.extensions), fab-web-02, fab-ftp-01
-#     (extensions[].status), fab-dev-01 ("Success"), fab-batch-* (extensions []);
+#     pass fab-web-01, fab-sql-01, fab-dev-02, fab-dc-01/02 (instanceView.extensions), fab-web-02,
+#     fab-ftp-01 (extensions[].status), fab-dev-01 ("Success"), fab-batch-*, fab-rnd-* (extensions []);
 #     unknown fab-test-01, fab-jump-01 (extensions but no status source at all), fab-rpt-01, fab-legacy-01
 #     (no `extensions` key)
 # VM-003 backup snapshot extension: fail fab-sql-01, fab-app-01 (VMSnapshot), fab-ftp-01 (VMSnapshotLinux);
@@ -44,33 +51,32 @@
 #     fab-batch-* (StoppedDeallocated); unknown fab-legacy-01 (no instanceView)
 # VM-009 more than one subnet: fail fab-app-02 (BackEnd, FrontEnd); pass the others
 # VM-010 VNet without subnet: fail fab-rpt-01 (subnetNames key absent), fab-test-01 (subnetNames []);
-#     pass the others
-# VM-011 in no VNet: fail fab-ftp-01 (networkProfile without virtualNetwork); pass the others
-#     (fab-legacy-01 has no networkProfile: RULES.md gives VM-009..011 no unknown case, so it reads as
-#     "in no VNet" and fails VM-011)
+#     pass the others (fab-ftp-01 and fab-legacy-01 are in no VNet)
+# VM-011 in no VNet: fail fab-ftp-01 (networkProfile without virtualNetwork), fab-legacy-01 (no
+#     networkProfile: an absent virtualNetwork reads as "in no VNet", never unknown); pass the others
 # VM-012 "/" in a VHD blob name: fail fab-app-01 (vhds/fab-app-01/fab-app-01-data0.vhd); pass the others;
 #     unknown fab-legacy-01 (OS disk without vhdUri)
 # VM-013 disk account not scanned: fail fab-ftp-01 (fabftpvhds01 is not in the estate); pass the others
+#     (fab-legacy-01's disk has no vhdUri but names its storageAccount fabdevvhds01)
 # VM-014 deallocated static IP clash: fail fab-batch-01, fab-batch-02 (StoppedDeallocated, both 10.10.2.50 in
 #     fabprodvnet); pass fab-batch-03 (StoppedDeallocated, 10.10.2.51) and the others
-# CS-001 more than one availability set: fail fab-sql (fab-sql-avset-a, fab-sql-avset-b);
-#     pass fab-web, fab-app, fab-dc, ...
-# CS-002 VMs in and out of a set: fail fab-app (fab-app-01 in a set, fab-app-02 not);
-#     pass fab-web, fab-sql, fab-batch, ...
+# CS-001 more than one availability set: fail fab-sql (fab-sql-avset-a, fab-sql-avset-b); pass the other 20
+# CS-002 VMs in and out of a set: fail fab-app (fab-app-01 in a set, fab-app-02 not); pass the other 20
+#     (fab-batch, fab-render-*: no VM in a set; fab-legacy: no hardwareProfile, read as not in a set)
 # CS-003 no classic VM: fail fab-portal (PaaS web role); pass every cloud service with VMs
-# CS-004 mixed NIC counts: fail fab-web (1 NIC and 2 NICs); pass fab-sql, fab-dc (networkInterfaces [] and
-#     absent: both 1 NIC); fab-legacy: its only VM has no hardwareProfile (no availabilitySet known) and no
-#     networkProfile (1 NIC)
+# CS-004 mixed NIC counts: fail fab-web (1 NIC and 2 NICs); pass the others, incl. fab-sql, fab-dc
+#     (networkInterfaces [] and absent: both 1 NIC) and fab-legacy (no networkProfile: 1 NIC)
 # NET-001 ARM peering: fail fabprodvnet (peered from ARM fab-prod-vnet; remote id lower-cased);
 #     pass the other classic VNets (fab-hub-vnet peers only with an ARM VNet)
 # NET-002 ASE / HDInsight: fail fabappsvnet (ASE fab-ase-01), fabdevvnet (HDInsight fab-hdi-dev);
 #     pass the others
 # NET-003 APIM: fail fabappsvnet (fab-apim-01 in subnet Apim); pass the others
 # NET-004 non-canonical prefix: fail fabdmzvnet (address space 10.1.0.5/16), fabdevvnet (subnet Test
-#     10.50.3.0/23); pass fabprodvnet, fabappsvnet, fabcorevnet, fabsandboxvnet (its subnets are absent)
-# NET-005 more than 400 VMs: pass only (a failing VNet would need 401 classic VM rows)
-# NET-006 GatewaySubnet: manual fabprodvnet, fabdevvnet, fabcorevnet; no GatewaySubnet in fabappsvnet,
-#     fabdmzvnet; unknown fabsandboxvnet (no subnets in the row)
+#     10.50.3.0/23); pass fabprodvnet, fabappsvnet, fabcorevnet, fabrendervnet, fabsandboxvnet (subnets
+#     absent, canonical address space)
+# NET-005 more than 400 VMs: fail fabrendervnet (405 VMs); pass the other 6 (fabprodvnet holds 10)
+# NET-006 GatewaySubnet: manual fabprodvnet, fabdevvnet, fabcorevnet; pass fabappsvnet, fabdmzvnet,
+#     fabrendervnet (no GatewaySubnet); unknown fabsandboxvnet (no subnets in the row)
 # NET-007 unattached reserved IP: fail fabprodvip02 (inUse false, attachedTo {}), fabdevvip01 (no attachedTo
 #     key); pass fabprodvip01 (attached to fab-web); unknown fabnetvip01 (properties null)
 # ER-001 allowClassicOperations: fail fab-er-ams, fab-er-dub; pass fab-er-lon; unknown fab-er-test (not set)
@@ -78,9 +84,10 @@
 #     fab-er-lon (classic operations off); unknown fab-er-test (neither field present)
 # ER-003 circuit in another subscription: fail fab-prod-er-conn [P] -> fab-er-ams [S];
 #     pass fab-hub-er-conn [S] -> fab-er-lon [S] (peer id with a lower-cased resourcegroups segment);
-#     fab-hub-s2s-conn [S] is IPsec (not an ExpressRoute connection)
-# ST-001 holds classic VM disks: fail fabprodvhds01, fabprodvhds02, fabprodpremium01, fabprodpremium02,
-#     fabprodnevhds01, fabdevvhds01, fabnetvhds01; pass fabproddiag01, fabprodarchive01, fabdevlogs01
+#     fab-hub-s2s-conn [S] is IPsec (not an ExpressRoute connection: no finding)
+# ST-001 holds classic VM disks: fail fabprodvhds01 (also fab-rnd-001..225), fabprodvhds02 (also
+#     fab-rnd-226..405), fabprodpremium01, fabprodpremium02, fabprodnevhds01, fabdevvhds01, fabnetvhds01;
+#     pass fabproddiag01, fabprodarchive01, fabdevlogs01
 # ST-002 holds no classic VM disk: fail fabproddiag01, fabprodarchive01, fabdevlogs01; pass the seven above
 # BK-001 classic VM backed up: fail fab-sql-01 (item's sourceResourceId in another case), fab-app-01 (item has
 #     only virtualMachineId, IRPending); pass every other classic VM
@@ -91,32 +98,33 @@
 #     pass subscription and resource-group scopes (incl. Default-Networking, which holds classic VNets [S])
 # IAM-002 Owner converted from classic admin: fail [P] Owner with createdBy 0469d4cd-..., [N] Owner with only
 #     the conversion description; pass the ordinary Owner [P] and all other assignments
-# CAP-001 region: manual [P] westeurope, [P] northeurope, [N] northeurope, [S] westeurope
-#     (fab-legacy-01 has no size: an unsized VM)
+# CAP-001 region: manual [P] westeurope (415 VMs with the render farm), [P] northeurope, [N] northeurope
+#     (fab-legacy-01 has no size: an unsized VM), [S] westeurope
 # MON-001 alert rule on classic: fail "fab-sql-01 CPU above 80" (classic VM), "fab-portal WebRole1 CPU"
 #     (classic role, disabled); pass "fab-ops-01 CPU above 90" (ARM VM);
 #     unknown "fab-prod classic VM deletes" (management-event rule without resourceUri)
 # MON-002 autoscale on classic: fail fab-portal-WebRole1-autoscale; pass fab-batch-vmss-autoscale (ARM VMSS)
 # POST-001 -Migrated group: fail fab-crm-Migrated, fabcrmvhds01-Migrated, fab-tracking-Migrated [P],
-#     fab-qa-Migrated [N]; pass every other resource group
+#     fab-qa-Migrated [N]; pass every other resource group (incl. fab-render-classic [P])
 # POST-002 Key Vault in a -Migrated group: fail fab-crm-kv (fab-crm-Migrated); fab-prod-kv (fab-prod-ops) is
 #     outside the target
 # POST-003 ARM storage of kind Storage: fail fabcrmvhds01 (Storage); pass fabprodlogs01 (StorageV2)
 # MAN-001..009: manual for each of the 3 subscriptions (all hold classic resources)
 #
-# Not exercised: NET-005 fail (needs more than 400 classic VMs in one VNet); VM-013 unknown (a VM whose
-# disk accounts are unknown would, per the column contract, also make ST-001/ST-002 unknown for disk-less
-# accounts).
+# Not exercised: VM-013 unknown (a VM whose disk accounts are unknown would, per the column contract, also
+# make ST-001/ST-002 unknown for disk-less accounts).
 """Build the bundled demo estate: a fictional company's ARG snapshot (Fabrikam Logistics).
 
 Run from the repository root with `python -m scanner.demo.build`. Every row is constructed in code from
 fixed values (no randomness, fixed timestamps, name-derived GUIDs), so the output is byte-identical on
-every run. The checklist above maps each rule to the rows meant to fail, pass or give unknown.
+every run. The checklist above records, rule by rule, which rows fail, pass or give unknown or
+manual in a demo scan; re-check it against a scan whenever rows or rules change.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -468,6 +476,7 @@ def classic_vm(
     extensions: Sequence[Ext] | None = (),
     status_source: StatusSource = "instance_view",
     network_profile: bool = True,
+    input_endpoints: bool = True,
     vnet: str | None = None,
     subnets: Sequence[str] | None = None,
     static_ip: str | None = None,
@@ -486,7 +495,8 @@ def classic_vm(
     Omissions model partial rows: `size=None` drops hardwareProfile, `state=None` instanceView,
     `agent=None` guestAgentStatus, `extensions=None` the extensions key, `network_profile=False`
     networkProfile, `vnet=None` the virtualNetwork object, `subnets=None` its subnetNames key,
-    `debug_profile=False` debugProfile.
+    `debug_profile=False` debugProfile. `input_endpoints=False` gives a VM reachable only inside its VNet
+    (no RDP/SSH endpoint on the cloud service VIP).
     """
     cs_id = cloud_service_id(sub, rg, cs)
     props: dict[str, Any] = {
@@ -536,10 +546,11 @@ def classic_vm(
             iv["extensions"] = _instance_view_extensions(extensions)
         props["instanceView"] = iv
     if network_profile:
-        endpoints = (
-            [{"endpointName": "SSH", "privatePort": 22, "publicPort": 22, "protocol": "tcp"}]
-            if os_type == "Linux"
-            else [
+        endpoints: list[dict[str, Any]] = []
+        if input_endpoints and os_type == "Linux":
+            endpoints = [{"endpointName": "SSH", "privatePort": 22, "publicPort": 22, "protocol": "tcp"}]
+        elif input_endpoints:
+            endpoints = [
                 {
                     "endpointName": "RemoteDesktop",
                     "privatePort": 3389,
@@ -548,7 +559,6 @@ def classic_vm(
                 },
                 {"endpointName": "PowerShell", "privatePort": 5986, "publicPort": 5986, "protocol": "tcp"},
             ]
-        )
         for ep in endpoints:
             ep["enableDirectServerReturn"] = False
             if vip:
@@ -1102,6 +1112,71 @@ def classic_vm_rows() -> list[Row]:
             created="2014-06-12T13:05:00Z",
         ),
     ]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Render farm: one classic VNet with more than 400 classic VMs (NET-005)
+# ----------------------------------------------------------------------------------------------------------
+
+RENDER_RG = "fab-render-classic"
+RENDER_VNET = "fabrendervnet"
+RENDER_SUBNET = "RenderNodes"
+#: Cloud services fab-render-01..09 of 45 VMs each (a classic cloud service holds at most 50 VMs): 405 VMs.
+RENDER_POOLS = 9
+RENDER_POOL_SIZE = 45
+
+
+def render_pool_size(pool: int) -> str:
+    """The older pools run Standard_D1 nodes, the three newest Standard_D2."""
+    return "Standard_D1" if pool <= 6 else "Standard_D2"
+
+
+def render_farm_rows() -> list[Row]:
+    """The warehouse-visualisation render farm in Production, West Europe (all rows healthy).
+
+    Its VNet, 9 cloud services and 405 VMs: agent Ready, no extensions, DHCP addresses (no
+    staticIpAddress), one subnet, no input endpoints, OS disks only, in fabprodvhds01 for pools 1-5 and
+    fabprodvhds02 for pools 6-9.
+    """
+    rows: list[Row] = [
+        classic_vnet(
+            SUB_PROD,
+            RENDER_VNET,
+            WEU,
+            ["10.70.0.0/16"],
+            [(RENDER_SUBNET, "10.70.0.0/22")],
+            ("10.0.1.4", "10.0.1.5"),
+        )
+    ]
+    for pool in range(1, RENDER_POOLS + 1):
+        cs = f"fab-render-{pool:02d}"
+        day = f"2017-03-{pool + 5:02d}"
+        rows.append(
+            cloud_service(SUB_PROD, RENDER_RG, cs, WEU, f"Render farm pool {pool}", f"{day}T08:00:00Z")
+        )
+        for slot in range(RENDER_POOL_SIZE):
+            n = (pool - 1) * RENDER_POOL_SIZE + slot + 1
+            name = f"fab-rnd-{n:03d}"
+            host = 3 + n  # 10.70.0.4 upwards; DHCP, so no staticIpAddress
+            rows.append(
+                classic_vm(
+                    SUB_PROD,
+                    RENDER_RG,
+                    cs,
+                    name,
+                    WEU,
+                    size=render_pool_size(pool),
+                    extensions=[],
+                    input_endpoints=False,
+                    vnet=RENDER_VNET,
+                    subnets=[RENDER_SUBNET],
+                    private_ip=f"10.70.{host // 256}.{host % 256}",
+                    update_domain=slot % 5,
+                    os_disk=Disk("fabprodvhds01" if pool <= 5 else "fabprodvhds02", f"{name}-os.vhd"),
+                    created=f"{day}T09:{slot:02d}:00Z",
+                )
+            )
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -2256,6 +2331,7 @@ RESOURCE_GROUPS: dict[str, dict[str, str]] = {
         "fab-prod-ops": WEU,
         "fab-prod-paas": WEU,
         "fab-prod-network": WEU,
+        RENDER_RG: WEU,
     },
     SUB_NONPROD: {
         NONPROD_CLASSIC_RG: NEU,
@@ -2327,6 +2403,7 @@ def all_rows() -> list[Row]:
         *classic_network_rows(),
         *cloud_service_rows(),
         *classic_vm_rows(),
+        *render_farm_rows(),
         *arm_rows(),
         *expressroute_rows(),
         *backup_rows(),
@@ -2363,8 +2440,7 @@ def meta() -> dict[str, Any]:
 def build(directory: Path = OUT_DIR) -> dict[str, Any]:
     """Write the demo snapshot to `directory`; returns the manifest."""
     rows = all_rows()
-    ids = [r["id"].lower() for r in rows]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(r["id"].lower() for r in rows).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate ids in the demo estate: {duplicates}")
     return write_snapshot(directory, datasets(rows), meta())

@@ -43,6 +43,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "last_seen",
 )
 STATUSES: tuple[str, ...] = ("fail", "unknown", "manual", "waived", "pass")
+#: Longest list a message spells out; the evidence always carries the whole list.
+MESSAGE_LIST_ITEMS = 20
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def _evaluate_rule(
             "location": table["location"],
             "message": message,
             "evidence": _evidence(table, [*rule.fields, *spec.evidence], evidence_extra),
-            "remediation": remediation,
+            "remediation": np.where(status == "pass", "", remediation),
             "references": [[r.url for r in spec.references]] * n,
             "waiver": None,
             "first_seen": None,
@@ -177,18 +179,23 @@ def render(template: str, table: pd.DataFrame, extras: dict[str, str]) -> pd.Ser
 
 
 def as_text(series: pd.Series[Any]) -> pd.Series[str]:
-    """Human text per value: lists comma-separated ('none' when empty), NA as 'n/a'."""
+    """Human text per value: lists comma-separated (at most MESSAGE_LIST_ITEMS, 'none' when empty),
+    empty text as 'none', NA as 'n/a'. Evidence keeps the full values."""
 
     def one(value: Any) -> str:
         if isinstance(value, list):
-            return ", ".join(str(v) for v in value) if value else "none"
+            if not value:
+                return "none"
+            shown = ", ".join("n/a" if v is None else str(v) for v in value[:MESSAGE_LIST_ITEMS])
+            more = len(value) - MESSAGE_LIST_ITEMS
+            return f"{shown} and {more} more" if more > 0 else shown
         if isinstance(value, dict):
             return ", ".join(f"{k} {v}" for k, v in sorted(value.items())) if value else "none"
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return "n/a"
         if isinstance(value, bool | np.bool_):
             return "true" if value else "false"
-        return str(value)
+        return str(value) if value != "" else "none"
 
     return series.astype(object).map(one)
 

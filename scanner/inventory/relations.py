@@ -206,9 +206,9 @@ def regions(tables: Tables) -> list[Record]:
     for vm in tables["classic_vm"]:
         if vm["subscription_id"] and vm["location"]:
             groups[(vm["subscription_id"], vm["location"])].append(vm)
-    reserved: dict[tuple[str, str], int] = defaultdict(int)
+    reserved: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for ip in tables["reserved_ip"]:
-        reserved[(ip["subscription_id"] or "", ip["location"] or "")] += 1
+        reserved[(ip["subscription_id"] or "", ip["location"] or "")].append(ip)
     rows = []
     for (sub, location), vms in sorted(groups.items()):
         cores: dict[str, int] = defaultdict(int)
@@ -220,6 +220,13 @@ def regions(tables: Tables) -> list[Record]:
             else:
                 cores[size.family] += size.cores
         services = {vm["cloud_service_key"] for vm in vms if vm["cloud_service_key"]}
+        service_names = {name_key_of_id(k) or k for k in services}
+        # A reserved IP that is a VIP of one of these cloud services is that service's public IP.
+        extra_ips = sum(
+            1
+            for ip in reserved.get((sub, location), [])
+            if (name_key_of_id(ip["attached_to"]) or "") not in service_names
+        )
         rid = f"/subscriptions/{sub}/providers/Microsoft.Compute/locations/{location}"
         rows.append(
             {
@@ -235,7 +242,7 @@ def regions(tables: Tables) -> list[Record]:
                 "cores_by_family": dict(sorted(cores.items())),
                 "unsized_vms": sorted(unsized),
                 "nic_count": sum(vm["nic_count"] or 1 for vm in vms),
-                "public_ip_count": len(services) + reserved.get((sub, location), 0),
+                "public_ip_count": len(services) + extra_ips,
                 "load_balancer_count": len(services),
             }
         )
