@@ -7,6 +7,7 @@ Exit codes (DESIGN.md): 0 done; 2 usage or unreadable input; 3 findings at or ab
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -32,6 +33,75 @@ app.add_typer(rules_app, name="rules")
 
 T = TypeVar("T")
 EXIT_INCOMPLETE = 4
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# Options shared by `scan` (live mode) and `collect`.
+SubscriptionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--subscription", "-s", help="Subscription id to read; repeatable, or @FILE with one id per line."
+    ),
+]
+ManagementGroupOpt = Annotated[
+    list[str] | None, typer.Option("--management-group", help="Management group to read; repeatable.")
+]
+TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant id or domain for authentication.")]
+AuthOpt = Annotated[str, typer.Option("--auth", help="Credential: default, cli, env, msi or device.")]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--arm-endpoint",
+        help="ARM endpoint override (proxy, private endpoint, tests); also CLASSIC_SCAN_ARM_ENDPOINT.",
+    ),
+]
+
+
+def _subscriptions(values: list[str] | None) -> tuple[str, ...]:
+    ids: list[str] = []
+    for value in values or []:
+        if value.startswith("@"):
+            path = Path(value[1:])
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise InputError(f"--subscription {value}: cannot read: {exc.strerror}") from None
+            ids.extend(line.split("#")[0].strip() for line in lines)
+        else:
+            ids.extend(part.strip() for part in value.split(","))
+    ids = [i for i in ids if i]
+    bad = [i for i in ids if not _GUID.match(i)]
+    if bad:
+        raise InputError(f"--subscription: {bad[0]!r} is not a subscription id (GUID)")
+    return tuple(dict.fromkeys(i.lower() for i in ids))
+
+
+def _live_options(
+    subscription: list[str] | None,
+    management_group: list[str] | None,
+    tenant: str | None,
+    cloud: str | None,
+    auth: str,
+    arm_endpoint: str | None,
+) -> Any:
+    from scanner.auth import AUTH_KINDS
+    from scanner.live import LiveOptions
+    from scanner.sources.graph import LiveScope
+
+    subs = _subscriptions(subscription)
+    groups = tuple(dict.fromkeys(g.strip() for g in management_group or [] if g.strip()))
+    if subs and groups:
+        raise InputError("use either --subscription or --management-group, not both")
+    if auth not in AUTH_KINDS:
+        raise InputError(f"--auth: {auth!r} is not one of {', '.join(AUTH_KINDS)}")
+    if cloud is not None and cloud not in ("public", "usgov", "china"):
+        raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
+    return LiveOptions(
+        scope=LiveScope(subscriptions=subs, management_groups=groups),
+        auth=auth,
+        tenant=tenant,
+        cloud=cloud or "public",
+        arm_endpoint=arm_endpoint,
+    )
 
 
 def log(message: str) -> None:
@@ -118,22 +188,37 @@ def scan(
         Path | None,
         typer.Option("--logo", help="Logo image (PNG, JPEG, GIF or SVG, at most 1 MB) for reports."),
     ] = None,
+    subscription: SubscriptionOpt = None,
+    management_group: ManagementGroupOpt = None,
+    tenant: TenantOpt = None,
+    auth: AuthOpt = "default",
+    arm_endpoint: EndpointOpt = None,
+    save_snapshot: Annotated[
+        Path | None,
+        typer.Option("--save-snapshot", help="Also write what a live scan read to this directory."),
+    ] = None,
 ) -> None:
-    """Scan classic resources and write findings (findings.json, findings.csv)."""
+    """Scan classic resources: live from Resource Graph (default), or --input files, or --demo."""
     from reports import parse_formats, write_reports
     from scanner.branding import load_branding
+    from scanner.progress import ProgressPrinter
     from scanner.scan import ScanOptions, run_scan
 
     def run() -> int:
         if demo and inputs:
             raise InputError("use either --demo or --input, not both")
-        if not demo and not inputs:
+        offline = bool(demo or inputs)
+        if offline and (subscription or management_group or save_snapshot):
             raise InputError(
-                "nothing to scan: give --input PATH (snapshot or ARG export) or --demo; "
-                "live Resource Graph scans are not available in this version"
+                "--subscription, --management-group and --save-snapshot apply to live scans only"
             )
         if cloud is not None and cloud not in ("public", "usgov", "china"):
             raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
+        live = (
+            None
+            if offline
+            else _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+        )
         wanted = parse_formats(formats)
         options = ScanOptions(
             inputs=tuple(inputs or ()),
@@ -142,8 +227,10 @@ def scan(
             rules_dirs=tuple(rules_dirs or ()),
             cloud=cloud,
             branding=load_branding(customer, prepared_by, logo),
+            live=live,
+            save_snapshot=save_snapshot,
         )
-        result = run_scan(options, log=log)
+        result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
         written = write_reports(result, out, wanted)
         for path in written:
             log(f"wrote {path}")
@@ -157,6 +244,34 @@ def scan(
 
     code = _guard(run)
     raise typer.Exit(code)
+
+
+@app.command()
+def collect(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Snapshot directory to write.")],
+    subscription: SubscriptionOpt = None,
+    management_group: ManagementGroupOpt = None,
+    tenant: TenantOpt = None,
+    cloud: Annotated[str | None, typer.Option("--cloud", help="public, usgov or china.")] = None,
+    auth: AuthOpt = "default",
+    arm_endpoint: EndpointOpt = None,
+) -> None:
+    """Only collect a snapshot from Resource Graph (for offline scans and evidence)."""
+    from scanner.engine.rules import load_pack
+    from scanner.live import collect as collect_live
+    from scanner.live import save
+    from scanner.progress import ProgressPrinter
+
+    def run() -> int:
+        live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+        snapshot = collect_live(live, ProgressPrinter())
+        save(snapshot, out, load_pack().version)
+        log(f"wrote snapshot {out} ({sum(len(r) for r in snapshot.rows.values())} rows)")
+        for issue in snapshot.issues:
+            log(f"incomplete: {issue}")
+        return EXIT_INCOMPLETE if snapshot.issues else 0
+
+    raise typer.Exit(_guard(run))
 
 
 @rules_app.command("list")

@@ -1,4 +1,4 @@
-"""The offline scan pipeline: source -> snapshot -> inventory -> engine -> ScanResult."""
+"""The scan pipeline: source -> snapshot -> inventory -> engine -> ScanResult."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import scanner
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import load_pack
 from scanner.inventory import build_inventory
+from scanner.live import LiveOptions, collect, save
 from scanner.model import Branding, ScanMeta, ScanResult
 from scanner.snapshot import DATASETS, Snapshot
 from scanner.sources import DEMO_ESTATE, Source
@@ -34,17 +35,28 @@ class ScanOptions:
     """public, usgov or china (default: the snapshot's, else public)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for the reports."""
+    live: LiveOptions | None = None
+    """Read Resource Graph live instead of files."""
+    save_snapshot: Path | None = None
+    """Also write what a live scan read as a snapshot directory."""
 
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_scan(options: ScanOptions, log: Any = None) -> ScanResult:
+def run_scan(
+    options: ScanOptions, log: Any = None, progress: Any = None, credential: Any = None
+) -> ScanResult:
     started = now()
     pack = load_pack(options.rules_dirs)  # fail fast on a bad pack, before reading large inputs
-    source: Source = FilesSource((DEMO_ESTATE,) if options.demo else options.inputs)
-    snapshot = source.read()
+    if options.live is not None:
+        snapshot = collect(options.live, progress, credential)
+        if options.save_snapshot is not None:
+            save(snapshot, options.save_snapshot, pack.version)
+    else:
+        source: Source = FilesSource((DEMO_ESTATE,) if options.demo else options.inputs)
+        snapshot = source.read()
     if log:
         log(f"read {sum(len(r) for r in snapshot.rows.values())} rows from {len(snapshot.sources)} file(s)")
     inventory = build_inventory(snapshot)
@@ -64,7 +76,7 @@ def run_scan(options: ScanOptions, log: Any = None) -> ScanResult:
         as_of=as_of.isoformat(),
         started_at=started,
         finished_at=now(),
-        source="demo" if options.demo else "files",
+        source="live" if options.live else ("demo" if options.demo else "files"),
         cloud=cloud,
         scope=_scope(snapshot),
         coverage=coverage,

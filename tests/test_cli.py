@@ -117,7 +117,10 @@ def test_incomplete_input_exits_4_but_writes_reports(tmp_path):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        ([], "nothing to scan"),
+        (["--auth", "nope"], "--auth"),
+        (["--subscription", "not-a-guid"], "not a subscription id"),
+        (["--demo", "--subscription", "11111111-1111-1111-1111-111111111111"], "live scans only"),
+        (["--arm-endpoint", "http://insecure.example"], "must be an https:// URL"),
         (["--demo", "--input", "x.json"], "either --demo or --input"),
         (["--input", "does-not-exist.json"], "does-not-exist.json: no such file"),
         (["--demo", "--as-of", "2026-13-01"], "--as-of"),

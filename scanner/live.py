@@ -1,0 +1,71 @@
+"""Live collection: credential + ARG client + GraphSource, and writing what it read as a snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import scanner
+from scanner.auth import arm_endpoint, cloud, make_credential
+from scanner.snapshot import Snapshot, write_snapshot
+from scanner.sources.graph import ArgClient, GraphSource, LiveScope, Progress
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How to reach Resource Graph and what to read."""
+
+    scope: LiveScope = field(default_factory=LiveScope)
+    """Tenant, subscriptions or management groups."""
+    auth: str = "default"
+    """default, cli, env, msi or device."""
+    tenant: str | None = None
+    """Tenant id or domain for the credential."""
+    cloud: str = "public"
+    """public, usgov or china."""
+    arm_endpoint: str | None = None
+    """Override of the ARM endpoint (also CLASSIC_SCAN_ARM_ENDPOINT)."""
+    workers: int = 4
+    """Concurrent requests (paced by the quota either way)."""
+
+
+def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:
+    """Read the four datasets live. `credential` overrides the --auth choice (tests, embedding)."""
+    chosen = cloud(options.cloud)
+    endpoint = arm_endpoint(options.arm_endpoint, chosen)
+    cred = credential if credential is not None else make_credential(options.auth, options.tenant, chosen)
+    client = ArgClient(cred, endpoint, chosen.token_scope)
+    source = GraphSource(client, options.scope, workers=options.workers, progress=progress)
+    snapshot = source.read()
+    tenants = sorted(
+        {str(r.get("tenantId")).lower() for rows in snapshot.rows.values() for r in rows if r.get("tenantId")}
+    )
+    manifest = {
+        **snapshot.manifest,
+        "tool_version": scanner.__version__,
+        "collected_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cloud": chosen.name,
+        "arm_endpoint": endpoint,
+        "scope": {
+            "kind": options.scope.kind,
+            "tenant_ids": tenants or ([options.tenant] if options.tenant else []),
+            "subscriptions": sorted(snapshot.manifest["coverage"]["subscriptions"]),
+            "management_groups": list(options.scope.management_groups),
+        },
+    }
+    return Snapshot(
+        rows=snapshot.rows,
+        collected=snapshot.collected,
+        manifest=manifest,
+        sources=(),
+        issues=snapshot.issues,
+    )
+
+
+def save(snapshot: Snapshot, directory: Path, rules_version: str) -> None:
+    """Write a live snapshot (queries, hashes, coverage in the manifest) for offline scans and evidence."""
+    meta = {k: v for k, v in snapshot.manifest.items() if k != "queries"}
+    meta["rules_version"] = rules_version
+    write_snapshot(directory, snapshot.rows, meta, queries=snapshot.manifest.get("queries"))

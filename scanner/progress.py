@@ -1,0 +1,51 @@
+"""Progress of a live collection on stderr: one updating line on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, TextIO
+
+
+class ProgressPrinter:
+    """A `Progress` callback for GraphSource: counts queries, pages, rows and throttling."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._lock = threading.Lock()
+        self.total = self.done = self.pages = self.rows = self.throttled = 0
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        with self._lock:
+            if event == "start":
+                self.total = int(data.get("queries", 0))
+            elif event == "page":
+                self.pages += 1
+                self.rows += int(data.get("rows", 0))
+            elif event == "throttled":
+                self.throttled += 1
+            elif event == "query":
+                self.done += 1
+                if not self.tty:
+                    name, rows = data.get("dataset"), data.get("rows")
+                    self._line(f"query {self.done}/{self.total} done: {name} ({rows} rows)")
+            if self.tty:
+                self._bar()
+
+    def _bar(self) -> None:
+        width = 24
+        filled = int(width * self.done / self.total) if self.total else 0
+        bar = "#" * filled + "-" * (width - filled)
+        text = (
+            f"\rclassic-scan: [{bar}] {self.done}/{self.total} queries, {self.pages} pages, "
+            f"{self.rows} rows, throttled {self.throttled}"
+        )
+        self.stream.write(text)
+        if self.total and self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        self.stream.write(f"classic-scan: {text}\n")
+        self.stream.flush()
