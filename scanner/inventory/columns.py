@@ -179,8 +179,9 @@ _table(
     _c(
         "backup_item_ids",
         "list",
-        "Ids of Recovery Services backup items whose source is this VM; NA when the "
-        "recoveryservicesresources table was not collected.",
+        "Ids of Recovery Services backup items still protecting this VM (protectionState not "
+        "ProtectionStopped*); NA when the recoveryservicesresources table was not collected, or when no item "
+        "is known to protect it but one has no protectionState.",
     ),
 )
 
@@ -196,7 +197,7 @@ _table(
     _c(
         "availability_sets",
         "list",
-        "Distinct non-empty availability sets of its VMs; NA when a VM's set is unknown.",
+        "Distinct non-empty availability sets of its VMs, lower-cased (Azure names ignore case).",
     ),
     _c("vms_in_set", "int", "VMs in an availability set; NA when a VM's set is unknown."),
     _c("vms_not_in_set", "int", "VMs in no availability set; NA when a VM's set is unknown."),

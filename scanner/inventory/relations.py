@@ -74,7 +74,7 @@ def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
         cs.update(
             vm_names=sorted(vm["name"] for vm in members),
             vm_count=len(members),
-            availability_sets=sorted({s for s in sets if s}, key=str.lower) if set_known else None,
+            availability_sets=sorted({s.lower() for s in sets if s}) if set_known else None,
             vms_in_set=sum(1 for s in sets if s) if set_known else None,
             vms_not_in_set=sum(1 for s in sets if s == "") if set_known else None,
             mixed_nic_counts=mixed,
@@ -135,13 +135,20 @@ def _deallocated(vm: Record) -> bool:
 def _backup(vms: list[Record], items: list[Record], collected: bool) -> None:
     resolver = Resolver(vms, "microsoft.classiccompute/virtualmachines", unique_names_only=True)
     protected: dict[str, list[str]] = defaultdict(list)
+    unsure: set[str] = set()
     for item in items:
         target = resolver.resolve(item["source_resource_id"]) if item["is_classic_vm"] else None
         item["source_in_scan"] = target is not None if item["is_classic_vm"] else None
-        if target:
+        state = (item["protection_state"] or "").lower()
+        if not target or state.startswith("protectionstopped"):
+            continue  # stopped with retained data: what BK-001 asks for
+        if state:
             protected[target].append(item["id"])
+        else:
+            unsure.add(target)
     for vm in vms:
-        vm["backup_item_ids"] = sorted(protected.get(vm["key"], [])) if collected else None
+        active = sorted(protected.get(vm["key"], []))
+        vm["backup_item_ids"] = active if collected and (active or vm["key"] not in unsure) else None
 
 
 def _vnet_tenants(tables: Tables) -> None:

@@ -120,6 +120,7 @@ def test_backup_items_match_case_insensitively_and_need_their_table():
         "i1",
         {
             "protectedItemType": "Microsoft.ClassicCompute/virtualMachines",
+            "protectionState": "Protected",
             "sourceResourceId": vm["id"].upper().replace("/RESOURCEGROUPS/", "/resourceGroups/"),
         },
         rg="vaults",

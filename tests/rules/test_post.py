@@ -1,0 +1,112 @@
+"""POST-001..POST-003: residue of a completed migration."""
+
+from __future__ import annotations
+
+import pytest
+from arg_rows import SUB, row, verdicts
+from rule_helpers import finding
+
+
+def resource_group(name, *, location="westeurope"):
+    out = row(
+        "Microsoft.Resources/subscriptions/resourceGroups",
+        name,
+        {"provisioningState": "Succeeded"},
+        rg=name,
+        location=location,
+    )
+    out["id"] = f"/subscriptions/{SUB}/resourceGroups/{name}"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("shop-Migrated", "fail"),
+        ("shop-migrated", "fail"),
+        ("Default-Networking-WestEurope-Migrated", "fail"),
+        ("shop", "pass"),
+        ("migrated-shop", "pass"),
+        ("shop-Migrated-old", "pass"),
+    ],
+)
+def test_post_001_migrated_resource_group(name, expected):
+    assert verdicts("POST-001", [resource_group(name)]) == {name: expected}
+
+
+def test_post_001_message():
+    f = finding("POST-001", [resource_group("shop-Migrated", location="northeurope")], "shop-Migrated")
+    assert f["severity"] == "info"
+    assert "shop-Migrated" in f["message"] and "northeurope" in f["message"]
+
+
+def key_vault(name, rg, *, empty_group=False):
+    out = row(
+        "Microsoft.KeyVault/vaults",
+        name,
+        {"sku": {"family": "A", "name": "standard"}, "tenantId": "t", "enabledForDeployment": True},
+        rg=rg,
+    )
+    if empty_group:
+        out["resourceGroup"] = ""
+    return out
+
+
+@pytest.mark.parametrize(
+    ("vault", "expected"),
+    [
+        (key_vault("shop-kv", "shop-Migrated"), {"shop-kv": "fail"}),
+        (key_vault("shop-kv", "SHOP-MIGRATED"), {"shop-kv": "fail"}),
+        (key_vault("shop-kv", "shop-Migrated", empty_group=True), {"shop-kv": "fail"}),  # group from the id
+        (key_vault("app-kv", "app"), {}),  # not in a -Migrated group: no finding
+    ],
+)
+def test_post_002_key_vault_in_migrated_group(vault, expected):
+    assert verdicts("POST-002", [vault]) == expected
+
+
+def test_post_002_message():
+    f = finding("POST-002", [key_vault("shop-kv", "shop-Migrated")], "shop-kv")
+    assert f["severity"] == "info"
+    assert "shop-kv" in f["message"] and "shop-Migrated" in f["message"]
+
+
+def arm_storage(name, kind, sku="Standard_LRS"):
+    out = row(
+        "Microsoft.Storage/storageAccounts",
+        name,
+        {
+            "provisioningState": "Succeeded",
+            "primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/"},
+        },
+        rg="storage-Migrated",
+        sku={"name": sku, "tier": "Standard"},
+    )
+    if kind is None:
+        del out["kind"]
+    else:
+        out["kind"] = kind
+    return out
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("Storage", "fail"),
+        ("storage", "fail"),
+        ("StorageV2", "pass"),
+        ("BlobStorage", "pass"),
+        ("FileStorage", "pass"),
+        (None, "unknown"),
+    ],
+)
+def test_post_003_general_purpose_v1(kind, expected):
+    assert verdicts("POST-003", [arm_storage("stor1", kind)]) == {"stor1": expected}
+
+
+def test_post_003_message_and_evidence():
+    f = finding("POST-003", [arm_storage("stor1", "Storage", "Standard_RAGRS")], "stor1")
+    assert f["severity"] == "low"
+    assert "stor1" in f["message"] and "Standard_RAGRS" in f["message"] and "storage-Migrated" in f["message"]
+    assert f["evidence"]["kind"] == "Storage"
+    assert f["evidence"]["sku_name"] == "Standard_RAGRS"
