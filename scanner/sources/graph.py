@@ -167,6 +167,7 @@ class GraphSource:
         self.progress = progress or (lambda event, data: None)
         self._lock = threading.Lock()
         self.limit_hit = False
+        self.preflight_stats = QueryStats()
 
     # -- one request with retries ------------------------------------------------------------------
     def _post(
@@ -234,36 +235,61 @@ class GraphSource:
 
     # -- preflight ---------------------------------------------------------------------------------
     def preflight(self) -> dict[str, str]:
-        """One cheap query; returns visible subscription id -> display name. PreflightError on failure."""
-        from azure.core.exceptions import ServiceRequestError
+        """One cheap query; returns visible subscription id -> display name. PreflightError on failure.
 
-        subs = list(self.scope.subscriptions) or None
-        rows: list[dict[str, Any]] = []
-        token: str | None = None
+        Listed subscriptions go in batches; a denied one is isolated by splitting its batch, and only
+        a scope in which nothing at all can be read stops the scan."""
+        subs = list(self.scope.subscriptions)
+        batches: list[list[str] | None] = (
+            [subs[i : i + BATCH_SIZE] for i in range(0, len(subs), BATCH_SIZE)] if subs else [None]
+        )
+        visible: dict[str, str] = {}
         try:
-            while True:
-                page = self._post(PREFLIGHT, subs[:BATCH_SIZE] if subs else None, PAGE_SIZE, token, None)
-                rows.extend(page.rows)
-                token = page.skip_token
-                if not token:
-                    break
-        except _Denied as exc:
-            raise PreflightError(f"no read access: {exc}") from None
+            for batch in batches:
+                visible.update(self._preflight_batch(batch))
         except QueryFailed as exc:
             raise PreflightError(f"Resource Graph is not reachable or failing: {exc}") from None
-        except ServiceRequestError as exc:
-            raise PreflightError(f"cannot reach the endpoint: {_first_line(exc)}") from None
-        visible = {str(r.get("subscriptionId") or "").lower(): str(r.get("name") or "") for r in rows}
-        visible.pop("", None)
-        if subs and len(subs) > BATCH_SIZE:  # the rest of a long list, batch by batch
-            for start in range(BATCH_SIZE, len(subs), BATCH_SIZE):
-                page = self._post(PREFLIGHT, subs[start : start + BATCH_SIZE], PAGE_SIZE, None, None)
-                visible.update(
-                    {str(r.get("subscriptionId") or "").lower(): str(r.get("name") or "") for r in page.rows}
-                )
         if not visible:
             raise PreflightError("the credential can see no subscription in this scope (no read access?)")
         return visible
+
+    def _preflight_batch(self, batch: list[str] | None) -> dict[str, str]:
+        try:
+            rows = self._paged(PREFLIGHT, batch, self.preflight_stats)
+        except _Denied as exc:
+            if not batch or len(batch) == 1:
+                if not batch:
+                    raise PreflightError(f"no read access: {exc}") from None
+                return {}
+            half = len(batch) // 2
+            return {**self._preflight_batch(batch[:half]), **self._preflight_batch(batch[half:])}
+        found = {str(r.get("subscriptionId") or "").lower(): str(r.get("name") or "") for r in rows}
+        found.pop("", None)
+        return found
+
+    def _paged(self, query: str, batch: list[str] | None, stats: QueryStats) -> list[dict[str, Any]]:
+        """Every page of one query over one batch; halves $top when a response would be too large."""
+        top = PAGE_SIZE
+        token: str | None = None
+        got: list[dict[str, Any]] = []
+        while True:
+            try:
+                page = self._post(query, batch, top, token, stats)
+            except _PayloadTooLarge:
+                if top == 1:
+                    raise QueryFailed("a single row exceeds the response size limit") from None
+                top = max(1, top // 2)
+                self._count(stats, top_reductions=1)
+                continue
+            got.extend(page.rows)
+            self._count(stats, pages=1, rows=len(page.rows))
+            self.progress("page", {"rows": len(page.rows)})
+            if page.truncated and not page.skip_token:
+                with self._lock:
+                    stats.truncated = True
+            if not page.skip_token:
+                return got
+            token = page.skip_token
 
     # -- collection --------------------------------------------------------------------------------
     def read(self) -> Snapshot:
@@ -312,7 +338,7 @@ class GraphSource:
             "complete": not issues,
             "scope": self.scope.kind,
             "subscriptions": {s: {"status": status[s], "name": visible.get(s, "")} for s in sorted(status)},
-            "queries": {n: st.as_dict() for n, st in stats.items()},
+            "queries": {n: st.as_dict() for n, st in {"preflight": self.preflight_stats, **stats}.items()},
             "throttled": self.pacer.throttled,
             "issues": issues,
         }
@@ -338,30 +364,9 @@ class GraphSource:
         self, name: str, query: str, batch: list[str] | None, stats: QueryStats
     ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
         """Rows of one dataset for one batch; returns (rows, failed subscriptions, denied subscriptions)."""
-        top = PAGE_SIZE
-        token: str | None = None
-        got: list[dict[str, Any]] = []
         try:
-            while True:
-                try:
-                    page = self._post(query, batch, top, token, stats)
-                except _PayloadTooLarge:
-                    if top == 1:
-                        raise QueryFailed("a single row exceeds the response size limit") from None
-                    top = max(1, top // 2)
-                    self._count(stats, top_reductions=1)
-                    continue
-                got.extend(page.rows)
-                self._count(stats, pages=1, rows=len(page.rows))
-                self.progress("page", {"dataset": name, "rows": len(page.rows)})
-                if page.truncated and not page.skip_token:
-                    with self._lock:
-                        stats.truncated = True
-                if not page.skip_token:
-                    return got, [], []
-                token = page.skip_token
+            return self._paged(query, batch, stats), [], []
         except _Denied:
-            self._count(stats, rows=-len(got))
             if not batch or len(batch) == 1:
                 return [], [], list(batch or [])
             half = len(batch) // 2
@@ -369,9 +374,8 @@ class GraphSource:
             right = self._run_batch(name, query, batch[half:], stats)
             return left[0] + right[0], left[1] + right[1], left[2] + right[2]
         except QueryFailed as exc:
-            self._count(stats, rows=-len(got))
+            label = "scope" if batch is None else f"{len(batch)} subscriptions"
             with self._lock:
-                label = "scope" if batch is None else f"{len(batch)} subscriptions"
                 stats.failed_batches.append(f"{label}: {exc}")
             return [], list(batch or []), []
 
