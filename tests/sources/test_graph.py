@@ -274,3 +274,12 @@ def test_demo_estate_through_the_emulator_matches_the_offline_scan(monkeypatch, 
     # only backup items of classic VMs are queried: those are the ones BK rules read
     classic_items = offline_inv.table("backup_item")["is_classic_vm"].astype(bool)
     assert len(live_inv.table("backup_item")) == int(classic_items.sum())
+
+
+def test_slow_responses_time_out_and_are_retried(emu):
+    client = ArgClient(StaticTokenCredential(), emu.base_url, CLOUDS["public"].token_scope, timeout=0.5)
+    src = GraphSource(client, LiveScope(), pacer=QuotaPacer(FAST, rng=random.Random(3)))
+    emu.slow_next(1.5, count=1)
+    snap = src.read()
+    assert snap.manifest["coverage"]["complete"] is True
+    assert snap.manifest["coverage"]["queries"]["preflight"]["retries"] == 1
