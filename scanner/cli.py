@@ -167,7 +167,9 @@ def scan(
         bool, typer.Option("--demo", help="Scan the bundled demo estate (no Azure needed).")
     ] = False,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("classic-scan-report"),
-    formats: Annotated[str, typer.Option("--format", "-f", help="Comma-separated: json,csv.")] = "json,csv",
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated: xlsx,html,json,csv.")
+    ] = "xlsx,html,json,csv",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluate dates against YYYY-MM-DD (default: today).")
     ] = None,
@@ -198,7 +200,7 @@ def scan(
         typer.Option("--save-snapshot", help="Also write what a live scan read to this directory."),
     ] = None,
 ) -> None:
-    """Scan classic resources: live from Resource Graph (default), or --input files, or --demo."""
+    """Scan classic resources (live from Resource Graph, or --input files, or --demo) and write reports."""
     from reports import parse_formats, write_reports
     from scanner.branding import load_branding
     from scanner.progress import ProgressPrinter

@@ -14,6 +14,7 @@ from scanner.engine.rules import load_pack
 from scanner.inventory import build_inventory
 from scanner.live import LiveOptions, collect, save
 from scanner.model import Branding, ScanMeta, ScanResult
+from scanner.plan import build_plan
 from scanner.snapshot import DATASETS, Snapshot
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
@@ -81,8 +82,14 @@ def run_scan(
         scope=_scope(snapshot),
         coverage=coverage,
     )
+    plan = build_plan(inventory, evaluation.findings)
     return ScanResult(
-        meta=meta, findings=evaluation.findings, pack=pack, inventory=inventory, branding=options.branding
+        meta=meta,
+        findings=evaluation.findings,
+        pack=pack,
+        inventory=inventory,
+        plan=plan,
+        branding=options.branding,
     )
 
 

@@ -145,7 +145,12 @@ def test_failed_scan_keeps_previous_reports(tmp_path):
     bad.write_text("[{")
     assert scan("--input", str(bad), "--out", str(out)).exit_code == 2
     assert (out / "findings.json").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "findings.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "findings.csv",
+        "findings.json",
+        "report.html",
+        "report.xlsx",
+    ]
 
 
 def test_rules_commands(tmp_path):

@@ -115,6 +115,8 @@ _table(
         "int",
         "1 + len(networkProfile.virtualNetwork.networkInterfaces) (AOE's formula; 1 when absent).",
     ),
+    _c("endpoint_count", "int", "len(properties.networkProfile.inputEndpoints) (0 when absent)."),
+    _c("nsg_key", "str", "Key of properties.networkProfile.networkSecurityGroup.id ('' when none)."),
     _c(
         "extension_names",
         "list",
@@ -262,6 +264,12 @@ _table(
     "A classic network security group.",
     ("microsoft.classicnetwork/networksecuritygroups",),
     _c("state", "str", "properties.state."),
+    _c(
+        "vm_names",
+        "list",
+        "Classic VMs whose networkProfile.networkSecurityGroup is this NSG (subnet "
+        "associations are not in ARG).",
+    ),
 )
 
 _table(

@@ -191,6 +191,8 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
         "subnet_names": subnets,
         "static_ip": static_ip,
         "nic_count": nic_count,
+        "endpoint_count": len(items(p, "networkProfile.inputEndpoints") or []),
+        "nsg_key": resource_key(text(p, "networkProfile.networkSecurityGroup.id")) or "",
         **ext,
         "boot_diagnostics": flag(p, "debugProfile.bootDiagnosticsEnabled"),
         "boot_diagnostics_account": account_of_uri(text(p, "debugProfile.serialOutputBlobUri")) or "",

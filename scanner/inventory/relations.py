@@ -54,6 +54,7 @@ def derive(tables: Tables, collected: frozenset[str]) -> None:
     _deallocated_conflicts(vms)
     _backup(vms, tables["backup_item"], "recoveryservicesresources" in collected)
     _vnet_tenants(tables)
+    _nsg_users(vms, tables["classic_nsg"])
 
 
 def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
@@ -79,6 +80,18 @@ def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
             vms_not_in_set=sum(1 for s in sets if s == "") if set_known else None,
             mixed_nic_counts=mixed,
         )
+
+
+def _nsg_users(vms: list[Record], nsgs: list[Record]) -> None:
+    resolver = Resolver(nsgs, "microsoft.classicnetwork/networksecuritygroups")
+    users: dict[str, list[str]] = defaultdict(list)
+    for vm in vms:
+        resolved = resolver.resolve(vm["nsg_key"])
+        if resolved:
+            vm["nsg_key"] = resolved
+            users[resolved].append(vm["name"])
+    for nsg in nsgs:
+        nsg["vm_names"] = sorted(users.get(nsg["key"], []))
 
 
 def _vm_vnets(vms: list[Record], vnets: list[Record]) -> None:

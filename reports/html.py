@@ -1,0 +1,618 @@
+"""report.html: one self-contained, offline report for people (cover, summary, findings, appendices).
+
+The page needs nothing but itself: CSS, JavaScript and SVG charts are inline, there are no web
+fonts and no requests. A Content-Security-Policy allows only the page's own style and script
+(by SHA-256) and data: images. Findings are embedded once as JSON in a non-executed script block
+(with `<`, `>` and `&` escaped, so tenant text can never close it); the script renders only the
+current page of rows, with textContent. Everything else is rendered by Jinja2 with autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from reports import svg
+from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
+from scanner.engine.evaluate import STATUSES, python_value
+from scanner.engine.retirements import RetirementCalendar
+from scanner.engine.rules import SEVERITIES
+from scanner.model import ScanResult
+
+#: Categories of the rules whose verdicts decide whether a classic resource can be migrated.
+READINESS_CATEGORIES: dict[str, str] = {
+    "vm-readiness": "VM",
+    "cloud-service": "CS",
+    "networking": "NET",
+    "expressroute": "ER",
+    "backup": "BK",
+}
+#: A `fail` of a readiness rule at one of these severities blocks the resource.
+BLOCKING_SEVERITIES: tuple[str, ...] = ("critical", "high")
+#: Readiness states of classic resources, as coded in the embedded data (0: not classic).
+READINESS: tuple[str, ...] = ("", "blocked", "review", "ready")
+READINESS_LABELS = {"blocked": "Blocked", "review": "Needs review", "ready": "Ready"}
+READINESS_COLORS = {
+    "blocked": SEVERITY_COLORS["high"][0],
+    "review": SEVERITY_COLORS["medium"][0],
+    "ready": STATUS_COLORS["pass"][0],
+}
+#: Rows per page in the findings table and resources list.
+PAGE_SIZE = 100
+#: The print version carries a static table of non-pass findings up to this many rows.
+PRINT_LIMIT = 2000
+#: Subscriptions drawn individually in the by-subscription chart (the rest are summed).
+CHART_SUBSCRIPTIONS = 12
+TOP_BLOCKERS = 10
+
+_LOGO = re.compile(r"^data:image/(png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/]+=*$")
+_INPUT = re.compile(r"^(?P<path>.*) sha256:(?P<sha>[0-9a-f]{64})$")
+
+
+def write(result: ScanResult, path: Path) -> None:
+    path.write_text(render(result), encoding="utf-8")
+
+
+def render(result: ScanResult) -> str:
+    """The complete report.html document."""
+    css = stylesheet()
+    script = _asset("report.js")
+    data = script_json(scan_data(result))
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        csp=content_security_policy(css, script),
+        css=Markup(css),
+        script=Markup(script),
+        data=Markup(data),
+        **context(result),
+    )
+
+
+# --- assets, CSP and the embedded JSON ---------------------------------------------------------------
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = lambda n: f"{int(n):,}"
+    env.filters["longdate"] = long_date
+    env.filters["timestamp"] = timestamp
+    return env
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    text = (resources.files("reports") / "templates" / name).read_text(encoding="utf-8")
+    closing = "</script" if name.endswith(".js") else "</style"
+    if closing in text.lower():
+        raise ValueError(f"{name} must not contain {closing}")
+    return text
+
+
+def stylesheet() -> str:
+    """The report CSS, preceded by the colour variables taken from common.SEVERITY_COLORS/STATUS_COLORS."""
+    lines = [f"--sev-{s}:#{bg};--sev-{s}-ink:#{fg};" for s, (bg, fg) in SEVERITY_COLORS.items()]
+    lines += [f"--st-{s}:#{bg};--st-{s}-ink:#{fg};" for s, (bg, fg) in STATUS_COLORS.items()]
+    lines += [f"--rd-{s}:#{c};" for s, c in READINESS_COLORS.items()]
+    return ":root{" + "".join(lines) + "}\n" + _asset("report.css")
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def content_security_policy(css: str, script: str) -> str:
+    """No network at all: only this page's style and script (by hash) and data: images."""
+    return (
+        "default-src 'none'; "
+        "img-src data:; "
+        f"style-src '{_sha256(css)}'; "
+        f"script-src '{_sha256(script)}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside <script type="application/json">: `<`, `>`, `&` (and U+2028/9) as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    for char in ("<", ">", "&", "\u2028", "\u2029"):
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _clean(value: Any) -> Any:
+    """JSON-ready: NA and NaN to None, numpy scalars to Python, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    value = python_value(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def https(url: object) -> str | None:
+    """The URL when it is https, else None: the report links nowhere else."""
+    text = str(url or "")
+    return text if text.startswith("https://") and not any(c.isspace() for c in text) else None
+
+
+# --- data preparation --------------------------------------------------------------------------------
+
+
+def readiness(findings: pd.DataFrame) -> dict[str, str]:
+    """Lower-cased classic resource id -> blocked / review / ready (see READINESS_CATEGORIES).
+
+    blocked: at least one `fail` from a readiness rule at critical or high severity;
+    review: not blocked, but a lower-severity `fail`, or an `unknown` or `manual`, from those rules;
+    ready: every readiness verdict is `pass` (or no readiness rule applies).
+    """
+    if findings.empty:
+        return {}
+    key = findings["resource_id"].astype(str).str.lower()
+    classic = findings["resource_type"].fillna("").astype(str).str.startswith("microsoft.classic")
+    rules = findings["category"].isin(list(READINESS_CATEGORIES))
+    status = findings["status"]
+    blocking = rules & (status == "fail") & findings["severity"].isin(list(BLOCKING_SEVERITIES))
+    open_ = rules & status.isin(["fail", "unknown", "manual"])
+    blocked = set(key[classic & blocking])
+    review = set(key[classic & open_]) - blocked
+    out = dict.fromkeys(key[classic].drop_duplicates(), "ready")
+    out.update(dict.fromkeys(review, "review"))
+    out.update(dict.fromkeys(blocked, "blocked"))
+    return out
+
+
+def subscription_names(result: ScanResult) -> dict[str, str]:
+    """Subscription id -> display name (when the data has one)."""
+    table = result.inventory.table("subscription")
+    return {
+        str(s).lower(): str(n)
+        for s, n in zip(table["subscription_id"], table["display_name"], strict=True)
+        if python_value(n)
+    }
+
+
+def _subscriptions(result: ScanResult) -> list[tuple[str, str]]:
+    """(id, display name or '') for every subscription in scope or in the findings, by name then id."""
+    names = subscription_names(result)
+    ids = {str(s).lower() for s in result.meta.scope.get("subscriptions") or []}
+    ids |= {str(s).lower() for s in result.findings["subscription_id"].dropna().unique()}
+    ids.discard("")
+    return sorted(((s, names.get(s, "")) for s in ids), key=lambda p: (p[1] == "", p[1].lower(), p[0]))
+
+
+def scan_data(result: ScanResult) -> dict[str, Any]:
+    """The findings as compact tables for the page script (rules, resources, texts referenced by index)."""
+    f = result.findings
+    subs = _subscriptions(result)
+    sub_index = {s: i for i, (s, _) in enumerate(subs)}
+    states = readiness(f)
+    tenant = tenant_of(result)
+    ref_titles = {ref.url: ref.title for rule in result.pack.rules for ref in rule.spec.references}
+
+    rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
+    first_of_rule = f.drop_duplicates("rule_id").set_index("rule_id")
+    rules = [
+        [rid, str(first_of_rule.at[rid, "title"]), str(first_of_rule.at[rid, "category"])] for rid in rule_ids
+    ]
+
+    key = f["resource_id"].astype(str).str.lower()
+    res_codes, _ = pd.factorize(key, sort=False)
+    first_of_res = f.assign(_key=key).drop_duplicates("_key")
+    resources_ = [
+        [
+            rid,
+            _text(name),
+            _text(rtype),
+            sub_index.get(str(sub).lower(), -1) if python_value(sub) else -1,
+            _text(rg),
+            _text(loc),
+            https(portal_url(rid, result.meta.cloud, tenant)) or "",
+            READINESS.index(states.get(k, "")),
+        ]
+        for rid, name, rtype, sub, rg, loc, k in zip(
+            first_of_res["resource_id"].astype(str),
+            first_of_res["resource_name"],
+            first_of_res["resource_type"],
+            first_of_res["subscription_id"],
+            first_of_res["resource_group"],
+            first_of_res["location"],
+            first_of_res["_key"],
+            strict=True,
+        )
+    ]
+
+    rem_codes, rem_texts = pd.factorize(f["remediation"].fillna("").astype(str), sort=False)
+    ref_keys = f["references"].map(lambda refs: tuple(refs) if isinstance(refs, list | tuple) else ())
+    ref_codes, ref_sets = pd.factorize(ref_keys, sort=False)
+    references = [[[ref_titles.get(u, u), u] for u in refs if https(u)] for refs in ref_sets]
+
+    status_code = {s: i for i, s in enumerate(STATUSES)}
+    sev_code = {s: i for i, s in enumerate(SEVERITIES)}
+    rows: list[list[Any]] = []
+    for values in zip(
+        rule_codes.tolist(),
+        f["status"].map(status_code).tolist(),
+        f["severity"].map(sev_code).tolist(),
+        res_codes.tolist(),
+        f["message"].tolist(),
+        f["evidence"].tolist(),
+        rem_codes.tolist(),
+        ref_codes.tolist(),
+        f["finding_id"].tolist(),
+        f["waiver"].tolist(),
+        strict=True,
+    ):
+        row = [*values[:4], _text(values[4]), _clean(values[5]), *values[6:8], values[8]]
+        waiver = _clean(values[9])
+        if waiver is not None:
+            row.append(waiver)
+        rows.append(row)
+
+    return {
+        "statuses": list(STATUSES),
+        "severities": list(SEVERITIES),
+        "readiness": list(READINESS),
+        "categories": sorted(set(f["category"].dropna().astype(str))),
+        "pageSize": PAGE_SIZE,
+        "subs": [[s, n] for s, n in subs],
+        "rules": rules,
+        "res": resources_,
+        "rem": [str(t) for t in rem_texts],
+        "refs": references,
+        "f": rows,
+    }
+
+
+def _text(value: Any) -> str:
+    value = python_value(value)
+    return "" if value is None else str(value)
+
+
+def long_date(value: str | date) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+def timestamp(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def _counts(series: pd.Series[Any], order: Iterable[str]) -> dict[str, int]:
+    counts = series.value_counts()
+    return {k: int(counts.get(k, 0)) for k in order}
+
+
+def retirements(result: ScanResult) -> list[dict[str, Any]]:
+    """One row per retirement with resources in the scan: date, days overdue or remaining, counts."""
+    as_of = date.fromisoformat(result.meta.as_of)
+    f = result.findings
+    rows = []
+    for rule in result.pack.rules:
+        key = rule.spec.retirement
+        if not key or key not in result.pack.calendar.entries:
+            continue
+        mine = f.loc[f["rule_id"] == rule.id, "status"]
+        fails = int((mine == "fail").sum())
+        unknown = int((mine == "unknown").sum())
+        if not fails and not unknown:
+            continue
+        entry = result.pack.calendar.entries[key]
+        day = entry.date_for(result.meta.cloud)
+        delta = (as_of - day).days
+        rows.append(
+            {
+                "rule_id": rule.id,
+                "key": key,
+                "service": entry.service,
+                "date": day,
+                "overdue": delta >= 0,
+                "days": abs(delta),
+                "severity": RetirementCalendar.severity(day, as_of),
+                "fails": fails,
+                "unknown": unknown,
+                "source": https(entry.source),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["date"], r["service"]))
+
+
+def top_blockers(result: ScanResult, limit: int = TOP_BLOCKERS) -> list[dict[str, Any]]:
+    """Non-retirement rules with the most critical/high `fail` findings."""
+    f = result.findings
+    mask = (
+        (f["status"] == "fail")
+        & f["severity"].isin(list(BLOCKING_SEVERITIES))
+        & (f["category"] != "retirement")
+    )
+    hits = f.loc[mask]
+    if hits.empty:
+        return []
+    grouped = hits.groupby("rule_id", sort=False).agg(
+        fails=("finding_id", "size"), title=("title", "first"), severity=("severity", "first")
+    )
+    grouped = grouped.reset_index().sort_values(["fails", "rule_id"], ascending=[False, True]).head(limit)
+    rows = list(
+        zip(
+            grouped["rule_id"].astype(str).tolist(),
+            grouped["title"].astype(str).tolist(),
+            grouped["severity"].astype(str).tolist(),
+            [int(n) for n in grouped["fails"].tolist()],
+            strict=True,
+        )
+    )
+    top = max(n for *_, n in rows)
+    return [
+        {
+            "rule_id": rule_id,
+            "title": title,
+            "severity": severity,
+            "fails": fails,
+            "meter": svg.meter(fails, top, SEVERITY_COLORS[severity][0]),
+        }
+        for rule_id, title, severity, fails in rows
+    ]
+
+
+def _charts(
+    result: ScanResult, retire: list[dict[str, Any]], subs: list[tuple[str, str]]
+) -> dict[str, Markup]:
+    f = result.findings
+    fails = f.loc[f["status"] == "fail"]
+    by_sev = _counts(fails["severity"], SEVERITIES)
+    severity_chart = svg.hbar_chart(
+        [
+            svg.Bar(s.capitalize(), (svg.Segment(by_sev[s], SEVERITY_COLORS[s][0], "failed findings"),))
+            for s in SEVERITIES
+        ],
+        "Failed findings by severity",
+        width=520,
+        label_width=80,
+    )
+    names = dict(subs)
+    per_sub: dict[str, dict[str, int]] = {}
+    for sub, sev in zip(fails["subscription_id"].tolist(), fails["severity"].tolist(), strict=True):
+        per_sub.setdefault(_text(sub).lower(), dict.fromkeys(SEVERITIES, 0))[str(sev)] += 1
+    order = sorted(per_sub, key=lambda k: (-sum(per_sub[k].values()), names.get(k) or k))
+
+    def segments(counts: Mapping[str, int]) -> tuple[svg.Segment, ...]:
+        return tuple(
+            svg.Segment(counts[s], SEVERITY_COLORS[s][0], f"{s} failed findings") for s in SEVERITIES
+        )
+
+    bars = [
+        svg.Bar(
+            names.get(sub) or sub or "(no subscription)",
+            segments(per_sub[sub]),
+            sub if names.get(sub) else "",
+        )
+        for sub in order[:CHART_SUBSCRIPTIONS]
+    ]
+    rest = order[CHART_SUBSCRIPTIONS:]
+    if rest:
+        total = {s: sum(per_sub[k][s] for k in rest) for s in SEVERITIES}
+        bars.append(svg.Bar(f"{len(rest)} other subscriptions", segments(total)))
+    title = "Failed findings by subscription and severity"
+    as_of = date.fromisoformat(result.meta.as_of)
+    milestones = [
+        svg.Milestone(r["date"], r["service"], SEVERITY_COLORS[r["severity"]][0], r["fails"])
+        for r in retire
+        if r["fails"]
+    ]
+    when = "Retirement dates of the services in this scan, with the as-of date"
+    return {
+        "severity": severity_chart,
+        # Screen charts fill a desktop card; print ones an A4 column, so their text stays readable.
+        "subscription": svg.hbar_chart(bars, title, width=1080, label_width=300),
+        "subscription_print": svg.hbar_chart(bars, title, width=720, label_width=240),
+        "timeline": svg.timeline(milestones, as_of, when, width=1080, label_width=470),
+        "timeline_print": svg.timeline(milestones, as_of, when, width=720, label_width=360),
+        "severity_legend": svg.legend([(s.capitalize(), SEVERITY_COLORS[s][0]) for s in SEVERITIES]),
+    }
+
+
+def _manual(result: ScanResult) -> list[dict[str, Any]]:
+    """Manual findings grouped by rule, with the rule's verification steps."""
+    f = result.findings
+    manual = f.loc[f["status"] == "manual"]
+    groups = []
+    for rule_id, rows in manual.groupby("rule_id", sort=True):
+        rule = result.pack.get(str(rule_id))
+        items = [
+            {
+                "name": _text(r.resource_name),
+                "resource_id": str(r.resource_id),
+                "message": _text(r.message),
+                "subscription": _text(r.subscription_id),
+            }
+            for r in rows.itertuples(index=False)
+        ]
+        groups.append(
+            {
+                "rule_id": str(rule_id),
+                "title": str(rows["title"].iloc[0]),
+                "severity": str(rows["severity"].iloc[0]),
+                "verification": list(rule.spec.verification) if rule else [],
+                "remediation": rule.spec.remediation.strip() if rule else _text(rows["remediation"].iloc[0]),
+                "items": items,
+            }
+        )
+    return groups
+
+
+def _catalog(result: ScanResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    as_of = date.fromisoformat(result.meta.as_of)
+    cloud = result.meta.cloud
+    counts = result.findings.groupby(["rule_id", "status"]).size()
+    rules = []
+    for rule in result.pack.rules:
+        spec = rule.spec
+        effective: str | None = spec.severity
+        if spec.retirement and spec.retirement in result.pack.calendar.entries:
+            effective = RetirementCalendar.severity(
+                result.pack.calendar.entries[spec.retirement].date_for(cloud), as_of
+            )
+        rules.append(
+            {
+                "id": spec.id,
+                "title": spec.title,
+                "severity": effective or "info",
+                "calendar": bool(spec.retirement),
+                "category": spec.category,
+                "target": spec.target,
+                "verdict": spec.verdict,
+                "rationale": spec.rationale.strip(),
+                "remediation": spec.remediation.strip(),
+                "verification": list(spec.verification),
+                "retirement": spec.retirement,
+                "references": [(r.title, u) for r in spec.references if (u := https(r.url))],
+                "counts": {s: int(counts.get((spec.id, s), 0)) for s in STATUSES},
+            }
+        )
+    calendar = []
+    for key, entry in sorted(
+        result.pack.calendar.entries.items(), key=lambda kv: (kv[1].date_for(cloud), kv[0])
+    ):
+        day = entry.date_for(cloud)
+        calendar.append(
+            {
+                "key": key,
+                "service": entry.service,
+                "date": day,
+                "days": (as_of - day).days,
+                "announcement": entry.announcement.strip(),
+                "source": https(entry.source),
+                "notes": entry.notes.strip(),
+                "alternatives": [
+                    {"date": a.date, "source": https(a.source), "note": a.note.strip()}
+                    for a in entry.alternative_dates
+                ],
+                "by_cloud": {c: d for c, d in entry.dates_by_cloud.items()},
+            }
+        )
+    return rules, calendar
+
+
+def _coverage(result: ScanResult) -> dict[str, Any]:
+    cov: Mapping[str, Any] = result.meta.coverage
+    inputs = []
+    for item in cov.get("inputs") or []:
+        match = _INPUT.match(str(item))
+        inputs.append(
+            {"path": match["path"], "sha": match["sha"]} if match else {"path": str(item), "sha": ""}
+        )
+    datasets = [
+        {"name": str(name), "collected": bool(d.get("collected")), "rows": int(d.get("rows") or 0)}
+        for name, d in (cov.get("datasets") or {}).items()
+    ]
+    return {
+        "complete": bool(cov.get("complete", False)),
+        "datasets": datasets,
+        "inputs": inputs,
+        "issues": [str(i) for i in cov.get("issues") or []],
+        "unrouted": sorted(((str(t), int(n)) for t, n in (cov.get("unrouted_types") or {}).items())),
+        "rule_errors": [str(e) for e in cov.get("rule_errors") or []],
+    }
+
+
+def _print_rows(result: ScanResult, names: Mapping[str, str]) -> list[dict[str, str]] | None:
+    """Non-pass findings for the printed table, or None when there are more than PRINT_LIMIT."""
+    f = result.findings
+    open_ = f.loc[f["status"] != "pass"]
+    if len(open_) > PRINT_LIMIT:
+        return None
+    return [
+        {
+            "severity": str(r.severity),
+            "status": str(r.status),
+            "rule_id": str(r.rule_id),
+            "name": _text(r.resource_name),
+            "subscription": names.get(_text(r.subscription_id).lower()) or _text(r.subscription_id),
+            "message": _text(r.message),
+        }
+        for r in open_.itertuples(index=False)
+    ]
+
+
+def context(result: ScanResult) -> dict[str, Any]:
+    """Everything the template shows, computed once."""
+    meta = result.meta
+    f = result.findings
+    summary = result.summary()
+    subs = _subscriptions(result)
+    names = dict(subs)
+    states = readiness(f)
+    state_counts = {s: sum(1 for v in states.values() if v == s) for s in READINESS_LABELS}
+    retire = retirements(result)
+    overdue = [r for r in retire if r["overdue"] and r["fails"]]
+    matrix = {
+        sev: {st: int(n) for st, n in _counts(f.loc[f["severity"] == sev, "status"], STATUSES).items()}
+        for sev in SEVERITIES
+    }
+    rules, calendar = _catalog(result)
+    logo = result.branding.logo_data_uri
+    readiness_parts = [
+        svg.Segment(state_counts[s], READINESS_COLORS[s], READINESS_LABELS[s]) for s in READINESS_LABELS
+    ]
+    return {
+        "meta": meta,
+        "title": f"Azure classic resources: migration readiness — {result.branding.customer}"
+        if result.branding.customer
+        else "Azure classic resources: migration readiness",
+        "branding": result.branding,
+        "logo": logo if _LOGO.match(logo or "") else "",
+        "tenants": [str(t) for t in meta.scope.get("tenant_ids") or []],
+        "subscriptions": subs,
+        "summary": summary,
+        "statuses": STATUSES,
+        "severities": SEVERITIES,
+        "matrix": matrix,
+        "readiness": state_counts,
+        "readiness_labels": READINESS_LABELS,
+        "readiness_bar": svg.proportion_bar(
+            readiness_parts, "Classic resources by migration readiness", width=1080
+        ),
+        "readiness_legend": svg.legend(
+            [(f"{READINESS_LABELS[s]} ({state_counts[s]:,})", READINESS_COLORS[s]) for s in READINESS_LABELS]
+        ),
+        "readiness_rules": ", ".join(f"{p}-*" for p in READINESS_CATEGORIES.values()),
+        "classic_total": len(states),
+        "retirements": retire,
+        "overdue": overdue,
+        "overdue_resources": sum(r["fails"] for r in overdue),
+        "blockers": top_blockers(result),
+        "charts": _charts(result, retire, subs),
+        "manual": _manual(result),
+        "rules": rules,
+        "calendar": calendar,
+        "coverage": _coverage(result),
+        "print_rows": _print_rows(result, names),
+        "print_limit": PRINT_LIMIT,
+        "open_count": int((f["status"] != "pass").sum()),
+        "page_size": PAGE_SIZE,
+    }

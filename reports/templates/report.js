@@ -1,0 +1,454 @@
+/* classic-scanner report.html: findings table and resource view over the embedded scan data.
+   The data is parsed once from the JSON block #scan-data; only the rows of the
+   current page are in the DOM. Every piece of data reaches the page through textContent or an
+   attribute set by DOM API (links only when https), never through innerHTML. */
+(function () {
+  'use strict';
+
+  var D = JSON.parse(document.getElementById('scan-data').textContent);
+  var ST = D.statuses, SV = D.severities, F = D.f, RES = D.res, RULES = D.rules, SUBS = D.subs;
+  var PAGE = D.pageSize || 100;
+  // Row layout: [rule, status, severity, resource, message, evidence, remediation, references, finding id, waiver?]
+  var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9;
+  // Resource layout: [id, name, type, subscription, group, location, portal url, readiness]
+  var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_URL = 6, RS_RD = 7;
+  var READINESS = ['Not classic', 'Blocked', 'Needs review', 'Ready'];
+
+  function $(id) { return document.getElementById(id); }
+  function h(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
+    return parent;
+  }
+  function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
+  function fmt(n) { return n.toLocaleString('en-US'); }
+  function sevBadge(i) { return h('span', 'sev sev-' + SV[i], cap(SV[i])); }
+  function stBadge(i) { return h('span', 'st st-' + ST[i], cap(ST[i])); }
+  function subName(i) { return i < 0 ? '' : (SUBS[i][1] || SUBS[i][0]); }
+  function safeLink(url, text) {
+    if (typeof url !== 'string' || url.indexOf('https://') !== 0) return h('span', null, text);
+    var a = h('a', null, text);
+    a.href = url;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    return a;
+  }
+  function debounce(fn, ms) {
+    var t = 0;
+    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+  }
+  function shortType(t) { var i = t.lastIndexOf('/'); return i < 0 ? t : t.slice(t.indexOf('/') + 1); }
+
+  /* ---- lazily built indexes ---------------------------------------------------------------- */
+  var hay = null, lower = {}, byRes = null;
+  function haystack() {
+    if (!hay) {
+      hay = new Array(F.length);
+      for (var i = 0; i < F.length; i++) {
+        var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+        hay[i] = [rule[0], rule[1], rule[2], res[RS_NAME], res[RS_ID], res[RS_TYPE], res[RS_RG], res[RS_LOC],
+          subName(res[RS_SUB]), r[R_MSG]].join('\n').toLowerCase();
+      }
+    }
+    return hay;
+  }
+  function sortKey(name) {
+    if (!lower[name]) {
+      var k = new Array(F.length);
+      for (var i = 0; i < F.length; i++) {
+        var r = F[i];
+        k[i] = name === 'rule' ? RULES[r[R_RULE]][0]
+          : name === 'res' ? RES[r[R_RES]][RS_NAME].toLowerCase()
+          : name === 'sub' ? subName(RES[r[R_RES]][RS_SUB]).toLowerCase()
+          : String(r[R_MSG]).toLowerCase();
+      }
+      lower[name] = k;
+    }
+    return lower[name];
+  }
+  function resourceIndex() {
+    if (!byRes) {
+      byRes = new Array(RES.length);
+      for (var j = 0; j < RES.length; j++) byRes[j] = [];
+      for (var i = 0; i < F.length; i++) byRes[F[i][R_RES]].push(i);
+    }
+    return byRes;
+  }
+
+  /* ---- finding detail ------------------------------------------------------------------------ */
+  function evidenceTable(ev) {
+    if (!ev || typeof ev !== 'object' || !Object.keys(ev).length) return h('p', 'empty', 'No evidence recorded.');
+    var t = h('table', 'evidence'), tb = h('tbody');
+    Object.keys(ev).forEach(function (k) {
+      var v = ev[k];
+      var text = v === null ? 'n/a' : (typeof v === 'object' ? JSON.stringify(v) : String(v));
+      var tr = h('tr');
+      add(tr, h('th', null, k), h('td', null, text));
+      tb.appendChild(tr);
+    });
+    return add(t, tb);
+  }
+  function fact(dl, label, value) {
+    if (value === '' || value === null || value === undefined) return;
+    add(dl, h('dt', null, label), value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
+  }
+  function detail(i, withResourceLink) {
+    var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+    var wrap = h('div', 'detail');
+    var main = h('div'), side = h('div');
+    add(main, h('h4', null, 'Finding'), h('p', null, r[R_MSG]));
+    add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[r[R_REM]] || '—'));
+    var refs = D.refs[r[R_REFS]] || [];
+    if (refs.length) {
+      var ul = h('ul', 'refs');
+      refs.forEach(function (ref) { ul.appendChild(add(h('li'), safeLink(ref[1], ref[0]))); });
+      add(main, h('h4', null, 'Sources'), ul);
+    }
+    var dl = h('dl', 'facts');
+    fact(dl, 'Resource', res[RS_NAME]);
+    fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
+    fact(dl, 'Type', res[RS_TYPE]);
+    fact(dl, 'Resource group', res[RS_RG]);
+    fact(dl, 'Location', res[RS_LOC]);
+    if (res[RS_SUB] >= 0) {
+      var s = SUBS[res[RS_SUB]];
+      fact(dl, 'Subscription', s[1] ? s[1] + ' (' + s[0] + ')' : s[0]);
+    }
+    fact(dl, 'Rule', rule[0] + ' · ' + rule[1]);
+    fact(dl, 'Category', rule[2]);
+    fact(dl, 'Finding id', add(h('code'), document.createTextNode(r[R_ID])));
+    if (r.length > R_WAIVER) fact(dl, 'Waiver', typeof r[R_WAIVER] === 'object' ? JSON.stringify(r[R_WAIVER]) : r[R_WAIVER]);
+    add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'), evidenceTable(r[R_EV]));
+    var actions = h('div', 'actions');
+    if (res[RS_URL]) {
+      var a = safeLink(res[RS_URL], 'Open in the Azure portal');
+      a.className = 'btn btn-primary';
+      actions.appendChild(a);
+    }
+    if (withResourceLink) {
+      var b = h('button', 'btn', 'All verdicts for this resource');
+      b.type = 'button';
+      b.addEventListener('click', function (e) { e.stopPropagation(); Resources.focus(r[R_RES]); });
+      actions.appendChild(b);
+    }
+    if (actions.childNodes.length) side.appendChild(actions);
+    return add(wrap, main, side);
+  }
+
+  /* one table row of a finding, with an expander; `cols` says which columns to draw */
+  function findingRow(i, tbody, cols, withResourceLink) {
+    var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+    var tr = h('tr', 'frow');
+    var btn = h('button', 'exp', '▸');
+    btn.type = 'button';
+    btn.setAttribute('aria-expanded', 'false');
+    btn.setAttribute('aria-label', 'Details of ' + rule[0] + ' for ' + res[RS_NAME]);
+    add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), add(h('td'), stBadge(r[R_ST])));
+    add(tr, add(h('td'), h('div', 'rule-id', rule[0]), h('div', 'cell-sub', rule[1])));
+    if (cols.res) {
+      add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
+        h('div', 'cell-sub', shortType(res[RS_TYPE]) + (res[RS_RG] ? ' · ' + res[RS_RG] : ''))));
+    }
+    if (cols.sub) add(tr, h('td', 'cell-sub', subName(res[RS_SUB])));
+    add(tr, add(h('td'), h('div', 'clamp', r[R_MSG])));
+    var open = null;
+    function toggle() {
+      if (open) {
+        open.remove();
+        open = null;
+        tr.classList.remove('open');
+        btn.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      open = h('tr', 'drow');
+      var td = h('td');
+      td.colSpan = tr.children.length;
+      open.appendChild(add(td, detail(i, withResourceLink)));
+      tr.after(open);
+      tr.classList.add('open');
+      btn.setAttribute('aria-expanded', 'true');
+    }
+    tr.addEventListener('click', function (e) {
+      if (e.target.closest('a')) return;
+      if (e.target !== btn && window.getSelection && String(window.getSelection())) return;
+      toggle();
+    });
+    tbody.appendChild(tr);
+    return tr;
+  }
+
+  function pager(el, page, pages, go) {
+    el.textContent = '';
+    if (pages <= 1) return;
+    var prev = h('button', 'btn', '‹ Previous'), next = h('button', 'btn', 'Next ›');
+    prev.type = next.type = 'button';
+    prev.disabled = page <= 0;
+    next.disabled = page >= pages - 1;
+    prev.addEventListener('click', function () { go(page - 1); });
+    next.addEventListener('click', function () { go(page + 1); });
+    add(el, prev, h('span', 'page-no', 'Page ' + fmt(page + 1) + ' of ' + fmt(pages)), next);
+  }
+  function countText(el, from, to, total, noun, all) {
+    el.textContent = '';
+    if (!total) { el.textContent = 'No ' + noun + ' match the filters.'; return; }
+    add(el, document.createTextNode('Showing '), h('strong', null, fmt(from + 1) + '–' + fmt(to)),
+      document.createTextNode(' of '), h('strong', null, fmt(total)),
+      document.createTextNode(' ' + noun + (all !== total ? ' (' + fmt(all) + ' in total)' : '')));
+  }
+
+  /* ---- findings table ------------------------------------------------------------------------- */
+  var Findings = (function () {
+    var body = $('findings-body');
+    if (!body) return null;
+    var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'sev', dir: 1, page: 0 };
+    var view = [];
+    var chips = document.querySelectorAll('#findings-app .chip');
+    var catSel = $('f-cat');
+    D.categories.forEach(function (c) { var o = h('option', null, c); o.value = c; catSel.appendChild(o); });
+
+    function readChips() {
+      state.st = {};
+      chips.forEach(function (c) {
+        if (c.getAttribute('aria-pressed') === 'true') state.st[ST.indexOf(c.getAttribute('data-status'))] = true;
+      });
+    }
+    function filter() {
+      var text = state.text.trim().toLowerCase();
+      var terms = text ? text.split(/\s+/) : [];
+      var hs = terms.length ? haystack() : null;
+      var sev = state.sev === '' ? -1 : +state.sev, sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
+      view = [];
+      for (var i = 0; i < F.length; i++) {
+        var r = F[i];
+        if (!state.st[r[R_ST]]) continue;
+        if (sev >= 0 && r[R_SEV] !== sev) continue;
+        if (cat && RULES[r[R_RULE]][2] !== cat) continue;
+        if (sub >= 0 && RES[r[R_RES]][RS_SUB] !== sub) continue;
+        if (hs) {
+          var s = hs[i], ok = true;
+          for (var t = 0; t < terms.length; t++) if (s.indexOf(terms[t]) < 0) { ok = false; break; }
+          if (!ok) continue;
+        }
+        view.push(i);
+      }
+      sort();
+    }
+    function sort() {
+      var dir = state.dir, key = state.sort;
+      if (key === 'sev' || key === 'st') {
+        var col = key === 'sev' ? R_SEV : R_ST;
+        view.sort(function (a, b) { return (F[a][col] - F[b][col]) * dir || a - b; });
+      } else {
+        var k = sortKey(key);
+        view.sort(function (a, b) { return (k[a] < k[b] ? -1 : k[a] > k[b] ? 1 : 0) * dir || a - b; });
+      }
+    }
+    function render() {
+      var pages = Math.max(1, Math.ceil(view.length / PAGE));
+      if (state.page >= pages) state.page = pages - 1;
+      var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
+      var frag = document.createDocumentFragment();
+      for (var j = from; j < to; j++) findingRow(view[j], frag, { res: true, sub: true }, true);
+      body.textContent = '';
+      body.appendChild(frag);
+      if (!view.length) {
+        var tr = h('tr', 'none'), td = h('td', 'empty', 'No finding matches these filters.');
+        td.colSpan = 7;
+        body.appendChild(add(tr, td));
+      }
+      countText($('f-count'), from, to, view.length, 'findings', F.length);
+      var go = function (p) { state.page = p; render(); $('findings').scrollIntoView(); };
+      pager($('f-pager'), state.page, pages, go);
+      pager($('f-pager-top'), state.page, pages, go);
+      document.querySelectorAll('#findings-table th').forEach(function (th) {
+        var b = th.querySelector('.sort');
+        if (!b) return;
+        if (b.getAttribute('data-sort') === state.sort) th.setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending');
+        else th.removeAttribute('aria-sort');
+      });
+    }
+    function update() { state.page = 0; filter(); render(); }
+
+    chips.forEach(function (c) {
+      c.addEventListener('click', function () {
+        c.setAttribute('aria-pressed', c.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+        readChips();
+        update();
+      });
+    });
+    $('f-sev').addEventListener('change', function (e) { state.sev = e.target.value; update(); });
+    catSel.addEventListener('change', function (e) { state.cat = e.target.value; update(); });
+    $('f-sub').addEventListener('change', function (e) { state.sub = e.target.value; update(); });
+    var onText = debounce(function () { state.text = $('f-text').value; update(); }, 120);
+    $('f-text').addEventListener('input', onText);
+    $('f-reset').addEventListener('click', function () {
+      chips.forEach(function (c) { c.setAttribute('aria-pressed', c.getAttribute('data-status') === 'pass' ? 'false' : 'true'); });
+      $('f-sev').value = catSel.value = $('f-sub').value = $('f-text').value = '';
+      state.sev = state.cat = state.sub = state.text = '';
+      state.sort = 'sev';
+      state.dir = 1;
+      readChips();
+      update();
+    });
+    document.querySelectorAll('#findings-table .sort').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var key = b.getAttribute('data-sort');
+        if (state.sort === key) state.dir = -state.dir;
+        else { state.sort = key; state.dir = 1; }
+        state.page = 0;
+        sort();
+        render();
+      });
+    });
+    readChips();
+    update();
+    return { refresh: update };
+  })();
+
+  /* ---- resources ------------------------------------------------------------------------------ */
+  var Resources = (function () {
+    var list = $('res-list');
+    if (!list) return { focus: function () {} };
+    var state = { rd: 'classic', sub: '', text: '', page: 0, only: -1 };
+    var stats = null, resHay = null, view = [], expanded = {};
+
+    function computeStats() {
+      if (stats) return stats;
+      stats = new Array(RES.length);
+      var idx = resourceIndex();
+      for (var j = 0; j < RES.length; j++) {
+        var c = [0, 0, 0, 0, 0];
+        for (var k = 0; k < idx[j].length; k++) c[F[idx[j][k]][R_ST]]++;
+        stats[j] = c;
+      }
+      return stats;
+    }
+    function hayFor(j) {
+      if (!resHay) {
+        resHay = RES.map(function (r) {
+          return [r[RS_NAME], r[RS_ID], r[RS_TYPE], r[RS_RG], r[RS_LOC], subName(r[RS_SUB])].join('\n').toLowerCase();
+        });
+      }
+      return resHay[j];
+    }
+    function filter() {
+      var s = computeStats();
+      var terms = state.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var sub = state.sub === '' ? -1 : +state.sub;
+      view = [];
+      for (var j = 0; j < RES.length; j++) {
+        var rd = RES[j][RS_RD];
+        if (state.only >= 0) { if (j === state.only) view.push(j); continue; }
+        if (state.rd === 'classic' ? rd === 0 : state.rd !== 'all' && rd !== +state.rd) continue;
+        if (sub >= 0 && RES[j][RS_SUB] !== sub) continue;
+        if (terms.length) {
+          var hs = hayFor(j), ok = true;
+          for (var t = 0; t < terms.length; t++) if (hs.indexOf(terms[t]) < 0) { ok = false; break; }
+          if (!ok) continue;
+        }
+        view.push(j);
+      }
+      var rank = [4, 0, 1, 2];
+      view.sort(function (a, b) {
+        return rank[RES[a][RS_RD]] - rank[RES[b][RS_RD]] || s[b][0] - s[a][0] || s[b][1] - s[a][1] ||
+          (RES[a][RS_NAME].toLowerCase() < RES[b][RS_NAME].toLowerCase() ? -1 : RES[a][RS_NAME].toLowerCase() > RES[b][RS_NAME].toLowerCase() ? 1 : a - b);
+      });
+    }
+    function body(j) {
+      var res = RES[j], box = h('div', 'res-body');
+      var dl = h('dl', 'facts');
+      fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
+      fact(dl, 'Type', res[RS_TYPE]);
+      if (res[RS_SUB] >= 0) fact(dl, 'Subscription', SUBS[res[RS_SUB]][1] ? SUBS[res[RS_SUB]][1] + ' (' + SUBS[res[RS_SUB]][0] + ')' : SUBS[res[RS_SUB]][0]);
+      fact(dl, 'Resource group', res[RS_RG]);
+      fact(dl, 'Location', res[RS_LOC]);
+      box.appendChild(dl);
+      if (res[RS_URL]) {
+        var a = safeLink(res[RS_URL], 'Open in the Azure portal');
+        a.className = 'btn';
+        box.appendChild(add(h('div', 'actions'), a));
+      }
+      var rows = resourceIndex()[j].slice().sort(function (a, b) {
+        return F[a][R_ST] - F[b][R_ST] || F[a][R_SEV] - F[b][R_SEV] || a - b;
+      });
+      var wrap = h('div', 'table-wrap'), t = h('table', 'findings'), tb = h('tbody');
+      var head = h('tr');
+      ['', 'Severity', 'Verdict', 'Rule', 'Finding'].forEach(function (n) {
+        var th = h('th', null, null);
+        th.scope = 'col';
+        add(th, n ? h('span', 'sort-static', n) : h('span', 'sr', 'Details'));
+        head.appendChild(th);
+      });
+      var cg = h('colgroup');
+      ['c-exp', 'c-sev', 'c-st', 'c-rule', 'c-msg'].forEach(function (c) { cg.appendChild(h('col', c)); });
+      add(t, cg, add(h('thead'), head), tb);
+      rows.forEach(function (i) { findingRow(i, tb, {}, false); });
+      box.appendChild(add(wrap, t));
+      return box;
+    }
+    function item(j) {
+      var res = RES[j], c = stats[j];
+      var li = h('li');
+      var btn = h('button', 'res-head');
+      btn.type = 'button';
+      btn.setAttribute('aria-expanded', expanded[j] ? 'true' : 'false');
+      var counts = h('span', 'res-counts');
+      for (var k = 0; k < ST.length; k++) if (c[k]) counts.appendChild(h('span', 'cnt cnt-' + ST[k], fmt(c[k]) + ' ' + ST[k]));
+      add(btn, h('span', 'caret', '▸'), h('span', 'rd rd-' + res[RS_RD], READINESS[res[RS_RD]]),
+        add(h('span'), h('div', 'cell-main', res[RS_NAME]), h('div', 'cell-sub', shortType(res[RS_TYPE]))),
+        h('span', 'cell-sub res-where', [subName(res[RS_SUB]), res[RS_RG], res[RS_LOC]].filter(Boolean).join(' · ')),
+        counts);
+      li.appendChild(btn);
+      var panel = null;
+      function show(on) {
+        if (panel) { panel.remove(); panel = null; }
+        if (on) { panel = body(j); li.appendChild(panel); }
+        btn.setAttribute('aria-expanded', on ? 'true' : 'false');
+        if (on) expanded[j] = true; else delete expanded[j];
+      }
+      btn.addEventListener('click', function () { show(!panel); });
+      if (expanded[j]) show(true);
+      return li;
+    }
+    function render() {
+      var pages = Math.max(1, Math.ceil(view.length / PAGE));
+      if (state.page >= pages) state.page = pages - 1;
+      var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
+      var frag = document.createDocumentFragment();
+      for (var k = from; k < to; k++) frag.appendChild(item(view[k]));
+      list.textContent = '';
+      list.appendChild(frag);
+      if (!view.length) list.appendChild(h('li', 'empty', 'No resource matches these filters.'));
+      countText($('r-count'), from, to, view.length, 'resources', RES.length);
+      if (state.only >= 0) {
+        var clear = h('button', 'btn btn-quiet', 'Show all resources');
+        clear.type = 'button';
+        clear.addEventListener('click', function () { state.only = -1; update(); });
+        $('r-count').appendChild(clear);
+      }
+      var go = function (p) { state.page = p; render(); $('resources').scrollIntoView(); };
+      pager($('r-pager'), state.page, pages, go);
+      pager($('r-pager-top'), state.page, pages, go);
+    }
+    function update() { state.page = 0; filter(); render(); }
+    $('r-state').addEventListener('change', function (e) { state.rd = e.target.value; state.only = -1; update(); });
+    $('r-sub').addEventListener('change', function (e) { state.sub = e.target.value; state.only = -1; update(); });
+    var onText = debounce(function () { state.text = $('r-text').value; state.only = -1; update(); }, 120);
+    $('r-text').addEventListener('input', onText);
+    update();
+    return {
+      focus: function (j) {
+        state.only = j;
+        expanded[j] = true;
+        update();
+        $('resources').scrollIntoView();
+      }
+    };
+  })();
+  void Findings;
+})();

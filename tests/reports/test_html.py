@@ -1,0 +1,453 @@
+"""report.html: self-contained, offline, safe with hostile tenant text, usable at scale and in print.
+
+The structural tests read the HTML as text. The browser tests open the file in headless Chromium
+(Debian's, driven by Playwright; never a downloaded browser) and skip only when `chromium` is not
+on PATH.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import time
+from datetime import date
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service
+
+from reports import html
+from reports.html import PAGE_SIZE, readiness, script_json
+from scanner.model import Branding, ScanResult
+from scanner.scan import ScanOptions, run_scan
+
+AS_OF = date(2026, 11, 26)
+# 1x1 transparent PNG.
+LOGO = (
+    "data:image/png;base64,"
+    + base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
+    ).decode()
+)
+HOSTILE = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</script><script>alert(2)</script>",
+)
+HOSTILE_SUB = "Sub </script><script>alert(3)</script>"
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="the browser tests need Debian's chromium on PATH (apt-get install chromium)"
+)
+
+
+# --- fixtures -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> ScanResult:
+    branding = Branding(
+        customer="Fabrikam Logistics", prepared_by="Contoso Cloud Advisory", logo_data_uri=LOGO
+    )
+    return run_scan(ScanOptions(demo=True, as_of=AS_OF, branding=branding))
+
+
+@pytest.fixture(scope="module")
+def demo_file(demo, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    html.write(demo, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[ScanResult, Path]:
+    """A scan whose resource names, tags and subscription name are HTML/script injection attempts."""
+    rows = [classic_vm(name, cs="cs1") for name in HOSTILE]
+    rows += [
+        cloud_service("cs1"),
+        classic_storage(),
+        classic_vnet(),
+        {**classic_storage("stor2"), "tags": {"owner": HOSTILE[0], HOSTILE[1]: HOSTILE[2]}},
+        {
+            "id": f"/subscriptions/{SUB}",
+            "name": HOSTILE[1],
+            "type": "microsoft.resources/subscriptions",
+            "tenantId": TENANT,
+            "subscriptionId": SUB,
+            "properties": {"displayName": HOSTILE_SUB},
+        },
+    ]
+    folder = tmp_path_factory.mktemp("hostile")
+    export = folder / "export.json"
+    export.write_text(json.dumps(rows), encoding="utf-8")
+    branding = Branding(customer=HOSTILE[1], prepared_by=HOSTILE[0], logo_data_uri="javascript:alert(5)")
+    result = run_scan(ScanOptions(inputs=(export,), as_of=AS_OF, branding=branding))
+    path = folder / "report.html"
+    html.write(result, path)
+    return result, path
+
+
+def embedded_json(text: str) -> str:
+    match = re.search(r'<script type="application/json" id="scan-data">(.*?)</script>', text, re.S)
+    assert match, "scan-data block missing"
+    return match.group(1)
+
+
+def inline_script(text: str) -> str:
+    scripts = re.findall(r"<script>(.*?)</script>", text, re.S)
+    assert len(scripts) == 1
+    return scripts[0]
+
+
+def sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+# --- structure ----------------------------------------------------------------------------------------
+
+
+def test_csp_allows_only_the_inline_style_and_script_by_hash(demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    head = text[: text.index("</head>")]
+    metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+    assert len(metas) == 1
+    # the policy comes before any style or script
+    assert head.index("Content-Security-Policy") < head.index("<style>")
+    csp = unescape(metas[0])
+    policy = {part.split()[0]: part.split()[1:] for part in (p.strip() for p in csp.split(";")) if part}
+    assert policy["default-src"] == ["'none'"]
+    assert policy["img-src"] == ["data:"]
+    styles = re.findall(r"<style>(.*?)</style>", text, re.S)
+    assert len(styles) == 1
+    assert policy["style-src"] == [f"'{sha256(styles[0])}'"]
+    assert policy["script-src"] == [f"'{sha256(inline_script(text))}'"]
+    assert "unsafe" not in csp
+    assert policy["base-uri"] == ["'none'"]
+
+
+def test_no_network_references(demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    assert "<link" not in text
+    assert "@import" not in text
+    assert "@font-face" not in text
+    assert not re.search(r"""\bsrc=(?!["']?data:)""", text), "only data: sources are allowed"
+    assert not re.search(r"url\((?!#)", text), "no url() other than same-document references"
+    hrefs = re.findall(r'<a [^>]*href="([^"]*)"[^>]*>', text)
+    assert hrefs
+    assert all(h.startswith(("#", "https://")) for h in hrefs), {h for h in hrefs if not h.startswith("#")}
+    for tag in re.findall(r'<a [^>]*href="https://[^>]*>', text):
+        assert 'rel="noopener noreferrer"' in tag
+        assert 'target="_blank"' in tag
+
+
+def test_findings_are_embedded_once_as_escaped_json(demo, demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    assert text.count('id="scan-data"') == 1
+    block = embedded_json(text)
+    assert not set("<>&") & set(block)
+    data = json.loads(block)
+    assert len(data["f"]) == len(demo.findings)
+    assert data["pageSize"] == PAGE_SIZE
+    rules = [r[0] for r in data["rules"]]
+    resources = [r[0] for r in data["res"]]
+    first = data["f"][0]
+    assert rules[first[0]] == demo.findings.loc[0, "rule_id"]
+    assert resources[first[3]] == demo.findings.loc[0, "resource_id"]
+    assert first[4] == demo.findings.loc[0, "message"]
+    assert first[8] == demo.findings.loc[0, "finding_id"]
+    # every link in the data is https
+    assert all(url.startswith("https://") for refs in data["refs"] for _, url in refs)
+    assert all(r[6].startswith("https://portal.azure.com/#@") for r in data["res"])
+    # the page does not carry one DOM row per finding: only the static print table of non-pass findings
+    assert text.count("<tr>") < len(demo.findings) / 2
+
+
+def test_script_json_cannot_close_the_script_element():
+    value = {"name": "</script><script>alert(1)</script>", "amp": "a & b <!-- x -->", "ls": "\u2028"}
+    out = script_json(value)
+    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
+    assert json.loads(out) == value
+
+
+def test_https_only_links():
+    assert html.https("https://learn.microsoft.com/x") == "https://learn.microsoft.com/x"
+    for bad in ("http://example.com", "javascript:alert(1)", "data:text/html,x", "https://a b", "", None):
+        assert html.https(bad) is None
+
+
+def test_sections_and_cover(demo, demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    for anchor in ("cover", "summary", "retirements", "findings", "resources", "manual", "rules", "calendar"):
+        assert f'id="{anchor}"' in text
+    assert 'id="coverage"' in text
+    assert "Fabrikam Logistics" in text and "Contoso Cloud Advisory" in text
+    assert f'src="{LOGO}"' in text
+    assert demo.meta.id in text and demo.meta.rules_version in text and demo.meta.tool_version in text
+    assert "26 November 2026" in text
+    for sub in demo.meta.scope["subscriptions"]:
+        assert sub in text
+    for item in demo.meta.coverage["inputs"]:
+        assert item.rsplit("sha256:", 1)[1] in text
+    # every rule in the catalogue, with its sources
+    for rule in demo.pack.rules:
+        assert f'id="rule-{rule.id}"' in text
+        for ref in rule.spec.references:
+            assert f'href="{ref.url}"' in text
+    # inline SVG charts, drawn server-side
+    assert text.count("<svg") >= 5
+    assert "How readiness is decided" in text
+
+
+def test_readiness_definition(demo):
+    states = readiness(demo.findings)
+    f = demo.findings.assign(key=demo.findings["resource_id"].str.lower())
+    classic = f[f["resource_type"].str.startswith("microsoft.classic")]
+    assert set(states) == set(classic["key"])
+    gate = classic[classic["category"].isin(list(html.READINESS_CATEGORIES))]
+    blockers = gate[(gate["status"] == "fail") & gate["severity"].isin(["critical", "high"])]
+    open_ = gate[gate["status"].isin(["fail", "unknown", "manual"])]
+    assert {k for k, s in states.items() if s == "blocked"} == set(blockers["key"])
+    assert {k for k, s in states.items() if s == "review"} == set(open_["key"]) - set(blockers["key"])
+    assert "ready" in states.values() and "blocked" in states.values()
+
+
+def test_manual_checklist_and_print_table(demo, demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    manual = demo.findings[demo.findings["status"] == "manual"]
+    assert text.count('<input type="checkbox"') == len(manual)
+    for rule_id in manual["rule_id"].unique():
+        assert f'<a class="rule-id" href="#rule-{rule_id}">{rule_id}</a><h3>' in text
+    table = text[text.index('class="data print-table"') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 1 + int((demo.findings["status"] != "pass").sum())
+
+
+def test_print_table_gives_way_to_a_note_when_large(demo, monkeypatch):
+    monkeypatch.setattr(html, "PRINT_LIMIT", 10)
+    text = html.render(demo)
+    assert 'class="data print-table"' not in text
+    assert "more than fit a printed report" in text
+
+
+def test_hostile_text_is_never_markup(hostile):
+    result, path = hostile
+    text = path.read_text(encoding="utf-8")
+    assert set(HOSTILE) <= set(result.findings["resource_name"])
+    assert "<script>alert" not in text
+    assert "<img src=x" not in text
+    assert "</script><script>" not in text
+    assert text.count("<script") == 2  # the JSON block and the page script
+    assert "javascript:" not in text  # the bad logo is dropped
+    # escaped where HTML shows it (cover, checklist, print table, chart labels) ...
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "Sub &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in text
+    # ... and intact in the data
+    data = json.loads(embedded_json(text))
+    assert set(HOSTILE) <= {r[1] for r in data["res"]}
+    assert [SUB, HOSTILE_SUB] in data["subs"]
+
+
+# --- in the browser -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page with its console errors, page errors, requests and dialogs recorded."""
+
+    def __init__(self, browser, path: Path, width: int = 1366) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("#findings-body tr")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def rows(self):
+        return self.page.locator("#findings-body > tr.frow")
+
+    def type_filter(self, text: str) -> None:
+        self.page.fill("#f-text", text)
+        self.page.wait_for_timeout(400)  # the filter is debounced
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.requests
+        assert all(u.startswith(("file://", "data:")) for u in self.requests), self.requests
+
+
+@needs_chromium
+def test_browser_demo_report(browser, demo, demo_file, tmp_path):
+    w = Watched(browser, demo_file)
+    page = w.page
+    open_count = int((demo.findings["status"] != "pass").sum())
+    assert w.rows().count() == min(PAGE_SIZE, open_count)
+    assert f"of {open_count:,} findings" in page.inner_text("#f-count")
+    assert "Page 1 of" in page.inner_text("#f-pager")
+
+    # paging
+    page.click("#f-pager >> text=Next")
+    assert "Page 2 of" in page.inner_text("#f-pager")
+    assert page.inner_text("#f-count").startswith(f"Showing {PAGE_SIZE + 1}–")
+
+    # free text narrows the rows to one resource
+    name = str(demo.findings.loc[demo.findings["status"] == "fail", "resource_name"].iloc[0])
+    w.type_filter(name)
+    texts = w.rows().locator("td:nth-child(5) .cell-main").all_inner_texts()
+    assert 0 < len(texts) < PAGE_SIZE
+    assert all(name in t for t in texts)
+
+    # showing passes widens it
+    page.click('#findings-app .chip[data-status="pass"]')
+    assert w.rows().count() > len(texts)
+
+    # sorting by resource name, both ways
+    page.click("#f-reset")
+    page.click('.sort[data-sort="res"]')
+    names = w.rows().locator("td:nth-child(5) .cell-main").all_inner_texts()
+    assert names == sorted(names, key=str.lower)
+    assert page.get_attribute('th:has(.sort[data-sort="res"])', "aria-sort") == "ascending"
+    page.click('.sort[data-sort="res"]')
+    names = w.rows().locator("td:nth-child(5) .cell-main").all_inner_texts()
+    assert names == sorted(names, key=str.lower, reverse=True)
+
+    # a row expands to its details
+    page.click('.sort[data-sort="sev"]')
+    w.rows().first.click()
+    panel = page.locator("#findings-body tr.drow")
+    assert panel.count() == 1
+    assert "remediation" in panel.inner_text().lower()
+    links = panel.locator(".refs a")
+    assert links.count() >= 1
+    assert links.first.get_attribute("rel") == "noopener noreferrer"
+    assert links.first.get_attribute("href").startswith("https://")
+
+    # ... and leads to the resource's own view with all its verdicts
+    panel.locator("text=All verdicts for this resource").click()
+    assert page.locator("#res-list > li").count() == 1
+    resource_rows = page.locator("#res-list tr.frow").count()
+    first_id = demo.findings.loc[0, "resource_id"].lower()
+    assert resource_rows == int((demo.findings["resource_id"].str.lower() == first_id).sum())
+
+    # resources view: search, readiness filter
+    page.click("#resources >> text=Show all resources")
+    page.select_option("#r-state", "1")
+    page.wait_for_timeout(50)
+    blocked = sum(1 for s in readiness(demo.findings).values() if s == "blocked")
+    assert page.locator("#res-list > li").count() == min(blocked, PAGE_SIZE)
+
+    page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert not page.locator("#findings-app").is_visible()
+    assert page.locator(".print-table").is_visible()
+    page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+    pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+    assert (tmp_path / "desktop.png").stat().st_size > 0 and (tmp_path / "print.png").stat().st_size > 0
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_hostile_names_are_text(browser, hostile, tmp_path):
+    _, path = hostile
+    w = Watched(browser, path)
+    page = w.page
+    page.click('#findings-app .chip[data-status="pass"]')
+    for name in HOSTILE:
+        w.type_filter(name)
+        cells = w.rows().locator("td:nth-child(5) .cell-main").all_inner_texts()
+        assert name in cells, (name, cells)  # shown verbatim, as text
+        w.rows().first.click()
+        assert name in page.locator("#findings-body tr.drow").inner_text()
+        w.rows().first.click()
+    assert HOSTILE_SUB in page.inner_text("#cover")
+    assert HOSTILE[1] in page.inner_text("#cover h1")
+    page.fill("#r-text", "alert")
+    page.select_option("#r-state", "all")
+    page.wait_for_timeout(300)
+    listed = page.locator("#res-list .res-head .cell-main").all_inner_texts()
+    assert set(HOSTILE) <= set(listed)
+    page.locator("#res-list .res-head").first.click()
+    assert page.locator("img").count() == 0  # no injected image, and the bad logo was dropped
+    assert page.evaluate("document.scripts.length") == 2
+    page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+    w.assert_clean()
+    page.close()
+
+
+def scaled(result: ScanResult, copies: int) -> ScanResult:
+    """The demo findings repeated with distinct resource ids (a large estate)."""
+    frames = []
+    for i in range(copies):
+        f = result.findings.copy()
+        f["resource_id"] = f["resource_id"] + f"-{i}"
+        f["resource_name"] = f["resource_name"] + f"-{i}"
+        f["finding_id"] = f["finding_id"].str[:26] + f"{i:06d}"
+        frames.append(f)
+    big = pd.concat(frames, ignore_index=True)
+    return ScanResult(
+        meta=result.meta, findings=big, pack=result.pack, inventory=result.inventory, branding=result.branding
+    )
+
+
+@needs_chromium
+def test_browser_stays_responsive_at_100k_findings(browser, demo, tmp_path):
+    big = scaled(demo, -(-100_000 // len(demo.findings)))
+    assert len(big.findings) >= 100_000
+    path = tmp_path / "big.html"
+    started = time.perf_counter()
+    html.write(big, path)
+    assert time.perf_counter() - started < 60
+    text = path.read_text(encoding="utf-8")
+    assert "more than fit a printed report" in text  # no static table of every open finding
+    w = Watched(browser, path)
+    page = w.page
+    assert w.rows().count() == PAGE_SIZE
+    assert page.evaluate("document.getElementsByTagName('tr').length") < 1000
+    page.click('#findings-app .chip[data-status="pass"]')
+    assert f"of {len(big.findings):,} findings" in page.inner_text("#f-count")
+    started = time.perf_counter()
+    w.type_filter("fab-ftp-01-7 ")
+    assert time.perf_counter() - started < 5
+    assert 0 < w.rows().count() < PAGE_SIZE
+    page.click('.sort[data-sort="msg"]')
+    assert w.rows().count() > 0
+    w.assert_clean()
+    page.close()
