@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import importlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from scanner.errors import InputError
@@ -42,6 +44,19 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
+LOCK_NAME = ".classic-scan.lock"
+
+
+@contextlib.contextmanager
+def _out_lock(out_dir: Path) -> Iterator[None]:
+    with (out_dir / LOCK_NAME).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> list[Path]:
     """Write every format to a temporary file, then rename them all: no half-written report."""
     try:
@@ -58,8 +73,9 @@ def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> 
             tmp = Path(tmp_name)
             staged.append((tmp, out_dir / name))
             write(result, tmp)
-        for tmp, final in staged:
-            os.replace(tmp, final)
+        with _out_lock(out_dir):  # two scans into one folder never interleave their sets of files
+            for tmp, final in staged:
+                os.replace(tmp, final)
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

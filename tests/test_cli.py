@@ -90,7 +90,7 @@ def test_scan_is_deterministic(tmp_path):
 
 def test_format_selection(tmp_path):
     assert scan("--demo", "--out", str(tmp_path), "--format", "csv").exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["findings.csv"]
 
 
 def test_input_file_scan(tmp_path):
@@ -145,7 +145,7 @@ def test_failed_scan_keeps_previous_reports(tmp_path):
     bad.write_text("[{")
     assert scan("--input", str(bad), "--out", str(out)).exit_code == 2
     assert (out / "findings.json").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "findings.csv",
         "findings.json",
         "report.html",
