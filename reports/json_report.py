@@ -23,6 +23,8 @@ def document(result: ScanResult) -> dict[str, Any]:
         "summary": result.summary(),
         "findings": findings,
         "plan": dict(result.plan),
+        "waivers": dict(result.waivers),
+        "history": dict(result.history),
         "rules": [
             {
                 "id": r.spec.id,

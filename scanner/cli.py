@@ -32,7 +32,23 @@ rules_app = typer.Typer(help="List, show and validate rules.", no_args_is_help=T
 app.add_typer(rules_app, name="rules")
 
 T = TypeVar("T")
+EXIT_FINDINGS = 3
 EXIT_INCOMPLETE = 4
+FAIL_ON = ("critical", "high", "medium", "low")
+
+
+def exit_for_findings(findings: Any, fail_on: str | None) -> int:
+    """3 when a `fail` at or above `fail_on` remains (waived findings are not `fail`), else 0."""
+    if fail_on is None:
+        return 0
+    levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
+    hits = findings[(findings["status"] == "fail") & findings["severity"].isin(levels)]
+    if len(hits):
+        log(f"{len(hits)} failing finding(s) at or above {fail_on}: exit {EXIT_FINDINGS}")
+        return EXIT_FINDINGS
+    return 0
+
+
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Options shared by `scan` (live mode) and `collect`.
@@ -199,6 +215,21 @@ def scan(
         Path | None,
         typer.Option("--save-snapshot", help="Also write what a live scan read to this directory."),
     ] = None,
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", help="Waivers file (YAML): justified, expiring exceptions.")
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="History database (SQLite): first/last seen and delta per scope."),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 3 when a fail at or above this severity remains: critical, high, "
+            "medium or low (waived findings do not count).",
+        ),
+    ] = None,
 ) -> None:
     """Scan classic resources (live from Resource Graph, or --input files, or --demo) and write reports."""
     from reports import parse_formats, write_reports
@@ -216,6 +247,8 @@ def scan(
             )
         if cloud is not None and cloud not in ("public", "usgov", "china"):
             raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
+        if fail_on is not None and fail_on not in FAIL_ON:
+            raise InputError(f"--fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}")
         live = (
             None
             if offline
@@ -231,6 +264,8 @@ def scan(
             branding=load_branding(customer, prepared_by, logo),
             live=live,
             save_snapshot=save_snapshot,
+            waivers=waivers,
+            history=history,
         )
         result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
         written = write_reports(result, out, wanted)
@@ -238,11 +273,23 @@ def scan(
             log(f"wrote {path}")
         summary = result.summary()["by_status"]
         log("verdicts: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+        delta = result.history.get("delta")
+        if delta:
+            log(
+                "since the previous scan: "
+                + ", ".join(f"{k} {v}" for k, v in delta.get("counts", {}).items())
+            )
+        for waiver in result.waivers.get("expired", []):
+            reopened = f", {waiver.get('matched')} finding(s) reopened" if waiver.get("matched") else ""
+            what = f"{waiver.get('rule')} {waiver.get('target')}"
+            log(f"expired waiver: {what} (expired {waiver.get('expires')}{reopened})")
+        for waiver in result.waivers.get("unused", []):
+            log(f"unused waiver: {waiver.get('rule')} {waiver.get('target')} matches no finding")
         if not result.complete:
             for issue in result.meta.coverage.get("issues", []):
                 log(f"incomplete: {issue}")
             return EXIT_INCOMPLETE
-        return 0
+        return exit_for_findings(result.findings, fail_on)
 
     code = _guard(run)
     raise typer.Exit(code)
@@ -274,6 +321,18 @@ def collect(
         return EXIT_INCOMPLETE if snapshot.issues else 0
 
     raise typer.Exit(_guard(run))
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier findings.json.")],
+    new: Annotated[Path, typer.Argument(help="The later findings.json.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the delta as JSON.")] = False,
+) -> None:
+    """Print what changed between two scans: new, resolved, regressed, waiver-expired, persisting."""
+    from scanner.delta import diff_command
+
+    typer.echo(_guard(lambda: diff_command(old, new, as_json)), nl=False)
 
 
 @rules_app.command("list")

@@ -67,6 +67,10 @@ class ScanResult:
     """The migration plan (filled by the planner; empty until then)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for report covers."""
+    waivers: Mapping[str, Any] = field(default_factory=dict)
+    """The waivers file and its active, expired and unused entries (empty without --waivers)."""
+    history: Mapping[str, Any] = field(default_factory=dict)
+    """Delta against the previous scan of the same scope and the trend (empty without --history)."""
 
     @property
     def complete(self) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 
 import scanner
 from scanner.engine.evaluate import evaluate
-from scanner.engine.rules import load_pack
+from scanner.engine.rules import RulePack, load_pack
+from scanner.history import History
 from scanner.inventory import build_inventory
 from scanner.live import LiveOptions, collect, save
 from scanner.model import Branding, ScanMeta, ScanResult
@@ -18,6 +19,7 @@ from scanner.plan import build_plan
 from scanner.snapshot import DATASETS, Snapshot
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
+from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class ScanOptions:
     """Read Resource Graph live instead of files."""
     save_snapshot: Path | None = None
     """Also write what a live scan read as a snapshot directory."""
+    waivers: Path | None = None
+    """Waivers file (YAML)."""
+    history: Path | None = None
+    """History database (SQLite): first/last seen and the delta against the previous scan."""
 
 
 def now() -> str:
@@ -50,7 +56,27 @@ def run_scan(
     options: ScanOptions, log: Any = None, progress: Any = None, credential: Any = None
 ) -> ScanResult:
     started = now()
-    pack = load_pack(options.rules_dirs)  # fail fast on a bad pack, before reading large inputs
+    # Fail fast on a bad rule pack, waivers file or history database, before reading large inputs.
+    pack = load_pack(options.rules_dirs)
+    waivers = load_waivers(options.waivers) if options.waivers else ()
+    history = History.open(options.history) if options.history else None
+    try:
+        return _scan(options, pack, waivers, history, started, log, progress, credential)
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _scan(
+    options: ScanOptions,
+    pack: RulePack,
+    waivers: tuple[Waiver, ...],
+    history: History | None,
+    started: str,
+    log: Any,
+    progress: Any,
+    credential: Any,
+) -> ScanResult:
     if options.live is not None:
         snapshot = collect(options.live, progress, credential)
         if options.save_snapshot is not None:
@@ -82,14 +108,28 @@ def run_scan(
         scope=_scope(snapshot),
         coverage=coverage,
     )
+    # The plan reads verdicts before waivers: a waived blocker still stops the platform migration.
     plan = build_plan(inventory, evaluation.findings)
+    waived = apply_waivers(evaluation.findings, waivers, as_of, resource_tags(inventory))
+    findings = waived.findings
+    recorded: dict[str, Any] = {}
+    if history is not None:
+        outcome = history.record(meta, findings)
+        findings, recorded = outcome.findings, outcome.to_json()
     return ScanResult(
         meta=meta,
-        findings=evaluation.findings,
+        findings=findings,
         pack=pack,
         inventory=inventory,
         plan=plan,
         branding=options.branding,
+        waivers={
+            "file": str(options.waivers) if options.waivers else None,
+            "active": list(waived.active),
+            "expired": list(waived.expired),
+            "unused": list(waived.unused),
+        },
+        history=recorded,
     )
 
 

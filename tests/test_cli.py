@@ -199,3 +199,83 @@ def test_console_script_runs_without_traceback(tmp_path):
         check=False,
     )
     assert version.returncode == 0 and version.stdout.startswith("classic-scan ")
+
+
+def test_fail_on_waivers_history_and_diff(tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: 'RET-*'\n"
+        "    tags: {}\n"
+        "    resource_regex: '.'\n"
+        "    justification: 'accepted'\n"
+        "    owner: 'me'\n"
+        "    expires: '2030-01-01'\n"
+    )
+    bad = runner.invoke(app, ["scan", "--demo", "--out", str(tmp_path / "x"), "--waivers", str(waivers)])
+    assert bad.exit_code == 2  # two targets in one entry
+    assert "entry 1" in bad.output
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: 'RET-*'\n"
+        "    resource_regex: '.'\n"
+        "    justification: 'retirements are tracked in the programme plan'\n"
+        "    owner: 'pmo@fabrikam.example'\n"
+        "    expires: '2030-01-01'\n"
+    )
+    history = tmp_path / "history.db"
+    first = runner.invoke(
+        app,
+        [
+            "scan",
+            "--demo",
+            "--out",
+            str(tmp_path / "a"),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-26",
+            "--history",
+            str(history),
+            "--waivers",
+            str(waivers),
+            "--fail-on",
+            "critical",
+        ],
+    )
+    assert first.exit_code == 0, first.output  # every critical fail is a waived retirement
+    second = runner.invoke(
+        app,
+        [
+            "scan",
+            "--demo",
+            "--out",
+            str(tmp_path / "b"),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-26",
+            "--history",
+            str(history),
+            "--fail-on",
+            "critical",
+        ],
+    )
+    assert second.exit_code == 3, second.output  # without waivers the retirements fail again
+    a = json.loads((tmp_path / "a" / "findings.json").read_text())
+    b = json.loads((tmp_path / "b" / "findings.json").read_text())
+    assert {f["status"] for f in a["findings"] if f["rule_id"] == "RET-001"} == {"waived"}
+    assert a["findings"][0]["waiver"]["owner"] == "pmo@fabrikam.example"
+    assert b["history"]["delta"]["counts"]["waiver_expired"] > 0
+    first_seen = {f["finding_id"]: f["first_seen"] for f in a["findings"]}
+    assert all(f["first_seen"] == first_seen[f["finding_id"]] for f in b["findings"])
+    assert all(f["last_seen"] >= f["first_seen"] for f in b["findings"])
+    diff = runner.invoke(
+        app, ["diff", str(tmp_path / "a" / "findings.json"), str(tmp_path / "b" / "findings.json"), "--json"]
+    )
+    assert diff.exit_code == 0
+    delta = json.loads(diff.output)
+    assert delta["waiver_expired"] and isinstance(delta["persisting"], int)
+    assert set(delta["waiver_expired"][0]) >= {"finding_id", "rule_id", "resource_id", "status"}
+    broken = runner.invoke(app, ["diff", str(waivers), str(tmp_path / "b" / "findings.json")])
+    assert broken.exit_code == 2

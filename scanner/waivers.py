@@ -1,0 +1,328 @@
+"""Waivers: accepted exceptions, with justification and expiry (`--waivers FILE`).
+
+The file is YAML with a top-level `waivers:` list (a bare list of entries is accepted too; an
+empty file or `waivers: []` means no waivers)::
+
+    waivers:
+      - rule: "VM-00*"                 # rule id or glob (* ? [..]), case-insensitive
+        resource: /subscriptions/.../virtualMachines/legacy-ftp   # resource id, case-insensitive
+        justification: Vendor appliance, replaced in Q1 (CHG-1234)
+        owner: ops@example.com
+        expires: 2027-03-31            # YYYY-MM-DD; the waiver applies up to and including this day
+        ticket: CHG-1234               # optional
+        approved_by: CISO              # optional
+
+Each entry has exactly one target:
+- `resource`: a resource id, compared case-insensitively;
+- `resource_regex`: a regular expression searched in the resource id (case-insensitive;
+  anchor it with ^...$ to match whole ids);
+- `tags`: a mapping; every tag must be on the resource (key case-insensitive, value exact).
+
+Applying waivers (as of the scan's --as-of date), only non-pass findings (fail, unknown, manual)
+are affected. An unexpired waiver (expires >= as_of) turns the verdict into `waived` and records the
+waiver on the finding; an expired one keeps the verdict and records the waiver with state
+"expired". When several waivers match a finding, the first active one in file order wins, else
+the first expired one. Every waiver is reported in exactly one list: `expired` (expires < as_of,
+whether it matched or not), `active` (unexpired, matched at least one non-pass finding) or
+`unused` (unexpired, matched none).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from scanner.errors import InputError
+from scanner.inventory import Inventory
+
+REQUIRED_KEYS = ("rule", "justification", "owner", "expires")
+TARGET_KEYS = ("resource", "resource_regex", "tags")
+OPTIONAL_KEYS = ("ticket", "approved_by")
+ALLOWED_KEYS = (*REQUIRED_KEYS, *TARGET_KEYS, *OPTIONAL_KEYS)
+NON_PASS = ("fail", "unknown", "manual")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One validated waiver entry."""
+
+    entry: int
+    """1-based position of the entry in the file (for messages and reports)."""
+    rule: str
+    """Rule id or glob, as written."""
+    justification: str
+    """Why the exception is accepted."""
+    owner: str
+    """Who owns the exception."""
+    expires: date
+    """Last day the waiver applies."""
+    resource: str | None = None
+    """Target: a resource id (compared case-insensitively)."""
+    resource_regex: str | None = None
+    """Target: a regular expression searched in resource ids (case-insensitive)."""
+    tags: Mapping[str, str] | None = None
+    """Target: tags (lower-cased keys -> exact values) that must all be on the resource."""
+    ticket: str | None = None
+    """Change or risk ticket, if given."""
+    approved_by: str | None = None
+    """Approver, if given."""
+
+    @property
+    def target(self) -> str:
+        """The target as text: 'resource ID', 'resource matching REGEX' or 'tags k=v, ...'."""
+        if self.resource is not None:
+            return f"resource {self.resource}"
+        if self.resource_regex is not None:
+            return f"resource matching {self.resource_regex}"
+        return "tags " + ", ".join(f"{k}={v}" for k, v in sorted((self.tags or {}).items()))
+
+    def describe(self, state: str) -> dict[str, Any]:
+        """The dict recorded on a finding's `waiver` field (state 'active' or 'expired')."""
+        return {
+            "rule": self.rule,
+            "target": self.target,
+            "justification": self.justification,
+            "owner": self.owner,
+            "expires": self.expires.isoformat(),
+            "ticket": self.ticket,
+            "approved_by": self.approved_by,
+            "state": state,
+            "entry": self.entry,
+        }
+
+
+@dataclass(frozen=True)
+class WaiverResult:
+    """Findings with waivers applied, and what each waiver did."""
+
+    findings: pd.DataFrame
+    """A new DataFrame, same columns, order and index as the input; `status` and `waiver` updated."""
+    active: tuple[dict[str, Any], ...]
+    """Unexpired waivers that matched non-pass findings: Waiver.describe('active') plus `matched`."""
+    expired: tuple[dict[str, Any], ...]
+    """Expired waivers (matched or not): describe('expired') plus `matched` (findings left open)."""
+    unused: tuple[dict[str, Any], ...]
+    """Unexpired waivers that matched no non-pass finding: describe('unused') plus `matched` (0)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate keys in a mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return dict(loader.construct_mapping(node))
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
+    """Read and strictly validate a waivers file; any problem is an InputError naming file and entry."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read waivers file: {exc}") from None
+    try:
+        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise InputError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if doc is None:
+        return ()
+    if isinstance(doc, dict):
+        extra = sorted(str(k) for k in doc if k != "waivers")
+        if extra or "waivers" not in doc:
+            raise InputError(f"{name}: expected a top-level 'waivers:' list, found keys {extra}")
+        doc = doc["waivers"] if doc["waivers"] is not None else []
+    if not isinstance(doc, list):
+        raise InputError(f"{name}: expected a list of waivers under 'waivers:'")
+    return tuple(_entry(name, i, raw) for i, raw in enumerate(doc, start=1))
+
+
+def _entry(name: str, index: int, raw: Any) -> Waiver:
+    label = f"{name}: entry {index}"
+    if not isinstance(raw, dict):
+        raise InputError(f"{label}: must be a mapping of keys (rule, resource, justification, ...)")
+    if isinstance(raw.get("rule"), str) and raw["rule"].strip():
+        label += f" (rule {raw['rule'].strip()})"
+
+    def fail(message: str) -> InputError:
+        return InputError(f"{label}: {message}")
+
+    unknown = sorted(str(k) for k in raw if k not in ALLOWED_KEYS)
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        raise fail(f"unknown key(s) {names}; allowed: {', '.join(ALLOWED_KEYS)}")
+    for key in REQUIRED_KEYS:
+        if raw.get(key) is None:
+            raise fail(f"'{key}' is required")
+    targets = [k for k in TARGET_KEYS if raw.get(k) is not None]
+    if not targets:
+        raise fail("a target is required: one of 'resource', 'resource_regex' or 'tags'")
+    if len(targets) > 1:
+        raise fail(f"only one target is allowed, got {' and '.join(repr(k) for k in targets)}")
+
+    def text(key: str, allow_int: bool = False) -> str | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if allow_int and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise fail(f"'{key}' must be text, got {type(value).__name__}")
+        if not value.strip():
+            raise fail(f"'{key}' must not be empty")
+        return value.strip()
+
+    rule = text("rule") or ""
+    regex = text("resource_regex")
+    if regex is not None:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise fail(f"'resource_regex' is not a valid regular expression: {exc}") from None
+    return Waiver(
+        entry=index,
+        rule=rule,
+        justification=text("justification") or "",
+        owner=text("owner") or "",
+        expires=_expires(raw["expires"], fail),
+        resource=text("resource"),
+        resource_regex=regex,
+        tags=_tags(raw.get("tags"), fail),
+        ticket=text("ticket", allow_int=True),
+        approved_by=text("approved_by"),
+    )
+
+
+def _expires(value: Any, fail: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(f"'expires' must be a date YYYY-MM-DD, got {value!r}")
+
+
+def _tags(value: Any, fail: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise fail("'tags' must be a non-empty mapping of tag name to value")
+    tags: dict[str, str] = {}
+    for key, tag_value in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise fail(f"tag name {key!r} must be non-empty text")
+        if not isinstance(tag_value, str):
+            raise fail(f"tag {key!r}: value must be text (quote it), got {tag_value!r}")
+        if key.lower() in tags:
+            raise fail(f"tag {key!r} is given twice (tag names are case-insensitive)")
+        tags[key.lower()] = tag_value
+    return tags
+
+
+def resource_tags(inventory: Inventory) -> dict[str, Mapping[str, str]]:
+    """Lower-cased resource id -> tags, from every inventory table that has `id` and `tags`."""
+    out: dict[str, Mapping[str, str]] = {}
+    for table in inventory.tables.values():
+        if "id" not in table.columns or "tags" not in table.columns:
+            continue
+        for rid, tags in zip(table["id"].tolist(), table["tags"].tolist(), strict=True):
+            if isinstance(rid, str) and isinstance(tags, dict) and tags and not out.get(rid.lower()):
+                out[rid.lower()] = {str(k): str(v) for k, v in tags.items()}
+    return out
+
+
+def apply_waivers(
+    findings: pd.DataFrame,
+    waivers: Sequence[Waiver],
+    as_of: date,
+    tags: Mapping[str, Mapping[str, str]],
+) -> WaiverResult:
+    """Apply waivers to findings (see the module docstring); matching is vectorized per waiver."""
+    n = len(findings)
+    eligible = findings["status"].isin(NON_PASS).to_numpy(dtype=bool)
+    # Rule and resource tests run once per distinct rule / resource id, then spread to findings by code.
+    rule_codes, rule_ids = pd.factorize(findings["rule_id"].astype(str), sort=False)
+    codes, uniques = pd.factorize(findings["resource_id"].astype(str).str.lower(), sort=False)
+    unique_ids = pd.Series(uniques, dtype=object)
+    tag_columns: dict[str, pd.Series[Any]] = {}
+    lowered: list[dict[str, str]] = []
+
+    def resources_matching(w: Waiver, candidates: np.ndarray[Any, np.dtype[np.intp]]) -> pd.Series[bool]:
+        ids = unique_ids.iloc[candidates]
+        if w.resource is not None:
+            return ids == w.resource.lower()
+        if w.resource_regex is not None:
+            return ids.str.contains(w.resource_regex, flags=re.IGNORECASE, regex=True).astype(bool)
+        if not lowered:
+            lowered.extend(_lower_keys(tags.get(rid)) for rid in unique_ids)
+        ok = pd.Series(True, index=ids.index)
+        for name, value in (w.tags or {}).items():
+            key = name.lower()
+            if key not in tag_columns:
+                tag_columns[key] = pd.Series([t.get(key) for t in lowered], dtype=object)
+            ok &= tag_columns[key].iloc[candidates] == value
+        return ok
+
+    expired = [w.expires < as_of for w in waivers]
+    hits: list[np.ndarray[Any, np.dtype[np.intp]]] = []  # per waiver: positions of matched findings
+    for w in waivers:
+        rx = re.compile(fnmatch.translate(w.rule), re.IGNORECASE)
+        rule_ok = np.fromiter((bool(rx.match(r)) for r in rule_ids), dtype=bool, count=len(rule_ids))
+        mask = eligible & rule_ok[rule_codes] if n else np.zeros(0, dtype=bool)
+        candidates = np.unique(codes[mask])
+        per_resource = np.zeros(len(unique_ids), dtype=bool)
+        per_resource[candidates] = resources_matching(w, candidates).to_numpy(dtype=bool)
+        hits.append(np.flatnonzero(mask & per_resource[codes]))
+    matched = [len(h) for h in hits]
+    chosen = np.full(n, -1, dtype=np.int64)
+    for want_expired in (False, True):  # active waivers first, then expired ones on what is left
+        for i, rows in enumerate(hits):
+            if expired[i] == want_expired:
+                free = rows[chosen[rows] == -1]
+                chosen[free] = i
+
+    described = [w.describe("expired" if expired[i] else "active") for i, w in enumerate(waivers)]
+    status = findings["status"].to_numpy(dtype=object).copy()
+    is_active = np.array([not e for e in expired] + [False], dtype=bool)  # index -1: no waiver
+    status[is_active[chosen]] = "waived"
+    old_waiver = findings["waiver"].tolist()
+    waiver_col = [
+        dict(described[c]) if c >= 0 else old for c, old in zip(chosen.tolist(), old_waiver, strict=True)
+    ]
+    out = findings.copy()
+    out["status"] = pd.Series(status, index=findings.index, dtype=findings["status"].dtype)
+    out["waiver"] = pd.Series(waiver_col, index=findings.index, dtype=object)
+
+    def listed(state: str, keep: list[int]) -> tuple[dict[str, Any], ...]:
+        return tuple({**waivers[i].describe(state), "matched": matched[i]} for i in keep)
+
+    idx = range(len(waivers))
+    return WaiverResult(
+        findings=out,
+        active=listed("active", [i for i in idx if not expired[i] and matched[i]]),
+        expired=listed("expired", [i for i in idx if expired[i]]),
+        unused=listed("unused", [i for i in idx if not expired[i] and not matched[i]]),
+    )
+
+
+def _lower_keys(tags: Mapping[str, str] | None) -> dict[str, str]:
+    return {str(k).lower(): v for k, v in tags.items()} if tags else {}
