@@ -173,6 +173,7 @@ def main_callback(
 
 @app.command()
 def scan(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path] | None,
         typer.Option(
@@ -230,69 +231,103 @@ def scan(
             "medium or low (waived findings do not count).",
         ),
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML file with scan options; command-line flags win.")
+    ] = None,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask/--no-mask",
+            help="Replace subscription/tenant ids and resource names with stable pseudonyms in every report "
+            "(key: CLASSIC_SCAN_MASK_KEY).",
+        ),
+    ] = False,
 ) -> None:
     """Scan classic resources (live from Resource Graph, or --input files, or --demo) and write reports."""
+
+    def run() -> int:
+        values = dict(ctx.params)
+        if config is not None:
+            from scanner.config import load_config, merge
+
+            explicit = {
+                name
+                for name in values
+                if (source := ctx.get_parameter_source(name)) is not None
+                and source.name in ("COMMANDLINE", "ENVIRONMENT")
+            }
+            values = merge(values, explicit, load_config(config))
+        return _scan_command(values)
+
+    raise typer.Exit(_guard(run))
+
+
+def _scan_command(o: dict[str, Any]) -> int:
+    """The scan command once options are merged with --config: validate, scan, mask, write, exit code."""
     from reports import parse_formats, write_reports
     from scanner.branding import load_branding
+    from scanner.masking import KEY_ENV, key_source, mask_key, mask_result
     from scanner.progress import ProgressPrinter
     from scanner.scan import ScanOptions, run_scan
 
-    def run() -> int:
-        if demo and inputs:
-            raise InputError("use either --demo or --input, not both")
-        offline = bool(demo or inputs)
-        if offline and (subscription or management_group or save_snapshot):
-            raise InputError(
-                "--subscription, --management-group and --save-snapshot apply to live scans only"
-            )
-        if cloud is not None and cloud not in ("public", "usgov", "china"):
-            raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
-        if fail_on is not None and fail_on not in FAIL_ON:
-            raise InputError(f"--fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}")
-        live = (
-            None
-            if offline
-            else _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+    inputs, demo, cloud, fail_on = o["inputs"], o["demo"], o["cloud"], o["fail_on"]
+    if demo and inputs:
+        raise InputError("use either --demo or --input, not both")
+    offline = bool(demo or inputs)
+    if offline and (o["subscription"] or o["management_group"] or o["save_snapshot"]):
+        raise InputError("--subscription, --management-group and --save-snapshot apply to live scans only")
+    if cloud is not None and cloud not in ("public", "usgov", "china"):
+        raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise InputError(f"--fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}")
+    if o["mask"] and KEY_ENV in os.environ:
+        mask_key(os.environ, {})  # a bad key stops the run before anything is read
+    live = (
+        None
+        if offline
+        else _live_options(
+            o["subscription"], o["management_group"], o["tenant"], cloud, o["auth"], o["arm_endpoint"]
         )
-        wanted = parse_formats(formats)
-        options = ScanOptions(
-            inputs=tuple(inputs or ()),
-            demo=demo,
-            as_of=_parse_as_of(as_of),
-            rules_dirs=tuple(rules_dirs or ()),
-            cloud=cloud,
-            branding=load_branding(customer, prepared_by, logo),
-            live=live,
-            save_snapshot=save_snapshot,
-            waivers=waivers,
-            history=history,
-        )
-        result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
-        written = write_reports(result, out, wanted)
-        for path in written:
-            log(f"wrote {path}")
-        summary = result.summary()["by_status"]
-        log("verdicts: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
-        delta = result.history.get("delta")
-        if delta:
-            log(
-                "since the previous scan: "
-                + ", ".join(f"{k} {v}" for k, v in delta.get("counts", {}).items())
-            )
-        for waiver in result.waivers.get("expired", []):
-            reopened = f", {waiver.get('matched')} finding(s) reopened" if waiver.get("matched") else ""
-            what = f"{waiver.get('rule')} {waiver.get('target')}"
-            log(f"expired waiver: {what} (expired {waiver.get('expires')}{reopened})")
-        for waiver in result.waivers.get("unused", []):
-            log(f"unused waiver: {waiver.get('rule')} {waiver.get('target')} matches no finding")
-        if not result.complete:
-            for issue in result.meta.coverage.get("issues", []):
-                log(f"incomplete: {issue}")
-            return EXIT_INCOMPLETE
-        return exit_for_findings(result.findings, fail_on)
+    )
+    wanted = parse_formats(o["formats"])
+    options = ScanOptions(
+        inputs=tuple(inputs or ()),
+        demo=demo,
+        as_of=_parse_as_of(o["as_of"]),
+        rules_dirs=tuple(o["rules_dirs"] or ()),
+        cloud=cloud,
+        branding=load_branding(o["customer"], o["prepared_by"], o["logo"]),
+        live=live,
+        save_snapshot=o["save_snapshot"],
+        waivers=o["waivers"],
+        history=o["history"],
+    )
+    result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
+    report = result
+    if o["mask"]:
+        report = mask_result(result, mask_key(os.environ, result.meta.scope))
+        log(f"masked identifiers in the reports (key from {key_source(os.environ)})")
+    for path in write_reports(report, o["out"], wanted):
+        log(f"wrote {path}")
+    _log_outcome(result)
+    if not result.complete:
+        for issue in result.meta.coverage.get("issues", []):
+            log(f"incomplete: {issue}")
+        return EXIT_INCOMPLETE
+    return exit_for_findings(result.findings, fail_on)
 
-    code = _guard(run)
-    raise typer.Exit(code)
+
+def _log_outcome(result: Any) -> None:
+    log("verdicts: " + ", ".join(f"{k} {v}" for k, v in result.summary()["by_status"].items()))
+    delta = result.history.get("delta")
+    if delta:
+        log("since the previous scan: " + ", ".join(f"{k} {v}" for k, v in delta.get("counts", {}).items()))
+    for waiver in result.waivers.get("expired", []):
+        reopened = f", {waiver.get('matched')} finding(s) reopened" if waiver.get("matched") else ""
+        what = f"{waiver.get('rule')} {waiver.get('target')}"
+        log(f"expired waiver: {what} (expired {waiver.get('expires')}{reopened})")
+    for waiver in result.waivers.get("unused", []):
+        log(f"unused waiver: {waiver.get('rule')} {waiver.get('target')} matches no finding")
 
 
 @app.command()

@@ -279,3 +279,25 @@ def test_fail_on_waivers_history_and_diff(tmp_path):
     assert set(delta["waiver_expired"][0]) >= {"finding_id", "rule_id", "resource_id", "status"}
     broken = runner.invoke(app, ["diff", str(waivers), str(tmp_path / "b" / "findings.json")])
     assert broken.exit_code == 2
+
+
+def test_config_file_and_mask(tmp_path, monkeypatch):
+    cfg = tmp_path / "scan.toml"
+    cfg.write_text(
+        'demo = true\nformat = ["json", "csv"]\nas_of = "2026-11-26"\nout = "from-config"\nmask = true\n'
+    )
+    monkeypatch.setenv("CLASSIC_SCAN_MASK_KEY", "0" * 64)
+    result = runner.invoke(app, ["scan", "--config", str(cfg), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "from-config"  # relative to the config file's folder
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "findings.json"
+    ]  # flag wins
+    text = (out / "findings.json").read_text()
+    assert "fab-sql-01" not in text and "3b9e6d2a-41c7-4f85-a0d3-8e2c5f7b1a94" not in text
+    assert json.loads(text)["scan"]["scope"]["masked"] is True
+    bad = tmp_path / "bad.toml"
+    bad.write_text("demo = true\nbogus = 1\n")
+    broken = runner.invoke(app, ["scan", "--config", str(bad)])
+    assert broken.exit_code == 2
+    assert "bogus" in broken.output
