@@ -133,7 +133,7 @@ def test_json_array_of_odd_rows_never_crashes(tmp_path_factory, rows):
 @given(rows=st.lists(arg_rows(), min_size=1, max_size=8), dup=st.booleans())
 def test_json_lines_and_duplicates_never_crash(tmp_path_factory, rows, dup):
     if dup:
-        rows = rows + [dict(rows[0], id=str(rows[0]["id"]).swapcase())]
+        rows = [*rows, dict(rows[0], id=str(rows[0]["id"]).swapcase())]
     path = tmp_path_factory.mktemp("fz") / "rows.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows))
     run_pipeline(path)
@@ -206,7 +206,7 @@ BASE_RULE = yaml.safe_load((Path(__file__).resolve().parents[1] / "rules" / "vm"
 
 
 @FUZZ
-@given(changes=st.dictionaries(st.sampled_from(sorted(BASE_RULE) + ["extra"]), json_values, max_size=4))
+@given(changes=st.dictionaries(st.sampled_from([*sorted(BASE_RULE), "extra"]), json_values, max_size=4))
 def test_rule_loader_accepts_or_rejects_in_one_line(tmp_path_factory, changes):
     data = {**BASE_RULE, **changes}
     folder = tmp_path_factory.mktemp("rules") / "vm"
