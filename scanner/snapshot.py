@@ -23,11 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from scanner.errors import InputError
 
 FORMAT = "classic-scan-snapshot"
 FORMAT_VERSION = 1
@@ -89,42 +92,64 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_snapshot(
     directory: Path,
     datasets: Mapping[str, Iterable[Mapping[str, Any]]],
     meta: Mapping[str, Any],
     queries: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Write a snapshot directory; returns the manifest. Rows are written sorted by lower-cased id."""
-    directory.mkdir(parents=True, exist_ok=True)
-    entries: dict[str, Any] = {}
-    for name, rows in datasets.items():
-        clean = sorted((strip_secrets(dict(r)) for r in rows), key=lambda r: str(r.get("id", "")).lower())
-        body = "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in clean).encode()
-        file_name = f"{name}.jsonl"
-        atomic_write_bytes(directory / file_name, body)
-        entry: dict[str, Any] = {
-            "file": file_name,
-            "rows": len(clean),
-            "sha256": hashlib.sha256(body).hexdigest(),
-        }
-        if queries and name in queries:
-            entry["query"] = queries[name]
-        entries[name] = entry
-    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta, "datasets": entries}
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write_bytes(directory / MANIFEST, text.encode())
+    """Write a snapshot directory; returns the manifest. Rows are written sorted by lower-cased id.
+
+    Everything is written into a sibling temporary directory which then replaces `directory`, so an
+    interrupted write leaves the previous snapshot (or nothing) in place, never a mix. An existing
+    directory is replaced only if it is empty or a snapshot itself.
+    """
+    _check_target(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
+    try:
+        entries: dict[str, Any] = {}
+        for name, rows in datasets.items():
+            clean = sorted((strip_secrets(dict(r)) for r in rows), key=lambda r: str(r.get("id", "")).lower())
+            file_name = f"{name}.jsonl"
+            digest = hashlib.sha256()
+            with (staging / file_name).open("wb") as fh:
+                for r in clean:
+                    line = (json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n").encode()
+                    digest.update(line)
+                    fh.write(line)
+            entry: dict[str, Any] = {"file": file_name, "rows": len(clean), "sha256": digest.hexdigest()}
+            if queries and name in queries:
+                entry["query"] = queries[name]
+            entries[name] = entry
+        manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, **meta, "datasets": entries}
+        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        (staging / MANIFEST).write_text(text, encoding="utf-8")
+        _swap(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return manifest
+
+
+def _check_target(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory}: exists and is not a directory")
+    if directory.is_dir() and any(directory.iterdir()) and not (directory / MANIFEST).is_file():
+        raise InputError(f"{directory}: not empty and not a snapshot; choose a new or empty directory")
+
+
+def _swap(staging: Path, directory: Path) -> None:
+    """Put `staging` where `directory` is, keeping the old one until the new one is in place."""
+    if not directory.exists():
+        os.replace(staging, directory)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".old", dir=directory.parent))
+    os.rmdir(retired)
+    os.replace(directory, retired)
+    try:
+        os.replace(staging, directory)
+    except BaseException:
+        os.replace(retired, directory)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
