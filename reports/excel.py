@@ -1,9 +1,10 @@
 """report.xlsx: the workbook a consultant hands over and an auditor files.
 
 Written with openpyxl in write-only (streaming) mode: every sheet goes to a temporary file row by
-row, so memory stays bounded however large the scan. Sheets: Summary (metadata, counts, charts),
-Findings (non-pass verdicts, an Excel table), one sheet per non-empty inventory table, Manual
-checks, Rule catalog, Coverage and Evidence. A table longer than Excel's row limit continues on
+row, so memory stays bounded however large the scan. Sheets: Summary (metadata, counts, charts,
+the migration plan in brief), Findings (non-pass verdicts, an Excel table), Plan (one row per
+migration unit) and Quota, one sheet per non-empty inventory table, Manual checks, Rule catalog,
+Coverage and Evidence. A table longer than Excel's row limit continues on
 "Findings (2)", ... and Summary says so.
 
 Every string goes through `Book.text`: text that a spreadsheet would run as a formula (a leading
@@ -37,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
 from reports.csv_report import FORMULA_PREFIXES
+from reports.plan_view import STATE_COLORS
 from scanner.engine.evaluate import python_value
 from scanner.inventory.columns import TABLES
 from scanner.model import ScanResult
@@ -61,7 +63,11 @@ _STYLES: dict[str, dict[str, Any]] = {
     "link": {"font": Font(color=LINK_COLOR, underline="single")},
     **{
         f"{kind}:{name}": {"font": Font(bold=True, color=fg), "fill": PatternFill("solid", fgColor=bg)}
-        for kind, colors in (("severity", SEVERITY_COLORS), ("status", STATUS_COLORS))
+        for kind, colors in (
+            ("severity", SEVERITY_COLORS),
+            ("status", STATUS_COLORS),
+            ("state", STATE_COLORS),
+        )
         for name, (bg, fg) in colors.items()
     },
 }
@@ -278,6 +284,14 @@ def write(result: ScanResult, path: Path) -> None:
         (t, "Findings that are not pass (fail, unknown, manual, waived), in report order.") for t in findings
     ]
     notes = [_split_note("Findings", findings)]
+    contents += [
+        (t, "Migration units in order: state, blockers, downtime, what Azure creates, runbook commands.")
+        for t in sheets.plan(book, result)
+    ]
+    contents += [
+        (t, "What the migrated resources count against ARM quotas, per subscription, region and VM family.")
+        for t in sheets.quota(book, result)
+    ]
     for name, titles in sheets.inventory(book, result).items():
         contents += [(t, f"Inventory {name}: {TABLES[name].doc}") for t in titles]
         notes.append(_split_note(f"Inventory {name}", titles))

@@ -9,6 +9,7 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.shapes import GraphicalProperties
 
+from reports import plan_view
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from reports.excel import (
     Book,
@@ -27,6 +28,7 @@ from scanner.engine.evaluate import STATUSES
 from scanner.engine.rules import SEVERITIES, Category
 from scanner.inventory.columns import TABLES
 from scanner.model import ScanResult
+from scanner.plan import STATES
 
 #: Findings sheet columns and the finding field each shows.
 FINDINGS: tuple[tuple[Col, str], ...] = (
@@ -76,6 +78,51 @@ CATALOG: tuple[Col, ...] = (
     Col("Verification", 60, wrapped),
     Col("References", 70, wrapped),
 )
+
+
+def state(sheet: Sheet, value: Any) -> Any:
+    """A migration unit's state, coloured like the report's state badges."""
+    return sheet.book.text(str(value), f"state:{value}" if value in plan_view.STATE_COLORS else None)
+
+
+#: Plan sheet columns, one row per migration unit (plan_view.plan_rows gives the values).
+PLAN: tuple[Col, ...] = (
+    Col("Order", 7),
+    Col("Wave", 7),
+    Col("Kind", 24),
+    Col("Name", 28),
+    Col("Subscription", 38),
+    Col("Subscription name", 26),
+    Col("Location", 14),
+    Col("Environment", 15),
+    Col("State", 18, state),
+    Col("VMs", 7),
+    Col("Blockers", 24, wrapped),
+    Col("Preparation", 24, wrapped),
+    Col("Unknowns", 24, wrapped),
+    Col("Lock minutes (low)", 11),
+    Col("Lock minutes (expected)", 11),
+    Col("Lock minutes (high)", 11),
+    Col("Data-plane impact", 44, wrapped),
+    Col("Depends on", 30, wrapped),
+    Col("Azure creates", 70, wrapped),
+    *(Col(f"{step.capitalize()} (PowerShell)", 64) for step in plan_view.COMMAND_STEPS),
+)
+#: Quota sheet columns, one row per subscription, region and ARM VM family.
+QUOTA: tuple[Col, ...] = (
+    Col("Subscription", 38),
+    Col("Subscription name", 26),
+    Col("Region", 14),
+    Col("ARM VM family", 26),
+    Col("vCPUs", 9),
+    Col("VMs in region", 10),
+    Col("NICs", 9),
+    Col("Public IPs", 10),
+    Col("Load balancers", 10),
+    Col("NSGs", 9),
+    Col("VMs of unknown size", 30, wrapped),
+    Col("Compare with", 90, wrapped),
+)
 _KIND_WIDTHS = {"str": 22, "bool": 10, "int": 10, "list": 40, "dict": 40}
 
 
@@ -101,6 +148,46 @@ def inventory(book: Book, result: ScanResult) -> dict[str, list[str]]:
         rows = frame.loc[:, [c.name for c in columns]].itertuples(index=False, name=None)
         out[name] = write_table(book, name, f"Inventory_{name}", cols, rows, len(frame))
     return out
+
+
+def _sub_names(result: ScanResult) -> dict[str, str]:
+    table = result.inventory.table("subscription")
+    return {
+        str(s).lower(): str(n)
+        for s, n in zip(table["subscription_id"], table["display_name"], strict=True)
+        if isinstance(n, str) and n
+    }
+
+
+def plan(book: Book, result: ScanResult) -> list[str]:
+    """The migration units in order, with state, blockers, lock times and runbook commands."""
+    rows = plan_view.plan_rows(result.plan, _sub_names(result))
+    return write_table(book, "Plan", "Plan", PLAN, rows, len(rows))
+
+
+def quota(book: Book, result: ScanResult) -> list[str]:
+    """What the migrated resources count against ARM quotas, per subscription, region and VM family."""
+    rows = plan_view.quota_rows(result.plan, _sub_names(result))
+    return write_table(book, "Quota", "Quota", QUOTA, rows, len(rows))
+
+
+def _plan_summary(sheet: Sheet, result: ScanResult) -> None:
+    sheet.heading("Migration plan")
+    summary = dict(result.plan.get("summary") or {})
+    if not summary:
+        sheet.pairs(("Plan", "not in this result"))
+        return
+    sheet.pairs(
+        ("Plan", summary.get("message")),
+        ("Migration units", summary.get("units")),
+        ("VMs in them", summary.get("vms")),
+        ("Expected lock, hours in total", summary.get("lock_hours_expected")),
+    )
+    sheet.heading("Migration units by state")
+    sheet.header("State", "Units")
+    by_state = dict(summary.get("by_state") or {})
+    for name in STATES:
+        sheet.append([state(sheet, name), int(by_state.get(name, 0))])
 
 
 def _steps(steps: Sequence[str]) -> str:
@@ -202,7 +289,8 @@ def evidence(book: Book, result: ScanResult) -> list[str]:
 def summary(
     sheet: Sheet, result: ScanResult, notes: Sequence[str], contents: Sequence[tuple[str, str]]
 ) -> None:
-    """Scan metadata, counts by status, severity and category, charts, notes and contents."""
+    """Scan metadata, the migration plan in brief, counts by status, severity and category, charts, notes
+    and contents."""
     book, meta, counts = sheet.book, result.meta, result.summary()
     subscriptions = list(meta.scope.get("subscriptions") or [])
     sheet.append([book.text("Azure classic resources: scan report", "title")])
@@ -231,6 +319,7 @@ def summary(
         sheet.heading("Notes")
         for note in notes:
             sheet.append([book.text(note, "wrap")])
+    _plan_summary(sheet, result)
 
     sheet.heading("Findings by status")
     sheet.header("Status", "Findings")

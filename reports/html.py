@@ -1,4 +1,5 @@
-"""report.html: one self-contained, offline report for people (cover, summary, findings, appendices).
+"""report.html: one self-contained, offline report for people (cover, summary, migration plan, findings,
+appendices).
 
 The page needs nothing but itself: CSS, JavaScript and SVG charts are inline, there are no web
 fonts and no requests. A Content-Security-Policy allows only the page's own style and script
@@ -25,7 +26,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from reports import svg
+from reports import plan_view, svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
 from scanner.engine.evaluate import STATUSES, python_value
 from scanner.engine.retirements import RetirementCalendar
@@ -113,6 +114,7 @@ def stylesheet() -> str:
     lines = [f"--sev-{s}:#{bg};--sev-{s}-ink:#{fg};" for s, (bg, fg) in SEVERITY_COLORS.items()]
     lines += [f"--st-{s}:#{bg};--st-{s}-ink:#{fg};" for s, (bg, fg) in STATUS_COLORS.items()]
     lines += [f"--rd-{s}:#{c};" for s, c in READINESS_COLORS.items()]
+    lines += [f"--ps-{s}:#{bg};--ps-{s}-ink:#{fg};" for s, (bg, fg) in plan_view.STATE_COLORS.items()]
     return ":root{" + "".join(lines) + "}\n" + _asset("report.css")
 
 
@@ -615,4 +617,5 @@ def context(result: ScanResult) -> dict[str, Any]:
         "print_limit": PRINT_LIMIT,
         "open_count": int((f["status"] != "pass").sum()),
         "page_size": PAGE_SIZE,
+        "plan": plan_view.html_context(result.plan, subscription_names(result)),
     }

@@ -103,7 +103,8 @@ def build_plan(inventory: Inventory, findings: pd.DataFrame) -> dict[str, Any]:
     message = (
         "No classic resources remain: there is nothing to migrate."
         if classic == 0
-        else f"{len(units)} migration units: " + ", ".join(f"{n} {s}" for s, n in by_state.items() if n)
+        else f"{len(units)} migration units: "
+        + ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in by_state.items() if n)
     )
     return {
         "summary": {

@@ -42,8 +42,20 @@ _CLI = {
 }
 
 
+def _ps(text: str) -> str:
+    """Quote for a PowerShell single-quoted string."""
+    return text.replace("'", "''")
+
+
+def _sh(text: str) -> str:
+    """Quote for a POSIX shell single-quoted string."""
+    return text.replace("'", "'\\''")
+
+
 def runbook(kind: str, name: str) -> dict[str, Any]:
-    """The steps of one unit; each step has PowerShell and, where the classic CLI has it, CLI text."""
+    """The steps of one unit; each step has PowerShell and, where the classic CLI has it, CLI text.
+
+    Names come from the tenant: they are quoted for each shell, never pasted in raw."""
     if kind == "paas_cloud_service":
         return {
             "steps": [
@@ -68,8 +80,8 @@ def runbook(kind: str, name: str) -> dict[str, Any]:
         steps.append(
             {
                 "step": "find the deployment name",
-                "powershell": f"(Get-AzureDeployment -ServiceName '{name}').DeploymentName",
-                "cli": f"azure service show '{name}'",
+                "powershell": f"(Get-AzureDeployment -ServiceName '{_ps(name)}').DeploymentName",
+                "cli": f"azure service show '{_sh(name)}'",
                 "note": "Reserve the cloud service's public IP first if its address must be kept.",
             }
         )
@@ -90,17 +102,18 @@ def runbook(kind: str, name: str) -> dict[str, Any]:
 
 def _step(kind: str, name: str, verb: str, note: str) -> dict[str, str]:
     if verb == "check":
+        group = f"{name}-Migrated"
         return {
             "step": "check",
-            "powershell": "Get-AzResource -ResourceGroupName '<name>-Migrated'",
-            "cli": "az resource list --resource-group '<name>-Migrated' -o table",
+            "powershell": f"Get-AzResource -ResourceGroupName '{_ps(group)}'",
+            "cli": f"az resource list --resource-group '{_sh(group)}' -o table",
             "note": note,
         }
     extra_ps = extra_cli = ""
     if kind == "cloud_service" and verb in ("Validate", "Prepare"):
         extra_ps = " -CreateNewVirtualNetwork"
         extra_cli = " new '' '' ''"
-    powershell = _PS[kind].format(verb=verb, name=name, extra=extra_ps)
+    powershell = _PS[kind].format(verb=verb, name=_ps(name), extra=extra_ps)
     cli_template = _CLI.get(kind)
-    cli = cli_template.format(verb=verb.lower(), name=name, extra=extra_cli) if cli_template else ""
+    cli = cli_template.format(verb=verb.lower(), name=_sh(name), extra=extra_cli) if cli_template else ""
     return {"step": verb.lower(), "powershell": powershell, "cli": cli, "note": note}

@@ -451,4 +451,35 @@
     };
   })();
   void Findings;
+
+  /* ---- migration plan: runbooks collapsed on screen (print shows them all, by CSS) ----------- */
+  (function () {
+    var toggles = document.querySelectorAll('.runbook-toggle');
+    var all = $('runbooks-all');
+    function set(btn, open) {
+      btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+      btn.parentNode.classList.toggle('collapsed', !open);
+    }
+    function sync() {
+      if (!all) return;
+      var open = 0;
+      toggles.forEach(function (b) { if (b.getAttribute('aria-expanded') === 'true') open++; });
+      var every = toggles.length > 0 && open === toggles.length;
+      all.setAttribute('aria-pressed', every ? 'true' : 'false');
+      all.textContent = every ? 'Collapse all runbooks' : 'Expand all runbooks';
+    }
+    toggles.forEach(function (b) {
+      set(b, false);
+      b.addEventListener('click', function () { set(b, b.getAttribute('aria-expanded') !== 'true'); sync(); });
+    });
+    if (all) {
+      if (!toggles.length) all.hidden = true;
+      all.addEventListener('click', function () {
+        var open = all.getAttribute('aria-pressed') !== 'true';
+        toggles.forEach(function (b) { set(b, open); });
+        sync();
+      });
+    }
+    sync();
+  })();
 })();

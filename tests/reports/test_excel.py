@@ -11,11 +11,12 @@ from datetime import date
 
 import pytest
 from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service
+from arg_rows import row as arg_row
 from openpyxl import load_workbook
 
-from reports import excel, write_reports, writer
+from reports import excel, plan_view, write_reports, writer
 from reports.common import portal_url, tenant_of
-from reports.excel_sheets import FINDINGS
+from reports.excel_sheets import FINDINGS, PLAN, QUOTA
 from scanner.engine.evaluate import STATUSES
 from scanner.engine.rules import SEVERITIES
 from scanner.scan import ScanOptions, run_scan
@@ -75,6 +76,30 @@ def hostile(tmp_path_factory):
     return run_scan(ScanOptions(inputs=(path,), as_of=AS_OF))
 
 
+@pytest.fixture(scope="module")
+def hostile_plan(tmp_path_factory):
+    """Migration units whose names a spreadsheet would run as formulas: a VNet, a cloud service of VMs
+    in no VNet, and a storage account holding their disks."""
+
+    def on(vm, account):
+        disk = vm["properties"]["storageProfile"]["operatingSystemDisk"]
+        disk["storageAccount"] = {"name": account}
+        disk["vhdUri"] = f"https://{account}.blob.core.windows.net/vhds/{vm['name']}.vhd"
+        return vm
+
+    rows = [
+        classic_vnet("=1+1"),
+        cloud_service("cs1"),
+        on(classic_vm("@SUM(1)", "cs1", "=1+1"), "-2+3"),
+        cloud_service("+cmd", rg="cs2"),
+        on(classic_vm("vm2", "+cmd", None, rg="cs2"), "-2+3"),
+        classic_storage("-2+3"),
+    ]
+    path = tmp_path_factory.mktemp("hostile_plan") / "rows.json"
+    path.write_text(json.dumps(rows))
+    return run_scan(ScanOptions(inputs=(path,), as_of=AS_OF))
+
+
 def listed(result):
     return result.findings.loc[result.findings["status"] != "pass"]
 
@@ -114,6 +139,8 @@ def test_sheets(demo, demo_wb):
     assert demo_wb.sheetnames == [
         "Summary",
         "Findings",
+        "Plan",
+        "Quota",
         *inventory,
         "Manual checks",
         "Rule catalog",
@@ -359,3 +386,130 @@ def test_incomplete_scan_is_noted_and_empty_findings_still_write(hostile, tmp_pa
     assert wb["Findings"].max_row == 1 and not wb["Findings"].tables
     notes = [n for (n,) in section(wb["Summary"], "Notes", 1)]
     assert notes[0].startswith("The scan is incomplete")
+
+
+# --- the migration plan -------------------------------------------------------------------------------
+
+
+def test_plan_sheet_is_a_table_of_the_units_in_order(demo, demo_wb):
+    ws = demo_wb["Plan"]
+    units = demo.plan["units"]
+    headers = [c.header for c in PLAN]
+    table = ws.tables["Plan"]
+    assert table.ref == f"A1:W{len(units) + 1}"
+    assert [c.name for c in table.tableColumns] == headers == [c.value for c in ws[1]]
+    assert ws.freeze_panes == "A2"
+    rows = table_rows(ws)
+    assert [r["Order"] for r in rows] == list(range(1, len(units) + 1))
+    assert [r["Name"] for r in rows] == [u["name"] for u in units]
+    names = {u["id"]: u["name"] for u in units}
+    for r, u in zip(rows, units, strict=True):
+        assert (r["Wave"], r["State"], r["VMs"], r["Location"]) == (
+            u["wave"],
+            u["state"],
+            u["vm_count"],
+            u["location"],
+        )
+        assert r["Subscription"] == u["subscription_id"]
+        lock = u["downtime"]["lock_minutes"]
+        assert (r["Lock minutes (low)"], r["Lock minutes (expected)"], r["Lock minutes (high)"]) == (
+            lock["low"],
+            lock["expected"],
+            lock["high"],
+        )
+        assert (r["Blockers"] or "") == plan_view.rule_summary(u["blockers"])
+        assert set((r["Preparation"] or "").replace(",", " ").split()) >= {
+            p["rule_id"] for p in u["preparation"]
+        }
+        assert (r["Depends on"] or "") == ", ".join(names[d] for d in u["depends_on"])
+        assert r["Data-plane impact"] == u["downtime"]["data_plane"]
+        for step in plan_view.COMMAND_STEPS:
+            assert (r[f"{step.capitalize()} (PowerShell)"] or "") == plan_view.command(u, step)
+    blocked = next(r for r in rows if r["State"] == "blocked")
+    assert blocked["Blockers"]
+    assert next(r for r in rows if r["Kind"] == "Virtual network")["Validate (PowerShell)"].startswith(
+        "Move-AzureVirtualNetwork -Validate -VirtualNetworkName '"
+    )
+    assert "chosen by the platform" in next(
+        r["Azure creates"] for r in rows if r["Kind"] == "Virtual network" and r["VMs"]
+    )
+    # state cells are coloured like the report's badges
+    column = headers.index("State") + 1
+    for row_cells in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+        cell = row_cells[0]
+        assert cell.fill.fgColor.rgb.endswith(plan_view.STATE_COLORS[cell.value][0])
+
+
+def test_quota_sheet_has_a_row_per_subscription_region_and_family(demo, demo_wb):
+    ws = demo_wb["Quota"]
+    quota = demo.plan["quota"]
+    expected = [
+        (q["subscription_id"], q["location"], f, n)
+        for q in quota
+        for f, n in sorted(q["cores_by_family"].items())
+    ]
+    table = ws.tables["Quota"]
+    assert table.ref == f"A1:L{len(expected) + 1}"
+    assert [c.name for c in table.tableColumns] == [c.header for c in QUOTA]
+    rows = table_rows(ws)
+    assert [(r["Subscription"], r["Region"], r["ARM VM family"], r["vCPUs"]) for r in rows] == expected
+    by_region = {(q["subscription_id"], q["location"]): q for q in quota}
+    for r in rows:
+        q = by_region[(r["Subscription"], r["Region"])]
+        assert (r["VMs in region"], r["NICs"], r["Public IPs"], r["Load balancers"], r["NSGs"]) == (
+            q["vms"],
+            q["network_interfaces"],
+            q["public_ips"],
+            q["load_balancers"],
+            q["network_security_groups"],
+        )
+        assert r["Compare with"].split("\n") == q["check_with"]
+    assert any(r["VMs of unknown size"] for r in rows)  # the demo has a VM whose size is unknown
+
+
+def test_summary_carries_the_plan_in_brief(demo, demo_wb):
+    ws = demo_wb["Summary"]
+    summary = demo.plan["summary"]
+    brief = dict(section(ws, "Migration plan", 2))
+    assert brief["Plan"] == summary["message"]
+    assert brief["Migration units"] == summary["units"]
+    assert brief["Expected lock, hours in total"] == summary["lock_hours_expected"]
+    states = section(ws, "Migration units by state", 2)
+    assert states[0] == ("State", "Units")
+    assert dict(states[1:]) == summary["by_state"]
+    contents = dict(section(ws, "Contents", 2)[1:])
+    assert {"Plan", "Quota"} <= set(contents)
+
+
+def test_plan_names_that_look_like_formulas_stay_text(hostile_plan, tmp_path):
+    units = {u["name"]: u for u in hostile_plan.plan["units"]}
+    assert {"=1+1", "+cmd", "-2+3"} <= set(units)
+    path = written(hostile_plan, tmp_path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in z.read(n).decode() for n in sheets)
+    wb = load_workbook(path)
+    ws = wb["Plan"]
+    column = [c.header for c in PLAN].index("Name") + 1
+    cells = {
+        ws.cell(row=i, column=column).value: ws.cell(row=i, column=column) for i in range(2, ws.max_row + 1)
+    }
+    for name in ("=1+1", "+cmd", "-2+3"):
+        assert cells[name].data_type == "s" and cells[name].quotePrefix
+    rows = table_rows(ws)
+    storage = next(r for r in rows if r["Name"] == "-2+3")
+    assert set(storage["Depends on"].split(", ")) == {"=1+1", "+cmd"}
+    assert rows.index(storage) > max(i for i, r in enumerate(rows) if r["Name"] in ("=1+1", "+cmd"))
+    assert [r["Order"] for r in rows] == sorted(u["order"] for u in units.values())
+
+
+def test_plan_and_quota_sheets_when_nothing_is_classic(tmp_path):
+    path = tmp_path / "rows.json"
+    arm_vm = arg_row("Microsoft.Compute/virtualMachines", "armvm", {"storageProfile": {}})
+    path.write_text(json.dumps([arm_vm]))
+    result = run_scan(ScanOptions(inputs=(path,), as_of=AS_OF))
+    wb = load_workbook(written(result, tmp_path))
+    assert [c.value for c in wb["Plan"][1]] == [c.header for c in PLAN]
+    assert wb["Plan"].max_row == 1 and not wb["Plan"].tables
+    assert wb["Quota"].max_row == 1
+    assert dict(section(wb["Summary"], "Migration plan", 2))["Plan"] == result.plan["summary"]["message"]

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service
+from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service, row
+from markupsafe import escape
 
-from reports import html
+from reports import html, plan_view, svg
 from reports.html import PAGE_SIZE, readiness, script_json
 from scanner.model import Branding, ScanResult
 from scanner.scan import ScanOptions, run_scan
@@ -103,6 +104,41 @@ def hostile(tmp_path_factory) -> tuple[ScanResult, Path]:
     path = folder / "report.html"
     html.write(result, path)
     return result, path
+
+
+def with_disk(vm: dict, account: str) -> dict:
+    disk = vm["properties"]["storageProfile"]["operatingSystemDisk"]
+    disk["storageAccount"] = {"name": account}
+    disk["vhdUri"] = f"https://{account}.blob.core.windows.net/vhds/{vm['name']}.vhd"
+    return vm
+
+
+@pytest.fixture(scope="module")
+def plan_estate(tmp_path_factory) -> tuple[ScanResult, Path]:
+    """A small estate whose VNet, cloud service and VM names are injection attempts: a VNet unit, a
+    cloud service unit (VMs in no VNet) and a storage account holding disks of both."""
+    vnet, service = HOSTILE[0], HOSTILE[2]
+    rows = [
+        classic_vnet(vnet),
+        cloud_service("cs1"),
+        with_disk(classic_vm(HOSTILE[1], "cs1", vnet), "stor1"),
+        with_disk(classic_vm("web-02", "cs1", vnet), "stor1"),
+        cloud_service(service, rg="cs2"),
+        with_disk(classic_vm("app-01", service, None, rg="cs2"), "stor1"),
+        classic_storage("stor1"),
+    ]
+    folder = tmp_path_factory.mktemp("plan")
+    export = folder / "export.json"
+    export.write_text(json.dumps(rows), encoding="utf-8")
+    result = run_scan(ScanOptions(inputs=(export,), as_of=AS_OF))
+    path = folder / "report.html"
+    html.write(result, path)
+    return result, path
+
+
+def plan_section(text: str) -> str:
+    start = text.index('<section id="plan"')
+    return text[start : text.index("</section>", start)]
 
 
 def embedded_json(text: str) -> str:
@@ -195,7 +231,17 @@ def test_https_only_links():
 
 def test_sections_and_cover(demo, demo_file):
     text = demo_file.read_text(encoding="utf-8")
-    for anchor in ("cover", "summary", "retirements", "findings", "resources", "manual", "rules", "calendar"):
+    for anchor in (
+        "cover",
+        "summary",
+        "retirements",
+        "plan",
+        "findings",
+        "resources",
+        "manual",
+        "rules",
+        "calendar",
+    ):
         assert f'id="{anchor}"' in text
     assert 'id="coverage"' in text
     assert "Fabrikam Logistics" in text and "Contoso Cloud Advisory" in text
@@ -264,6 +310,171 @@ def test_hostile_text_is_never_markup(hostile):
     data = json.loads(embedded_json(text))
     assert set(HOSTILE) <= {r[1] for r in data["res"]}
     assert [SUB, HOSTILE_SUB] in data["subs"]
+
+
+# --- the migration plan -------------------------------------------------------------------------------
+
+
+def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
+    text = demo_file.read_text(encoding="utf-8")
+    plan = demo.plan
+    units = plan["units"]
+    section = plan_section(text)
+    assert '<a href="#plan">Plan</a>' in text
+    assert text.index('id="retirements"') < text.index('id="plan"') < text.index('id="findings"')
+    assert section.count('<article class="unit unit-') == len(units) == plan["summary"]["units"]
+    positions = [section.index(f'id="unit-{u["order"]}"') for u in units]
+    assert positions == sorted(positions)
+    for unit in units:
+        card = section[section.index(f'id="unit-{unit["order"]}"') :]
+        card = card[: card.index("</article>")]
+        assert f'<h4 class="unit-name">{unit["name"]}</h4>' in card
+        assert f'<span class="ps ps-{unit["state"]}">' in card
+        for item in unit["blockers"] + unit["preparation"] + unit["unknowns"]:
+            assert f'href="#rule-{item["rule_id"]}"' in card
+            assert str(escape(item["resource_name"])) in card
+        assert str(escape(unit["downtime"]["data_plane"])) in card
+        for dep in unit["depends_on"]:
+            assert f'href="#unit-{next(u["order"] for u in units if u["id"] == dep)}"' in card
+        for created in unit["creates"]:
+            shown = (
+                f"<code>{escape(created['name'])}</code>"
+                if created["name_documented"]
+                else "chosen by the platform"
+            )
+            assert shown in card
+        for step in unit["runbook"]["steps"]:
+            for command in (step["powershell"], step["cli"]):
+                if command:
+                    assert f"<code>{escape(command)}</code>" in card
+        if unit["downtime"]["lock_minutes"]["expected"]:
+            assert plan_view.lock_text(unit) in card.replace("&ndash;", "–")
+    # summary line, state counts, assumptions, and the FAQ rules once
+    assert plan["summary"]["message"] in section
+    for state, count in plan["summary"]["by_state"].items():
+        assert (
+            f'<div class="kpi kpi-ps-{state}"><span class="kpi-label">{plan_view.STATE_LABELS[state]}</span>'
+            f'<span class="kpi-value">{count}</span>' in section
+        )
+    for assumption in plan["assumptions"]:
+        assert str(escape(assumption)) in section
+    for rule in units[0]["runbook"]["rules"]:
+        assert section.count(str(escape(rule))) == 1
+    # the quota table: a row group per subscription and region, with its commands
+    assert section.count('<tbody class="quota-group">') == len(plan["quota"])
+    for q in plan["quota"]:
+        for family, cores in q["cores_by_family"].items():
+            assert f'<tr><td>{family}</td><td class="num">{cores:,}</td></tr>' in section
+        for command in q["check_with"]:
+            assert f'<code class="cmd">{command}</code>' in section
+    # the executive summary points to the plan
+    summary = text[text.index('id="summary"') : text.index('id="retirements"')]
+    assert f"<strong>{len(units)}</strong> migration units" in summary
+
+
+def test_plan_order_diagram_is_inline_svg(demo, demo_file):
+    section = plan_section(demo_file.read_text(encoding="utf-8"))
+    start = section.index('<svg xmlns="http://www.w3.org/2000/svg"')
+    diagram = section[start : section.index("</svg>", start)]
+    assert 'class="chart flow"' in diagram
+    units = demo.plan["units"]
+    # a box per unit (each a link to its card) and per ExpressRoute circuit, a column per wave
+    for unit in units:
+        assert diagram.count(f'<a href="#unit-{unit["order"]}" class="node">') == 1
+    assert diagram.count('href="#plan-expressroute"') == len(demo.plan["expressroute"])
+    assert diagram.count('class="lane-title"') == len(demo.plan["waves"])
+    # an arrow per storage dependency, to a storage account that migrates later
+    edges = sum(len(u["depends_on"]) for u in units)
+    assert 0 < diagram.count('class="edge"') <= edges
+    assert 'marker-end="url(#flow-arrow)"' in diagram
+    # coloured by state, with the legend below
+    for state in {u["state"] for u in units}:
+        assert f'fill="#{plan_view.STATE_COLORS[state][0]}"' in diagram
+    assert "style=" not in diagram
+
+
+def test_plan_with_hostile_names_is_escaped(plan_estate):
+    result, path = plan_estate
+    text = path.read_text(encoding="utf-8")
+    units = {u["name"]: u for u in result.plan["units"]}
+    assert {HOSTILE[0], HOSTILE[2], "stor1"} <= set(units)
+    assert units[HOSTILE[0]]["kind"] == "vnet" and units[HOSTILE[2]]["kind"] == "cloud_service"
+    assert sorted(units["stor1"]["depends_on"]) == sorted([units[HOSTILE[0]]["id"], units[HOSTILE[2]]["id"]])
+    assert "<script>alert" not in text and "<img src=x" not in text and "</script><script>" not in text
+    assert text.count("<script") == 2
+    section = plan_section(text)
+    diagram = section[section.index("<svg") : section.index("</svg>")]
+    for name in (HOSTILE[0], HOSTILE[2]):
+        order = units[name]["order"]
+        assert f'<h4 class="unit-name">{escape(name)}</h4>' in section
+        assert f"#{order} {escape(name)}" in diagram  # the box label (the names are short enough to fit)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;-Migrated" in section  # what Azure creates
+    assert "Move-AzureVirtualNetwork -Validate -VirtualNetworkName &#39;&lt;script&gt;" in section
+    assert diagram.count('class="edge"') == 2
+
+
+def test_plan_says_plainly_when_nothing_is_classic(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([row("Microsoft.Compute/virtualMachines", "armvm", {"storageProfile": {}})]))
+    result = run_scan(ScanOptions(inputs=(export,), as_of=AS_OF))
+    assert result.plan["units"] == []
+    section = plan_section(html.render(result))
+    assert "No classic resources remain: there is nothing to migrate." in section
+    assert "<article" not in section and "<svg" not in section and "runbook" not in section
+
+
+def test_plan_section_without_a_plan(demo):
+    bare = ScanResult(meta=demo.meta, findings=demo.findings, pack=demo.pack, inventory=demo.inventory)
+    section = plan_section(html.render(bare))
+    assert "carries no migration plan" in section
+
+
+def test_flow_diagram_folds_a_crowded_wave_and_escapes_labels():
+    def node(i: int, state: str = "ready") -> svg.Node:
+        color = plan_view.STATE_COLORS[state][0]
+        return svg.Node(
+            f"n{i}", f"#{i} <b>{i}</b>", "VNet", state, color, plan_view.tint(color), f"#unit-{i}"
+        )
+
+    crowded = tuple(node(i, "blocked" if i % 5 == 0 else "ready") for i in range(1, 41))
+    later = (node(41), node(42))
+    lanes = [svg.Lane("Wave 2", "VNets & <i>co</i>", "40 units", crowded), svg.Lane("Wave 3", "", "", later)]
+    edges = [("n1", "n41"), ("n39", "n42"), ("n40", "n42")]  # n39 and n40 are folded: one arrow
+    out = str(svg.flow_diagram(lanes, edges, "Order <of> things", max_nodes=12))
+    assert out.count('class="node"') == 12 + 2
+    assert "+ 29 more" in out and "23 ready · 6 blocked" in out
+    assert out.count('class="edge"') == 2
+    assert "<b>" not in out and "<i>" not in out and "<of>" not in out
+    assert "#1 &lt;b&gt;1&lt;/b&gt;" in out and "VNets &amp; &lt;i&gt;co&lt;/i&gt;" in out
+    # wide enough text is cut to its box, with the full text kept as a tooltip
+    long = svg.Lane(
+        "Wave 1", "", "", (svg.Node("x", "#1 " + "a-very-long-name" * 5, "", "Ready", "27AE60", "FFFFFF"),)
+    )
+    out = str(svg.flow_diagram([long], [], "t"))
+    assert "…</text>" in out and "a-very-long-name" * 5 in out
+
+
+def test_plan_view_helpers():
+    assert plan_view.minutes(20) == "20 min"
+    assert plan_view.minutes(120) == "2 h"
+    assert plan_view.minutes(213) == "3 h 33 min"
+    items = [{"rule_id": "VM-001"}, {"rule_id": "VM-004"}, {"rule_id": "VM-001"}]
+    assert plan_view.rule_summary(items) == "VM-001 ×2, VM-004"
+    assert plan_view.tint("000000", 0.5) == "808080"
+    assert (
+        plan_view.creates_text(
+            [
+                {"type": "resource group", "name": "a-Migrated", "count": 1, "name_documented": True},
+                {
+                    "type": "load balancer",
+                    "name": "chosen by the platform",
+                    "count": 2,
+                    "name_documented": False,
+                },
+            ]
+        )
+        == "resource group a-Migrated; 2 × load balancer (name chosen by the platform)"
+    )
 
 
 # --- in the browser -----------------------------------------------------------------------------------
@@ -408,6 +619,66 @@ def test_browser_hostile_names_are_text(browser, hostile, tmp_path):
     assert page.locator("img").count() == 0  # no injected image, and the bad logo was dropped
     assert page.evaluate("document.scripts.length") == 2
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_plan_section(browser, demo, demo_file, tmp_path):
+    w = Watched(browser, demo_file)
+    page = w.page
+    units = demo.plan["units"]
+    assert page.locator("#plan article.unit").count() == len(units)
+    toggles = page.locator("#plan .runbook-toggle")
+    bodies = page.locator("#plan .runbook-body")
+    assert toggles.count() == bodies.count() == len(units)
+    # runbooks start collapsed on screen; one opens on its own, then all at once
+    assert not any(bodies.nth(i).is_visible() for i in range(len(units)))
+    toggles.first.click()
+    assert toggles.first.get_attribute("aria-expanded") == "true" and bodies.first.is_visible()
+    assert "Move-Azure" in bodies.first.inner_text()
+    page.click("#runbooks-all")
+    assert all(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert page.inner_text("#runbooks-all") == "Collapse all runbooks"
+    page.click("#runbooks-all")
+    assert not bodies.nth(3).is_visible()
+    # a box of the diagram leads to its unit's card
+    last = units[-1]
+    page.click(f'#plan svg.flow a[href="#unit-{last["order"]}"]')
+    assert page.evaluate("location.hash") == f"#unit-{last['order']}"
+    assert page.locator(f"#unit-{last['order']} h4").inner_text() == last["name"]
+    box = page.locator("#plan svg.flow").bounding_box()
+    assert box["width"] >= 1000
+    page.locator("#plan").screenshot(path=str(tmp_path / "plan.png"))
+    assert (tmp_path / "plan.png").stat().st_size > 50_000
+    # in a narrow window the diagram keeps its size and scrolls sideways
+    page.set_viewport_size({"width": 800, "height": 900})
+    assert page.locator("#plan svg.flow").bounding_box()["width"] == box["width"]
+    assert page.evaluate("(e => e.scrollWidth > e.clientWidth)(document.querySelector('.plan-flow'))")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    # print: every runbook expanded, the toggles gone
+    page.emulate_media(media="print")
+    assert all(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert not toggles.first.is_visible()
+    assert page.locator("#plan svg.flow").bounding_box()["width"] <= box["width"]
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_plan_hostile_names_are_text(browser, plan_estate, tmp_path):
+    result, path = plan_estate
+    w = Watched(browser, path)
+    page = w.page
+    names = page.locator("#plan article.unit h4").all_inner_texts()
+    assert {HOSTILE[0], HOSTILE[2]} <= set(names)
+    labels = page.locator("#plan svg.flow text.node-label").all_text_contents()
+    assert {f"#{u['order']} {u['name']}" for u in result.plan["units"]} == set(labels)
+    page.click("#runbooks-all")
+    assert f"-VirtualNetworkName '{HOSTILE[0]}'" in page.inner_text("#plan")
+    assert page.locator("img").count() == 0
+    assert page.evaluate("document.scripts.length") == 2
+    page.locator("#plan").screenshot(path=str(tmp_path / "plan-hostile.png"))
     w.assert_clean()
     page.close()
 

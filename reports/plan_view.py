@@ -1,0 +1,420 @@
+"""The migration plan (ScanResult.plan, built by scanner.plan) as the reports show it.
+
+Labels, colours, rule lists, lock times, the lanes of the order diagram and the rows of the
+workbook's Plan and Quota sheets. Everything here reads only the plan dict; values stay plain
+(tenant text included) and each renderer escapes them its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+
+from reports import svg
+from reports.common import SEVERITY_COLORS, STATUS_COLORS
+from scanner.plan import BLOCKING, STATES
+
+STATE_LABELS = {
+    "blocked": "Blocked",
+    "unknown": "Unknown",
+    "needs-preparation": "Needs preparation",
+    "ready": "Ready",
+}
+#: Unit states as (background, text) colours, shared with the severity/status palette.
+STATE_COLORS: dict[str, tuple[str, str]] = {
+    "blocked": SEVERITY_COLORS["high"],
+    "unknown": STATUS_COLORS["unknown"],
+    "needs-preparation": SEVERITY_COLORS["medium"],
+    "ready": STATUS_COLORS["pass"],
+}
+STATE_NOTES = {
+    "blocked": "a blocking rule fails",
+    "unknown": "a blocking rule could not be evaluated",
+    "needs-preparation": "work before or during the migration",
+    "ready": "nothing found in the way",
+}
+ENVIRONMENT_LABELS = {
+    "production": "Production",
+    "non-production": "Non-production",
+    "unknown": "Environment unknown",
+}
+KIND_LABELS = {
+    "vnet": "Virtual network",
+    "cloud_service": "Cloud service (VMs in no VNet)",
+    "storage": "Storage account",
+    "reserved_ip": "Reserved IP",
+    "nsg": "Network security group",
+    "paas_cloud_service": "Cloud service (web/worker roles)",
+}
+KIND_SHORT = {
+    "vnet": "VNet",
+    "cloud_service": "Cloud service",
+    "storage": "Storage",
+    "reserved_ip": "Reserved IP",
+    "nsg": "NSG",
+    "paas_cloud_service": "Web/worker roles",
+}
+WAVE_SHORT = {
+    0: "ExpressRoute circuits first",
+    1: "Independent, no downtime",
+    2: "VNets and cloud services",
+    3: "Storage that held VM disks",
+    4: "Web/worker roles (not IaaS)",
+}
+#: Runbook steps shown as their own workbook columns (PowerShell).
+COMMAND_STEPS = ("validate", "prepare", "commit", "abort")
+#: Units drawn per wave in the order diagram; the rest of a wave is one summary box.
+DIAGRAM_MAX_NODES = 12
+
+
+def tint(color: str, strength: float = 0.13) -> str:
+    """The colour mixed into white (a light background of the same hue), as hex without '#'."""
+    channels = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
+
+
+def units(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The plan's units in migration order."""
+    return sorted(plan.get("units") or [], key=lambda u: int(u.get("order") or 0))
+
+
+def minutes(value: int) -> str:
+    """20 -> '20 min', 213 -> '3 h 33 min'."""
+    hours, rest = divmod(int(value), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" if not rest else f"{hours} h {rest:02d} min"
+
+
+def lock_text(unit: Mapping[str, Any]) -> str:
+    lock = unit["downtime"]["lock_minutes"]
+    if not lock["expected"]:
+        return "none (not part of the IaaS migration)"
+    return f"{minutes(lock['low'])} – {minutes(lock['high'])}, expected {minutes(lock['expected'])}"
+
+
+def rule_summary(items: Iterable[Mapping[str, Any]]) -> str:
+    """Rule ids in first-seen order, with a count when a rule hits several resources: 'VM-001 ×3, VM-004'."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[str(item["rule_id"])] = counts.get(str(item["rule_id"]), 0) + 1
+    return ", ".join(rule if n == 1 else f"{rule} ×{n}" for rule, n in counts.items())
+
+
+def grouped(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Findings of a unit grouped by rule: rule id, title, severity, status and the resources named."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        entry = out.setdefault(
+            str(item["rule_id"]),
+            {
+                "rule_id": str(item["rule_id"]),
+                "title": str(item["title"]),
+                "severity": str(item["severity"]),
+                "status": str(item["status"]),
+                "resources": [],
+            },
+        )
+        name = str(item.get("resource_name") or "")
+        if name and name not in entry["resources"]:
+            entry["resources"].append(name)
+    return list(out.values())
+
+
+def creates_text(creates: Iterable[Mapping[str, Any]]) -> str:
+    """What Azure creates, one clause per kind: documented names as names, the others as counts."""
+    parts = []
+    for c in creates:
+        if c.get("name_documented"):
+            parts.append(f"{c['type']} {c['name']}")
+        else:
+            parts.append(f"{c['count']} × {c['type']} (name chosen by the platform)")
+    return "; ".join(parts)
+
+
+def command(unit: Mapping[str, Any], step: str) -> str:
+    """The PowerShell command of one runbook step ('' when the unit has no such step)."""
+    for s in unit.get("runbook", {}).get("steps", []):
+        if s["step"] == step:
+            return str(s["powershell"])
+    return ""
+
+
+def circuit_state(circuit: Mapping[str, Any]) -> str:
+    """An ExpressRoute circuit drawn like a unit: blocked by a blocking rule, else preparation."""
+    found = circuit.get("findings") or []
+    if any(f["rule_id"] in BLOCKING and f["status"] == "fail" for f in found):
+        return "blocked"
+    if any(f["status"] == "unknown" for f in found):
+        return "unknown"
+    return "needs-preparation" if found else "ready"
+
+
+def names_by_id(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(u["id"]): u for u in plan.get("units") or []}
+
+
+# --- the order diagram -----------------------------------------------------------------------------------
+
+
+def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str) -> svg.Node:
+    color = STATE_COLORS[state][0]
+    return svg.Node(
+        key=key,
+        label=label,
+        detail=detail,
+        state=STATE_LABELS[state],
+        color=color,
+        tint=tint(color),
+        href=href,
+        tooltip=tooltip,
+    )
+
+
+def _unit_node(unit: Mapping[str, Any]) -> svg.Node:
+    kind = KIND_SHORT.get(unit["kind"], unit["kind"])
+    vms = unit["vm_count"]
+    detail = f"{kind} · {vms:,} VM{'' if vms == 1 else 's'}" if vms else kind
+    if unit.get("environment") in ("production", "non-production"):
+        detail += " · " + ("prod" if unit["environment"] == "production" else "non-prod")
+    state = unit["state"]
+    tooltip = (
+        f"#{unit['order']} {unit['name']}: {KIND_LABELS.get(unit['kind'], unit['kind'])}, "
+        f"{STATE_LABELS[state].lower()}; {unit['location']}; lock {lock_text(unit)}"
+    )
+    return _node(
+        str(unit["id"]), f"#{unit['order']} {unit['name']}", detail, state, f"#unit-{unit['order']}", tooltip
+    )
+
+
+def diagram(plan: Mapping[str, Any]) -> Markup:
+    """Waves as columns, units as boxes coloured by state, arrows from the units whose VMs have disks
+    in a storage account to that account (it migrates after them)."""
+    by_id = names_by_id(plan)
+    circuits = {str(c["id"]): c for c in plan.get("expressroute") or []}
+    lanes = []
+    for wave in plan.get("waves") or []:
+        nodes = []
+        for key in wave["units"]:
+            if key in by_id:
+                nodes.append(_unit_node(by_id[key]))
+            elif key in circuits:
+                c = circuits[key]
+                state = circuit_state(c)
+                rules = rule_summary(c.get("findings") or [])
+                nodes.append(
+                    _node(
+                        key,
+                        str(c["name"]),
+                        "ExpressRoute circuit",
+                        state,
+                        "#plan-expressroute",
+                        f"{c['name']}: ExpressRoute circuit" + (f"; {rules}" if rules else ""),
+                    )
+                )
+        vms = sum(by_id[k]["vm_count"] for k in wave["units"] if k in by_id)
+        count = len(nodes)
+        note = f"{count} {'circuit' if wave['wave'] == 0 else 'unit'}{'' if count == 1 else 's'}"
+        if vms:
+            note += f" · {vms:,} VM{'' if vms == 1 else 's'}"
+        lanes.append(
+            svg.Lane(
+                title=f"Wave {wave['wave']}",
+                subtitle=WAVE_SHORT.get(int(wave["wave"]), ""),
+                note=note,
+                nodes=tuple(nodes),
+                tooltip=str(wave["title"]),
+            )
+        )
+    edges = [(str(d), str(u["id"])) for u in plan.get("units") or [] for d in u.get("depends_on") or []]
+    return svg.flow_diagram(
+        lanes,
+        edges,
+        "Migration order: waves from left to right, units in order within each wave",
+        max_nodes=DIAGRAM_MAX_NODES,
+    )
+
+
+def legend(plan: Mapping[str, Any]) -> Markup:
+    by_state = plan.get("summary", {}).get("by_state") or {}
+    return svg.legend(
+        [(f"{STATE_LABELS[s]} ({int(by_state.get(s, 0)):,})", STATE_COLORS[s][0]) for s in STATES]
+    )
+
+
+# --- the HTML section ------------------------------------------------------------------------------------
+
+
+def _subscription(sub_id: str, sub_names: Mapping[str, str]) -> dict[str, str]:
+    return {"id": str(sub_id), "name": sub_names.get(str(sub_id).lower(), "")}
+
+
+def _card(
+    unit: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], followers: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    lock = unit["downtime"]["lock_minutes"]
+    return {
+        "anchor": f"unit-{unit['order']}",
+        "order": unit["order"],
+        "wave": unit["wave"],
+        "name": unit["name"],
+        "kind": KIND_LABELS.get(unit["kind"], unit["kind"]),
+        "state": unit["state"],
+        "state_label": STATE_LABELS[unit["state"]],
+        "environment": unit.get("environment") or "unknown",
+        "environment_label": ENVIRONMENT_LABELS.get(
+            unit.get("environment") or "unknown", "Environment unknown"
+        ),
+        "location": unit["location"],
+        "vm_count": unit["vm_count"],
+        "resources": len(unit.get("resources") or []),
+        "blockers": grouped(unit.get("blockers") or []),
+        "preparation": grouped(unit.get("preparation") or []),
+        "unknowns": grouped(unit.get("unknowns") or []),
+        "note": unit.get("note") or "",
+        "lock": lock,
+        "lock_text": lock_text(unit),
+        "lock_applies": bool(lock["expected"]),
+        "data_plane": unit["downtime"]["data_plane"],
+        "data_plane_impact": not str(unit["downtime"]["data_plane"]).startswith("none"),
+        "creates": list(unit.get("creates") or []),
+        "depends_on": [
+            {"name": by_id[d]["name"], "anchor": f"unit-{by_id[d]['order']}", "order": by_id[d]["order"]}
+            for d in unit.get("depends_on") or []
+            if d in by_id
+        ],
+        "followed_by": [
+            {"name": f["name"], "anchor": f"unit-{f['order']}", "order": f["order"]} for f in followers
+        ],
+        "disk_vms": unit.get("disk_vms"),
+        "steps": list(unit.get("runbook", {}).get("steps") or []),
+    }
+
+
+def html_context(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> dict[str, Any]:
+    """What the plan section of report.html shows (the template escapes every value)."""
+    if not plan:
+        return {"present": False}
+    ordered = units(plan)
+    by_id = names_by_id(plan)
+    followers: dict[str, list[Mapping[str, Any]]] = {}
+    for u in ordered:
+        for d in u.get("depends_on") or []:
+            followers.setdefault(str(d), []).append(u)
+    summary = dict(plan.get("summary") or {})
+    by_state = {s: int((summary.get("by_state") or {}).get(s, 0)) for s in STATES}
+    rules = next((list(u["runbook"]["rules"]) for u in ordered if u.get("runbook", {}).get("rules")), [])
+    quota = []
+    for q in plan.get("quota") or []:
+        families = sorted(dict(q.get("cores_by_family") or {}).items())
+        quota.append(
+            {
+                **q,
+                "subscription": _subscription(q["subscription_id"], sub_names),
+                "families": families,
+                "cores": sum(int(n) for _, n in families),
+            }
+        )
+    circuits = [
+        {
+            **c,
+            "state": circuit_state(c),
+            "state_label": STATE_LABELS[circuit_state(c)],
+            "subscription": _subscription(c["subscription_id"], sub_names),
+            "findings": grouped(c.get("findings") or []),
+        }
+        for c in plan.get("expressroute") or []
+    ]
+    return {
+        "present": True,
+        "empty": not ordered,
+        "summary": summary,
+        "by_state": by_state,
+        "state_labels": STATE_LABELS,
+        "state_notes": STATE_NOTES,
+        "assumptions": list(plan.get("assumptions") or []),
+        "rules": rules,
+        "waves": [
+            {
+                "wave": w["wave"],
+                "title": w["title"],
+                "count": len(w["units"]),
+                "names": [by_id[k]["name"] for k in w["units"] if k in by_id],
+            }
+            for w in plan.get("waves") or []
+        ],
+        "diagram": diagram(plan) if ordered else Markup(""),
+        "legend": legend(plan),
+        "circuits": circuits,
+        "quota": quota,
+        "units": [
+            {
+                **_card(u, by_id, followers.get(str(u["id"]), [])),
+                "subscription": _subscription(u["subscription_id"], sub_names),
+            }
+            for u in ordered
+        ],
+    }
+
+
+# --- the workbook rows -----------------------------------------------------------------------------------
+
+
+def plan_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """One row per unit in order (see excel_sheets.PLAN for the columns)."""
+    by_id = names_by_id(plan)
+    rows = []
+    for u in units(plan):
+        lock = u["downtime"]["lock_minutes"]
+        rows.append(
+            (
+                u["order"],
+                u["wave"],
+                KIND_LABELS.get(u["kind"], u["kind"]),
+                u["name"],
+                u["subscription_id"],
+                sub_names.get(str(u["subscription_id"]).lower(), ""),
+                u["location"],
+                u.get("environment") or "unknown",
+                u["state"],
+                u["vm_count"],
+                rule_summary(u.get("blockers") or []),
+                rule_summary(u.get("preparation") or []),
+                rule_summary(u.get("unknowns") or []),
+                lock["low"],
+                lock["expected"],
+                lock["high"],
+                u["downtime"]["data_plane"],
+                ", ".join(by_id[d]["name"] for d in u.get("depends_on") or [] if d in by_id),
+                creates_text(u.get("creates") or []),
+                *(command(u, step) for step in COMMAND_STEPS),
+            )
+        )
+    return rows
+
+
+def quota_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """One row per subscription, region and ARM VM family (see excel_sheets.QUOTA for the columns)."""
+    rows = []
+    for q in plan.get("quota") or []:
+        families = sorted(dict(q.get("cores_by_family") or {}).items()) or [("", None)]
+        for family, cores in families:
+            rows.append(
+                (
+                    q["subscription_id"],
+                    sub_names.get(str(q["subscription_id"]).lower(), ""),
+                    q["location"],
+                    family,
+                    cores,
+                    q["vms"],
+                    q["network_interfaces"],
+                    q["public_ips"],
+                    q["load_balancers"],
+                    q["network_security_groups"],
+                    ", ".join(str(v) for v in q.get("unsized_vms") or []),
+                    "\n".join(str(c) for c in q.get("check_with") or []),
+                )
+            )
+    return rows
