@@ -88,18 +88,62 @@ def _load_path(path: Path) -> _Loaded:
     loaded = _Loaded()
     loaded.collected = set(DATASETS)  # an export is taken to cover every table; see README
     loaded.sources.append(f"{path} sha256:{sha256_file(path)}")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson") or (suffix != ".csv" and _looks_like_json_lines(path)):
+        # Streamed line by line: memory holds rows, never the whole file's text.
+        loaded.rows = [_check_row(path, where, row) for where, row in _iter_json_lines(path)]
+        if not loaded.rows and not _has_content(path):
+            raise InputError(f"{path}: the file is empty")
+        return loaded
     text = _read_text(path)
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = _parse_csv(path, text)
-    elif suffix in (".jsonl", ".ndjson"):
-        raw = _parse_json_lines(path, text)
-    else:
-        raw = _parse_json(path, text, loaded.issues)
+    raw = _parse_csv(path, text) if suffix == ".csv" else _parse_json(path, text, loaded.issues)
+    del text
     loaded.rows = [_check_row(path, where, row) for where, row in raw]
     return loaded
+
+
+def _looks_like_json_lines(path: Path) -> bool:
+    """A JSON file whose first line is a whole ARG row object is JSON Lines (streamed)."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 24).decode("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not first.startswith("{") or not first.endswith("}"):
+        return False
+    try:
+        doc = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(doc, dict) and "id" in doc and "type" in doc and "data" not in doc
+
+
+def _has_content(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return any(line.strip() for line in fh)
+
+
+def _iter_json_lines(path: Path) -> Iterator[tuple[str, Any]]:
+    """(where, object) per non-blank line, reading the file as a stream."""
+    try:
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(f"{path}: line {number}: not UTF-8 text") from None
+                if not line.strip():
+                    continue
+                try:
+                    yield f"line {number}", json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(
+                        f"{path}: line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
+                    ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def _read_text(path: Path) -> str:
@@ -274,9 +318,7 @@ def _load_snapshot(directory: Path) -> _Loaded:
         if entry.get("sha256") and entry["sha256"] != digest:
             raise InputError(f"{data_path}: SHA-256 does not match the manifest (file changed or truncated)")
         loaded.sources.append(f"{data_path} sha256:{digest}")
-        text = _read_text(data_path)
-        raw = _parse_json_lines(data_path, text)
-        loaded.rows.extend(_check_row(data_path, where, row) for where, row in raw)
+        loaded.rows.extend(_check_row(data_path, where, row) for where, row in _iter_json_lines(data_path))
         loaded.collected.add(name)
     coverage = manifest.get("coverage")
     if isinstance(coverage, dict):
