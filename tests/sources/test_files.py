@@ -218,3 +218,14 @@ def test_incomplete_snapshot_carries_its_issues(tmp_path):
         {"coverage": {"complete": False, "issues": ["subscription x denied"]}},
     )
     assert read(tmp_path / "s").issues == ("subscription x denied",)
+
+
+def test_input_larger_than_memory_is_refused_cleanly(tmp_path, monkeypatch):
+    p = tmp_path / "big.json"
+    p.write_text(json.dumps(ROWS * 50))
+    monkeypatch.setenv("CLASSIC_SCAN_MEMORY_LIMIT", str(p.stat().st_size * 2))
+    with pytest.raises(InputError, match="GiB of memory") as err:
+        read(p)
+    assert "\n" not in str(err.value)
+    monkeypatch.setenv("CLASSIC_SCAN_MEMORY_LIMIT", str(p.stat().st_size * 100))
+    assert counts(read(p))["resources"] == 3
