@@ -61,12 +61,13 @@ def evaluate(pack: RulePack, inventory: Inventory, as_of: date, cloud: str) -> E
     frames = []
     errors = []
     ctx = Context(as_of=as_of)
+    texts: TextCache = {}
     for rule in pack.rules:
         table = inventory.table(rule.spec.target)
         if table.empty:
             continue
         try:
-            frames.append(_evaluate_rule(rule, table, ctx, pack.calendar, cloud))
+            frames.append(_evaluate_rule(rule, table, ctx, pack.calendar, cloud, texts))
         except Exception as exc:  # a broken rule must not hide the others' results
             errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
     findings = pd.concat(frames, ignore_index=True) if frames else _empty()
@@ -87,7 +88,12 @@ def _empty() -> pd.DataFrame:
 
 
 def _evaluate_rule(
-    rule: Rule, table: pd.DataFrame, ctx: Context, calendar: RetirementCalendar, cloud: str
+    rule: Rule,
+    table: pd.DataFrame,
+    ctx: Context,
+    calendar: RetirementCalendar,
+    cloud: str,
+    texts: TextCache | None = None,
 ) -> pd.DataFrame:
     spec = rule.spec
     if rule.where is not None:
@@ -123,9 +129,10 @@ def _evaluate_rule(
             "retirement_source": entry.source,
         }
 
-    matched = render(spec.message, table, extras)
+    cache = texts if rule.where is None and texts is not None else None  # a filtered table has other rows
+    matched = render(spec.message, table, extras, cache)
     passed = (
-        render(spec.pass_message, table, extras)
+        render(spec.pass_message, table, extras, cache)
         if spec.pass_message
         else pd.Series([f"Checked; not affected: {spec.title}"] * n)
     )
@@ -168,13 +175,29 @@ def finding_id(rule_id: str, resource_id: str) -> str:
     return hashlib.sha256(f"{rule_id}|{resource_id.lower()}".encode()).hexdigest()[:32]
 
 
-def render(template: str, table: pd.DataFrame, extras: dict[str, str]) -> pd.Series[str]:
-    """Fill a message template for every row, column-wise."""
+TextCache = dict[tuple[int, str], "pd.Series[str]"]
+
+
+def render(
+    template: str, table: pd.DataFrame, extras: dict[str, str], cache: TextCache | None = None
+) -> pd.Series[str]:
+    """Fill a message template for every row, column-wise. `cache` keeps each column's text across the
+    rules of one evaluation (many rules name the same columns of the same table)."""
     out = pd.Series([""] * len(table), index=table.index, dtype=object)
     for literal, name, _, _ in string.Formatter().parse(template):
         out = out + literal
-        if name:
-            out = out + (extras[name] if name in extras else as_text(table[name]))
+        if not name:
+            continue
+        if name in extras:
+            out = out + extras[name]
+            continue
+        key = (id(table), name)
+        text = cache.get(key) if cache is not None else None
+        if text is None:
+            text = as_text(table[name])
+            if cache is not None:
+                cache[key] = text
+        out = out + text
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -131,7 +132,7 @@ def _load_path(path: Path) -> _Loaded:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson") or (suffix != ".csv" and _looks_like_json_lines(path)):
         # Streamed line by line: memory holds rows, never the whole file's text.
-        loaded.rows = [_check_row(path, where, row) for where, row in _iter_json_lines(path)]
+        loaded.rows = [_check_row(path, where, row, secret) for where, row, secret in _iter_json_lines(path)]
         if not loaded.rows and not _has_content(path):
             raise InputError(f"{path}: the file is empty")
         return loaded
@@ -139,8 +140,9 @@ def _load_path(path: Path) -> _Loaded:
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     raw = _parse_csv(path, text) if suffix == ".csv" else _parse_json(path, text, loaded.issues)
+    secrets = may_hold_secret(text)
     del text
-    loaded.rows = [_check_row(path, where, row) for where, row in raw]
+    loaded.rows = [_check_row(path, where, row, secrets) for where, row in raw]
     return loaded
 
 
@@ -165,8 +167,8 @@ def _has_content(path: Path) -> bool:
         return any(line.strip() for line in fh)
 
 
-def _iter_json_lines(path: Path) -> Iterator[tuple[str, Any]]:
-    """(where, object) per non-blank line, reading the file as a stream."""
+def _iter_json_lines(path: Path) -> Iterator[tuple[str, Any, bool]]:
+    """(where, object, may hold a secret) per non-blank line, reading the file as a stream."""
     try:
         with path.open("rb") as fh:
             for number, raw in enumerate(fh, start=1):
@@ -177,7 +179,7 @@ def _iter_json_lines(path: Path) -> Iterator[tuple[str, Any]]:
                 if not line.strip():
                     continue
                 try:
-                    yield f"line {number}", json.loads(line)
+                    yield f"line {number}", json.loads(line), may_hold_secret(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(
                         f"{path}: line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
@@ -291,7 +293,16 @@ def _csv_cells(path: Path, number: int, record: dict[str, Any]) -> Iterator[tupl
         yield column, value
 
 
-def _check_row(path: Path, where: str, row: Any) -> dict[str, Any]:
+#: A secret key name as it appears in JSON text; rows whose text lacks it skip the (costly) deep strip.
+_SECRET_TEXT = re.compile(r'"(?:authorizationkey|servicekey)"', re.IGNORECASE)
+
+
+def may_hold_secret(text: str) -> bool:
+    """Whether a secret key could be in `text` (escaped key names count as possible)."""
+    return "\\u" in text or _SECRET_TEXT.search(text) is not None
+
+
+def _check_row(path: Path, where: str, row: Any, secrets: bool = True) -> dict[str, Any]:
     if not isinstance(row, dict):
         raise InputError(f"{path}: {where}: expected an object, got {type(row).__name__}")
     row = {_canonical_key(k): v for k, v in row.items()}
@@ -300,7 +311,7 @@ def _check_row(path: Path, where: str, row: Any) -> dict[str, Any]:
         if not isinstance(value, str) or not value.strip():
             raise InputError(f"{path}: {where}: the row has no '{key}'")
     row["type"] = row["type"].strip().lower()
-    cleaned: dict[str, Any] = strip_secrets(row)
+    cleaned: dict[str, Any] = strip_secrets(row) if secrets else row
     return cleaned
 
 
@@ -358,7 +369,9 @@ def _load_snapshot(directory: Path) -> _Loaded:
         if entry.get("sha256") and entry["sha256"] != digest:
             raise InputError(f"{data_path}: SHA-256 does not match the manifest (file changed or truncated)")
         loaded.sources.append(f"{data_path} sha256:{digest}")
-        loaded.rows.extend(_check_row(data_path, where, row) for where, row in _iter_json_lines(data_path))
+        loaded.rows.extend(
+            _check_row(data_path, where, row, secret) for where, row, secret in _iter_json_lines(data_path)
+        )
         loaded.collected.add(name)
     coverage = manifest.get("coverage")
     if isinstance(coverage, dict):

@@ -229,3 +229,29 @@ def test_input_larger_than_memory_is_refused_cleanly(tmp_path, monkeypatch):
     assert "\n" not in str(err.value)
     monkeypatch.setenv("CLASSIC_SCAN_MEMORY_LIMIT", str(p.stat().st_size * 100))
     assert counts(read(p))["resources"] == 3
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_secrets_are_dropped_in_every_format(tmp_path, fmt):
+    circuit = row(
+        "Microsoft.Network/expressRouteCircuits",
+        "er1",
+        {
+            "ServiceKey": "SECRET-1",
+            "allowClassicOperations": True,
+            "authorizations": [{"name": "a", "properties": {"authorizationKey": "SECRET-2"}}],
+        },
+    )
+    rows = [classic_vm("vm1"), circuit]
+    p = tmp_path / f"rows.{fmt}"
+    if fmt == "json":
+        p.write_text(json.dumps(rows))
+    elif fmt == "jsonl":
+        p.write_text("\n".join(json.dumps(r) for r in rows))
+    else:
+        with p.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["id", "type", "properties"])
+            for r in rows:
+                writer.writerow([r["id"], r["type"], json.dumps(r["properties"])])
+    assert "SECRET" not in json.dumps(read(p).rows)
