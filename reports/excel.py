@@ -2,16 +2,17 @@
 
 Written with openpyxl in write-only (streaming) mode: every sheet goes to a temporary file row by
 row, so memory stays bounded however large the scan. Sheets: Summary (metadata, counts, charts,
-the migration plan in brief), Findings (non-pass verdicts, an Excel table), Plan (one row per
-migration unit) and Quota, one sheet per non-empty inventory table, Manual checks, Rule catalog,
-Coverage and Evidence. A table longer than Excel's row limit continues on
+the migration plan in brief), Findings (non-pass verdicts, an Excel table), Waivers (with
+--waivers), Changes (with --history: the delta, the trend with a line chart, the changed findings),
+Plan (one row per migration unit) and Quota, one sheet per non-empty inventory table, Manual
+checks, Rule catalog, Coverage and Evidence. A table longer than Excel's row limit continues on
 "Findings (2)", ... and Summary says so.
 
 Every string goes through `Book.text`: text that a spreadsheet would run as a formula (a leading
 = + - @, tab or CR) or read as an error code is stored as a text cell with the quote-prefix style,
 never as a formula, and its visible text is left as it is. Portal links are cell hyperlinks (the
 first MAX_HYPERLINKS of a sheet, Excel's limit), then HYPERLINK() formulas built from the URL we
-generate (never from tenant text), then plain text.
+generate (never from tenant text), then plain text; a masked report (--mask) has none.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ _STYLES: dict[str, dict[str, Any]] = {
     "heading": {"font": Font(bold=True, size=12, color="1F3864")},
     "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "link": {"font": Font(color=LINK_COLOR, underline="single")},
+    "datetime": {"number_format": "yyyy-mm-dd hh:mm"},
+    "date": {"number_format": "yyyy-mm-dd"},
     **{
         f"{kind}:{name}": {"font": Font(bold=True, color=fg), "fill": PatternFill("solid", fgColor=bg)}
         for kind, colors in (
@@ -97,6 +100,8 @@ class Book:
         self.wb.properties.creator = f"classic-scanner {result.meta.tool_version}"
         self.cloud = result.meta.cloud
         self.tenant = tenant_of(result)
+        self.masked = bool(result.meta.scope.get("masked"))
+        """A --mask report: resource ids are pseudonyms, so it carries no portal links."""
         self._styles: dict[tuple[str | None, bool], StyleArray] = {}
         self._proto: WriteOnlyWorksheet | None = None
         self.tables: set[str] = set()
@@ -163,9 +168,9 @@ class Book:
         self.plain_links += 1
         return self.text(url)
 
-    def add_table(self, sheet: Sheet, name: str, headers: Sequence[str]) -> None:
-        """An Excel table (with autofilter) over the header and every row written so far."""
-        if sheet.rows < 2:
+    def add_table(self, sheet: Sheet, name: str, headers: Sequence[str], first_row: int = 1) -> None:
+        """An Excel table (with autofilter) over the header at `first_row` and every row written since."""
+        if sheet.rows <= first_row:
             return  # a table needs a data row
         base = re.sub(r"\W", "_", name)
         name, n = base, 1
@@ -173,7 +178,7 @@ class Book:
             n += 1
             name = f"{base}_{n}"
         self.tables.add(name.lower())
-        ref = f"A1:{get_column_letter(len(headers))}{sheet.rows}"
+        ref = f"A{first_row}:{get_column_letter(len(headers))}{sheet.rows}"
         table = Table(displayName=name, ref=ref)
         table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
         table.autoFilter = AutoFilter(ref=ref)
@@ -285,6 +290,14 @@ def write(result: ScanResult, path: Path) -> None:
     ]
     notes = [_split_note("Findings", findings)]
     contents += [
+        (t, "Every waiver of the waivers file: state, target, justification, owner, expiry, matches.")
+        for t in sheets.waivers(book, result)
+    ]
+    contents += [
+        (t, "Changes since the previous scan of this scope: counts, trend with a chart, changed findings.")
+        for t in sheets.changes(book, result)
+    ]
+    contents += [
         (t, "Migration units in order: state, blockers, downtime, what Azure creates, runbook commands.")
         for t in sheets.plan(book, result)
     ]
@@ -307,6 +320,8 @@ def write(result: ScanResult, path: Path) -> None:
         contents += [(t, what) for t in titles]
     if not result.complete:
         notes.insert(0, "The scan is incomplete: see the Coverage sheet for what is missing.")
+    if book.masked:
+        notes.append("Identifiers are masked (stable pseudonyms): the workbook has no Azure portal links.")
     if book.link_formulas or book.plain_links:
         notes.append(
             f"Excel takes at most {MAX_HYPERLINKS:,} hyperlinks per sheet: {book.link_formulas:,} further "

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, get_args
 
-from openpyxl.chart import BarChart, PieChart, Reference
-from openpyxl.chart.marker import DataPoint
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.marker import DataPoint, Marker
 from openpyxl.chart.shapes import GraphicalProperties
 
-from reports import plan_view
+from reports import excel, history_view, plan_view
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from reports.excel import (
     Book,
@@ -24,11 +25,42 @@ from reports.excel import (
     wrapped,
     write_table,
 )
-from scanner.engine.evaluate import STATUSES
+from scanner.engine.evaluate import STATUSES, python_value
 from scanner.engine.rules import SEVERITIES, Category
 from scanner.inventory.columns import TABLES
 from scanner.model import ScanResult
 from scanner.plan import STATES
+
+
+def waiver(sheet: Sheet, value: Any) -> Any:
+    """A finding's waiver in one line: state, owner, expiry (and ticket)."""
+    text = history_view.waiver_text(value)
+    return sheet.book.text(text) if text else None
+
+
+def when(sheet: Sheet, value: Any) -> Any:
+    """An ISO timestamp as a date-time cell (UTC, as Excel has no time zones)."""
+    value = python_value(value)
+    moment = history_view.parse_time(value) if value else None
+    return sheet.book.cell(moment.replace(tzinfo=None), "datetime") if moment else None
+
+
+def day(sheet: Sheet, value: Any) -> Any:
+    """An ISO date as a date cell; anything else as text."""
+    text = "" if python_value(value) is None else str(value)
+    try:
+        return sheet.book.cell(date.fromisoformat(text), "date")
+    except ValueError:
+        return sheet.book.text(text) if text else None
+
+
+#: Waiver states coloured like the verdicts they lead to (waived, open again, nothing).
+_WAIVER_STYLES = {"active": "status:waived", "expired": "severity:high", "unused": "status:unknown"}
+
+
+def waiver_state(sheet: Sheet, value: Any) -> Any:
+    return sheet.book.text(str(value), _WAIVER_STYLES.get(str(value)))
+
 
 #: Findings sheet columns and the finding field each shows.
 FINDINGS: tuple[tuple[Col, str], ...] = (
@@ -43,6 +75,9 @@ FINDINGS: tuple[tuple[Col, str], ...] = (
     (Col("Resource group", 22), "resource_group"),
     (Col("Location", 14), "location"),
     (Col("Message", 80), "message"),
+    (Col("Waiver", 44, waiver), "waiver"),
+    (Col("First seen (UTC)", 17, when), "first_seen"),
+    (Col("Last seen (UTC)", 17, when), "last_seen"),
     (Col("Evidence", 60), "evidence"),
     (Col("Remediation", 60), "remediation"),
     (Col("References", 60), "references"),
@@ -77,6 +112,40 @@ CATALOG: tuple[Col, ...] = (
     Col("Remediation", 70, wrapped),
     Col("Verification", 60, wrapped),
     Col("References", 70, wrapped),
+)
+
+
+#: Waivers sheet columns (history_view.waiver_rows gives the values).
+WAIVERS: tuple[tuple[Col, str], ...] = (
+    (Col("State", 10, waiver_state), "state"),
+    (Col("Entry", 7), "entry"),
+    (Col("Rule", 12), "rule"),
+    (Col("Target", 50, wrapped), "target"),
+    (Col("Justification", 60, wrapped), "justification"),
+    (Col("Owner", 30), "owner"),
+    (Col("Expires", 12, day), "expires"),
+    (Col("Ticket", 14), "ticket"),
+    (Col("Approved by", 28), "approved_by"),
+    (Col("Findings matched", 11), "matched"),
+)
+#: Empty rows left below the Trend table for its chart (8 cm at the default row height, and a margin).
+CHART_ROWS = 17
+#: Changed findings on the Changes sheet.
+CHANGES: tuple[Col, ...] = (
+    Col("Category", 20),
+    Col("Rule id", 11),
+    Col("Resource id", 90),
+    Col("Old status", 12, status),
+    Col("New status", 12, status),
+    Col("Finding id", 34),
+)
+#: The Trend table on the Changes sheet: one row per scan of the scope.
+TREND: tuple[Col, ...] = (
+    Col("Scan started (UTC)", 27, when),
+    Col("As of", 12, day),
+    Col("Scan id", 90),
+    *(Col(s.capitalize(), 12) for s in STATUSES),
+    Col("Complete", 10),
 )
 
 
@@ -126,12 +195,133 @@ QUOTA: tuple[Col, ...] = (
 _KIND_WIDTHS = {"str": 22, "bool": 10, "int": 10, "list": 40, "dict": 40}
 
 
+def linked(book: Book, columns: Sequence[tuple[Col, str]]) -> list[tuple[Col, str]]:
+    """The columns, without portal links in a masked report (its resource ids lead nowhere)."""
+    return [(c, f) for c, f in columns if not (book.masked and c.convert is portal)]
+
+
 def findings(book: Book, result: ScanResult) -> list[str]:
     """Every non-pass verdict, in report order."""
     frame = result.findings
-    listed = frame.loc[frame["status"] != "pass", [field for _, field in FINDINGS]]
+    columns = linked(book, FINDINGS)
+    missing = {f for _, f in columns} - set(frame.columns)  # results older than waivers and history
+    frame = frame.assign(**dict.fromkeys(missing)) if missing else frame
+    listed = frame.loc[frame["status"] != "pass", [field for _, field in columns]]
     rows = listed.itertuples(index=False, name=None)
-    return write_table(book, "Findings", "Findings", [c for c, _ in FINDINGS], rows, len(listed))
+    return write_table(book, "Findings", "Findings", [c for c, _ in columns], rows, len(listed))
+
+
+def waivers(book: Book, result: ScanResult) -> list[str]:
+    """Every waiver of the waivers file: active, expired, unused (none without --waivers)."""
+    if not history_view.waivers_used(result.waivers):
+        return []
+    items = history_view.waiver_rows(result.waivers)
+    rows = ([w.get(field) for _, field in WAIVERS] for w in items)
+    return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], rows, len(items))
+
+
+def changes(book: Book, result: ScanResult) -> list[str]:
+    """The delta against the previous scan of the scope (counts and changed findings) and the trend
+    with a line chart (none without --history)."""
+    history = result.history
+    if not history_view.history_used(history):
+        return []
+    sheet = book.sheet("Changes", [c.width for c in TREND])
+    counts = history_view.delta_counts(history)
+    previous = history_view.previous_point(history) or {}
+    sheet.append([book.text("Changes since the previous scan", "title")])
+    sheet.pairs(
+        ("This scan", result.meta.id),
+        ("Started (UTC)", result.meta.started_at),
+        ("Previous scan", history.get("previous_scan_id") or "none: the first scan of this scope"),
+        ("Previous scan started (UTC)", previous.get("started_at")),
+        ("Scope key", history.get("scope_key")),
+    )
+    if counts is not None and not result.complete:
+        sheet.append(
+            [
+                book.text(
+                    "This scan is incomplete: a finding it did not report counts as resolved, so some "
+                    "resolved findings may only not have been read (see the Coverage sheet).",
+                    "wrap",
+                )
+            ]
+        )
+    sheet.heading("Counts")
+    sheet.header("Category", "Findings", "Meaning")
+    if counts is None:
+        sheet.append([book.text("First scan of this scope in the history: nothing to compare yet.")])
+    else:
+        for key, n in counts.items():
+            label, note = history_view.DELTA_LABELS[key], history_view.DELTA_NOTES[key]
+            sheet.append([book.text(label), n, book.text(note)])
+    _trend(sheet, history)
+    if counts is not None:
+        sheet.heading("Changed findings")
+        header = sheet.rows + 1
+        sheet.header(*(c.header for c in CHANGES))
+        room = excel.MAX_ROWS - sheet.rows - 2
+        items = list(history_view.delta_items(history))
+        for key, item in items[:room]:
+            values = (
+                history_view.DELTA_LABELS[key],
+                item.get("rule_id"),
+                item.get("resource_id"),
+                item.get("old_status"),
+                item.get("status"),
+                item.get("finding_id"),
+            )
+            sheet.append([c.convert(sheet, v) for c, v in zip(CHANGES, values, strict=True)])
+        book.add_table(sheet, "Changes", [c.header for c in CHANGES], first_row=header)
+        if len(items) > room:
+            sheet.append([book.text(f"{len(items) - room:,} more changed findings do not fit this sheet.")])
+    return [sheet.ws.title]
+
+
+def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
+    """The Trend table (one row per scan of the scope) and, from two scans on, a line chart of it."""
+    points = history_view.trend(history)
+    sheet.heading("Trend")
+    header = sheet.rows + 1
+    sheet.header(*(c.header for c in TREND))
+    for p in points:
+        counts = history_view.point_counts(p)
+        values = (
+            p.get("started_at"),
+            p.get("as_of"),
+            p.get("scan_id"),
+            *(counts[s] for s in STATUSES),
+            "yes" if p.get("complete", True) else "no",
+        )
+        sheet.append([c.convert(sheet, v) for c, v in zip(TREND, values, strict=True)])
+    sheet.book.add_table(sheet, "Trend", [c.header for c in TREND], first_row=header)
+    if len(points) < 2:
+        return
+    chart = LineChart()
+    chart.title = "Findings by status per scan (pass not drawn)"
+    chart.y_axis.title = "Findings"
+    chart.x_axis.number_format = "d mmm yyyy"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for status_name in history_view.TREND_STATUSES:
+        column = 4 + STATUSES.index(status_name)
+        chart.add_data(
+            Reference(sheet.ws, min_col=column, min_row=header, max_row=sheet.rows), titles_from_data=True
+        )
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header + 1, max_row=sheet.rows))
+    for series, status_name in zip(chart.series, history_view.TREND_STATUSES, strict=True):
+        color = history_view.TREND_COLORS[status_name]
+        series.graphicalProperties.line.solidFill = color
+        series.graphicalProperties.line.width = 22_000
+        series.marker = Marker(symbol="circle", size=6)
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
+        series.marker.graphicalProperties.line.solidFill = color
+        series.smooth = False
+    chart.height, chart.width = 8, 20
+    sheet.append(())
+    borrowed(sheet.ws).add_chart(chart, f"A{sheet.rows + 1}")
+    for _ in range(CHART_ROWS):  # the chart floats over these empty rows
+        sheet.append(())
 
 
 def inventory(book: Book, result: ScanResult) -> dict[str, list[str]]:
@@ -190,6 +380,29 @@ def _plan_summary(sheet: Sheet, result: ScanResult) -> None:
         sheet.append([state(sheet, name), int(by_state.get(name, 0))])
 
 
+def _changes_summary(sheet: Sheet, result: ScanResult) -> None:
+    """Waivers and the delta in brief, when the scan used them."""
+    if history_view.waivers_used(result.waivers):
+        c = history_view.waiver_counts(result.waivers)
+        sheet.pairs(
+            ("Waived findings", result.summary()["by_status"]["waived"]),
+            (
+                "Waivers applied",
+                f"{c['active']['waivers']} active ({c['active']['matched']} findings waived), "
+                f"{c['expired']['waivers']} expired ({c['expired']['matched']} findings open again), "
+                f"{c['unused']['waivers']} unused: see the Waivers sheet",
+            ),
+        )
+    if history_view.history_used(result.history):
+        text = history_view.headline(result.history)
+        sheet.pairs(
+            (
+                "Since the previous scan",
+                f"{text}: see the Changes sheet" if text else "first scan of this scope in the history",
+            )
+        )
+
+
 def _steps(steps: Sequence[str]) -> str:
     return "\n".join(f"{i}) {s.strip()}" for i, s in enumerate(steps, start=1))
 
@@ -198,12 +411,13 @@ def manual_checks(book: Book, result: ScanResult) -> list[str]:
     """Manual findings with the steps that verify them and the remediation."""
     texts = {r.id: (_steps(r.spec.verification), r.spec.remediation.strip()) for r in result.pack.rules}
     frame = result.findings
-    manual = frame.loc[frame["status"] == "manual", [field for _, field in MANUAL]]
+    columns = linked(book, MANUAL)
+    manual = frame.loc[frame["status"] == "manual", [field for _, field in columns]]
     rows = (
         (*values[:7], *texts.get(values[0], ("", "")), *values[9:])
         for values in manual.itertuples(index=False, name=None)
     )
-    return write_table(book, "Manual checks", "ManualChecks", [c for c, _ in MANUAL], rows, len(manual))
+    return write_table(book, "Manual checks", "ManualChecks", [c for c, _ in columns], rows, len(manual))
 
 
 def rule_catalog(book: Book, result: ScanResult) -> list[str]:
@@ -315,6 +529,7 @@ def summary(
         ("Findings (all verdicts)", counts["findings"]),
         ("Findings listed (not pass)", counts["findings"] - counts["by_status"]["pass"]),
     )
+    _changes_summary(sheet, result)
     if notes:
         sheet.heading("Notes")
         for note in notes:

@@ -1,11 +1,13 @@
-"""report.html: one self-contained, offline report for people (cover, summary, migration plan, findings,
-appendices).
+"""report.html: one self-contained, offline report for people (cover, summary, changes since the previous
+scan and trend (with --history), retirements, migration plan, findings, resources, manual checks,
+waivers (with --waivers), appendices).
 
 The page needs nothing but itself: CSS, JavaScript and SVG charts are inline, there are no web
 fonts and no requests. A Content-Security-Policy allows only the page's own style and script
 (by SHA-256) and data: images. Findings are embedded once as JSON in a non-executed script block
 (with `<`, `>` and `&` escaped, so tenant text can never close it); the script renders only the
 current page of rows, with textContent. Everything else is rendered by Jinja2 with autoescaping.
+A masked report (--mask) has no Azure portal links: its resource ids are pseudonyms.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from reports import plan_view, svg
+from reports import history_view, plan_view, svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
 from scanner.engine.evaluate import STATUSES, python_value
 from scanner.engine.retirements import RetirementCalendar
@@ -211,6 +213,7 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
     sub_index = {s: i for i, (s, _) in enumerate(subs)}
     states = readiness(f)
     tenant = tenant_of(result)
+    hidden_links = masked(result)
     ref_titles = {ref.url: ref.title for rule in result.pack.rules for ref in rule.spec.references}
 
     rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
@@ -230,7 +233,7 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
             sub_index.get(str(sub).lower(), -1) if python_value(sub) else -1,
             _text(rg),
             _text(loc),
-            https(portal_url(rid, result.meta.cloud, tenant)) or "",
+            "" if hidden_links else https(portal_url(rid, result.meta.cloud, tenant)) or "",
             READINESS.index(states.get(k, "")),
         ]
         for rid, name, rtype, sub, rg, loc, k in zip(
@@ -252,25 +255,26 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
 
     status_code = {s: i for i, s in enumerate(STATUSES)}
     sev_code = {s: i for i, s in enumerate(SEVERITIES)}
-    rows: list[list[Any]] = []
-    for values in zip(
-        rule_codes.tolist(),
-        f["status"].map(status_code).tolist(),
-        f["severity"].map(sev_code).tolist(),
-        res_codes.tolist(),
-        f["message"].tolist(),
-        f["evidence"].tolist(),
-        rem_codes.tolist(),
-        ref_codes.tolist(),
-        f["finding_id"].tolist(),
-        f["waiver"].tolist(),
-        strict=True,
-    ):
-        row = [*values[:4], _text(values[4]), _clean(values[5]), *values[6:8], values[8]]
-        waiver = _clean(values[9])
-        if waiver is not None:
-            row.append(waiver)
-        rows.append(row)
+    waiver_codes, waivers = _waiver_table(f["waiver"].tolist(), result.meta.as_of)
+    first_codes, last_codes, times = _time_table(f)
+    rows = [
+        [*values[:4], _text(values[4]), _clean(values[5]), *values[6:]]
+        for values in zip(
+            rule_codes.tolist(),
+            f["status"].map(status_code).tolist(),
+            f["severity"].map(sev_code).tolist(),
+            res_codes.tolist(),
+            f["message"].tolist(),
+            f["evidence"].tolist(),
+            rem_codes.tolist(),
+            ref_codes.tolist(),
+            f["finding_id"].tolist(),
+            waiver_codes,
+            first_codes,
+            last_codes,
+            strict=True,
+        )
+    ]
 
     return {
         "statuses": list(STATUSES),
@@ -283,8 +287,52 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
         "res": resources_,
         "rem": [str(t) for t in rem_texts],
         "refs": references,
+        "w": waivers,
+        "t": times,
+        "hist": history_view.history_used(result.history),
         "f": rows,
     }
+
+
+def masked(result: ScanResult) -> bool:
+    """True for a --mask report: its resource ids are pseudonyms, so portal links would lead nowhere."""
+    return bool(result.meta.scope.get("masked"))
+
+
+def _waiver_table(values: list[Any], as_of: str) -> tuple[list[int], list[list[Any]]]:
+    """Per finding the index of its waiver (-1: none) and the distinct waivers, each as
+    [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]."""
+    index: dict[str, int] = {}
+    table: list[list[Any]] = []
+    codes = []
+    for value in values:
+        waiver = _clean(value)
+        if not isinstance(waiver, dict):
+            codes.append(-1)
+            continue
+        key = json.dumps(waiver, sort_keys=True, default=str)
+        if key not in index:
+            index[key] = len(table)
+            table.append(
+                [
+                    *(_text(waiver.get(k)) for k in ("state", "rule", "target", "justification", "owner")),
+                    *(_text(waiver.get(k)) for k in ("expires", "ticket", "approved_by")),
+                    waiver.get("entry"),
+                    history_view.days_until(waiver.get("expires"), as_of),
+                ]
+            )
+        codes.append(index[key])
+    return codes, table
+
+
+def _time_table(f: pd.DataFrame) -> tuple[list[int], list[int], list[str]]:
+    """Per finding the index of its first and last seen time (-1: none) and the distinct times,
+    sorted, so that comparing indexes compares times."""
+    firsts = [_text(v) for v in f["first_seen"].tolist()] if "first_seen" in f else [""] * len(f)
+    lasts = [_text(v) for v in f["last_seen"].tolist()] if "last_seen" in f else [""] * len(f)
+    times = sorted({t for t in (*firsts, *lasts) if t})
+    index = {t: i for i, t in enumerate(times)}
+    return [index.get(t, -1) for t in firsts], [index.get(t, -1) for t in lasts], times
 
 
 def _text(value: Any) -> str:
@@ -578,6 +626,14 @@ def context(result: ScanResult) -> dict[str, Any]:
     }
     rules, calendar = _catalog(result)
     logo = result.branding.logo_data_uri
+    changes = history_view.html_changes(
+        result.history,
+        meta.id,
+        result.complete,
+        resource_index(result),
+        {rule.id: rule.spec.title for rule in result.pack.rules},
+    )
+    waivers = history_view.html_waivers(result.waivers, meta.as_of, masked(result))
     readiness_parts = [
         svg.Segment(state_counts[s], READINESS_COLORS[s], READINESS_LABELS[s]) for s in READINESS_LABELS
     ]
@@ -618,4 +674,38 @@ def context(result: ScanResult) -> dict[str, Any]:
         "open_count": int((f["status"] != "pass").sum()),
         "page_size": PAGE_SIZE,
         "plan": plan_view.html_context(result.plan, subscription_names(result)),
+        "changes": changes,
+        "waivers": waivers,
+        "n": section_numbers(changes["present"], waivers["present"]),
+        "masked": masked(result),
+    }
+
+
+#: Numbered sections in page order (changes and waivers only when the scan has them).
+SECTIONS: tuple[str, ...] = (
+    "summary",
+    "changes",
+    "retirements",
+    "plan",
+    "findings",
+    "resources",
+    "manual",
+    "waivers",
+)
+
+
+def section_numbers(changes: bool, waivers: bool) -> dict[str, str]:
+    """Section key -> its number; the Changes and Waivers sections only when the scan has them."""
+    shown = [s for s in SECTIONS if (s != "changes" or changes) and (s != "waivers" or waivers)]
+    return {s: str(i) for i, s in enumerate(shown, start=1)}
+
+
+def resource_index(result: ScanResult) -> dict[str, tuple[int, str]]:
+    """Lower-cased resource id -> (its index in the embedded resource list, its name)."""
+    f = result.findings
+    key = f["resource_id"].astype(str).str.lower()
+    first = f.assign(_key=key).drop_duplicates("_key")
+    return {
+        k: (i, _text(name))
+        for i, (k, name) in enumerate(zip(first["_key"], first["resource_name"], strict=True))
     }

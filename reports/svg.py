@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -654,3 +655,158 @@ def flow_diagram(
         *arrows,
         *boxes,
     )
+
+
+@dataclass(frozen=True)
+class Series:
+    """One status (or other quantity) of a trend chart: a value per point."""
+
+    name: str
+    color: str
+    """Hex colour without #."""
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One point in time of a trend chart (e.g. a scan)."""
+
+    when: datetime
+    label: str
+    """Short x-axis label (e.g. a date)."""
+    tooltip: str
+    """What the point is (e.g. scan id, time and counts)."""
+    hollow: bool = False
+    """Drawn as an open circle (e.g. an incomplete scan)."""
+
+
+def _x_positions(moments: Sequence[Moment], left: float, width: float) -> list[float]:
+    """x of each moment: proportional to time, or evenly spaced when they share one instant."""
+    if len(moments) == 1:
+        return [left + width / 2]
+    start, end = moments[0].when, moments[-1].when
+    span = (end - start).total_seconds()
+    if span <= 0:
+        return [left + width * i / (len(moments) - 1) for i in range(len(moments))]
+    return [left + width * (m.when - start).total_seconds() / span for m in moments]
+
+
+def _spaced_labels(xs: Sequence[float], labels: Sequence[str], size: float, gap: float = 14) -> list[int]:
+    """Indexes of the labels to draw so that none overlaps the next (the last one always drawn)."""
+    widths = [text_width(t, size) for t in labels]
+    chosen: list[int] = []
+    for i, x in enumerate(xs):
+        if not chosen or x - widths[i] / 2 >= xs[chosen[-1]] + widths[chosen[-1]] / 2 + gap:
+            chosen.append(i)
+    last = len(xs) - 1
+    if chosen and chosen[-1] != last:
+        while chosen and xs[last] - widths[last] / 2 < xs[chosen[-1]] + widths[chosen[-1]] / 2 + gap:
+            chosen.pop()
+        chosen.append(last)
+    return chosen
+
+
+def trend_chart(
+    moments: Sequence[Moment],
+    series: Sequence[Series],
+    title: str,
+    *,
+    width: int = 1080,
+    height: int = 260,
+    empty: str = "Nothing to chart yet.",
+) -> Markup:
+    """Stacked areas of the series over time (first series at the bottom), a dot per moment on the
+    total (open when `hollow`), y grid with values, x labels (thinned so they never overlap) and a
+    tooltip per moment. Needs at least two moments."""
+    if len(moments) < 2 or not series:
+        return el("p", {"class": "empty"}, empty)
+    left, right, top, bottom = 52, 44, 14, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    inset = 10
+    xs = _x_positions(moments, left + inset, plot_w - 2 * inset)
+    totals = [sum(s.values[i] for s in series) for i in range(len(moments))]
+    ticks = _ticks(max(totals))
+    scale = plot_h / ticks[-1]
+
+    def y(v: float) -> float:
+        return top + plot_h - v * scale
+
+    parts: list[Markup] = []
+    for t in ticks:
+        parts.append(el("line", {"x1": left, "x2": left + plot_w, "y1": y(t), "y2": y(t), "stroke": GRID}))
+        parts.append(
+            el(
+                "text",
+                {"x": left - 8, "y": y(t) + 4, "text-anchor": "end", "class": "tick", "fill": MUTED},
+                f"{t:,}",
+            )
+        )
+    below = [0] * len(moments)
+    areas: list[Markup] = []
+    for s in series:
+        above = [b + v for b, v in zip(below, s.values, strict=True)]
+        upper = " L".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, above, strict=True))
+        lower = " L".join(f"{x:.1f},{y(v):.1f}" for x, v in reversed(list(zip(xs, below, strict=True))))
+        areas.append(
+            el(
+                "path",
+                {"d": f"M{upper} L{lower} Z", "fill": f"#{s.color}", "fill-opacity": 0.62, "class": "area"},
+                el("title", None, s.name),
+            )
+        )
+        areas.append(
+            el("path", {"d": f"M{upper}", "fill": "none", "stroke": f"#{s.color}", "stroke-width": 1.6})
+        )
+        below = above
+    parts += areas
+    parts.append(el("line", {"x1": left, "x2": left + plot_w, "y1": y(0), "y2": y(0), "stroke": AXIS}))
+    label_size = 11
+    for i in _spaced_labels(xs, [m.label for m in moments], label_size):
+        parts.append(
+            el(
+                "text",
+                {"x": xs[i], "y": height - 10, "text-anchor": "middle", "class": "tick", "fill": MUTED},
+                moments[i].label,
+            )
+        )
+    dots = len(moments) <= 60
+    edges = [left] + [(a + b) / 2 for a, b in pairwise(xs)] + [left + plot_w]
+    for i, m in enumerate(moments):
+        marks: list[Markup] = [el("title", None, m.tooltip)]
+        marks.append(
+            el(
+                "rect",
+                {
+                    "x": edges[i],
+                    "y": top,
+                    "width": max(edges[i + 1] - edges[i], 1.0),
+                    "height": plot_h,
+                    "fill": "#FFFFFF",
+                    "fill-opacity": 0,
+                    "class": "hit",
+                },
+            )
+        )
+        if dots or i == len(moments) - 1:
+            marks.append(
+                el(
+                    "circle",
+                    {
+                        "cx": xs[i],
+                        "cy": y(totals[i]),
+                        "r": 4,
+                        "fill": "#FFFFFF" if m.hollow else INK,
+                        "stroke": INK,
+                        "stroke-width": 1.5,
+                    },
+                )
+            )
+        parts.append(el("g", {"class": "moment"}, *marks))
+    parts.append(
+        el(
+            "text",
+            {"x": xs[-1] + 8, "y": y(totals[-1]) + 4, "class": "value", "fill": INK},
+            f"{totals[-1]:,}",
+        )
+    )
+    return _svg(width, height, title, *parts)

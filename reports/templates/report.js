@@ -1,15 +1,22 @@
 /* classic-scanner report.html: findings table and resource view over the embedded scan data.
    The data is parsed once from the JSON block #scan-data; only the rows of the
    current page are in the DOM. Every piece of data reaches the page through textContent or an
-   attribute set by DOM API (links only when https), never through innerHTML. */
+   attribute set by DOM API (links only when https), never through innerHTML. Waivers (D.w) and
+   first/last seen times (D.t, ISO UTC, sorted) are stored once and referenced by index. */
 (function () {
   'use strict';
 
   var D = JSON.parse(document.getElementById('scan-data').textContent);
   var ST = D.statuses, SV = D.severities, F = D.f, RES = D.res, RULES = D.rules, SUBS = D.subs;
+  var W = D.w || [], T = D.t || [];
   var PAGE = D.pageSize || 100;
-  // Row layout: [rule, status, severity, resource, message, evidence, remediation, references, finding id, waiver?]
-  var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9;
+  // Row layout: [rule, status, severity, resource, message, evidence, remediation, references, finding id,
+  //              waiver (index in D.w or -1), first seen (index in D.t or -1), last seen (index in D.t or -1)]
+  var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9,
+    R_FIRST = 10, R_LAST = 11;
+  // Waiver layout: [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]
+  var W_STATE = 0, W_RULE = 1, W_TARGET = 2, W_WHY = 3, W_OWNER = 4, W_EXPIRES = 5, W_TICKET = 6, W_APPROVED = 7,
+    W_ENTRY = 8, W_DAYS = 9;
   // Resource layout: [id, name, type, subscription, group, location, portal url, readiness]
   var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_URL = 6, RS_RD = 7;
   var READINESS = ['Not classic', 'Blocked', 'Needs review', 'Ready'];
@@ -43,6 +50,9 @@
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
   function shortType(t) { var i = t.lastIndexOf('/'); return i < 0 ? t : t.slice(t.indexOf('/') + 1); }
+  function waiverOf(r) { return r[R_WAIVER] >= 0 ? W[r[R_WAIVER]] : null; }
+  function seen(i) { return i >= 0 ? T[i].slice(0, 10) + ' ' + T[i].slice(11, 16) + ' UTC' : ''; }
+  function plural(n, word) { return fmt(n) + ' ' + word + (n === 1 ? '' : 's'); }
 
   /* ---- lazily built indexes ---------------------------------------------------------------- */
   var hay = null, lower = {}, byRes = null;
@@ -51,8 +61,11 @@
       hay = new Array(F.length);
       for (var i = 0; i < F.length; i++) {
         var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+        var w = waiverOf(r);
         hay[i] = [rule[0], rule[1], rule[2], res[RS_NAME], res[RS_ID], res[RS_TYPE], res[RS_RG], res[RS_LOC],
-          subName(res[RS_SUB]), r[R_MSG]].join('\n').toLowerCase();
+          subName(res[RS_SUB]), r[R_MSG],
+          w ? [w[W_STATE] === 'active' ? 'waived' : 'waiver expired', w[W_WHY], w[W_OWNER], w[W_TICKET], w[W_APPROVED]].join('\n') : ''
+        ].join('\n').toLowerCase();
       }
     }
     return hay;
@@ -62,7 +75,8 @@
       var k = new Array(F.length);
       for (var i = 0; i < F.length; i++) {
         var r = F[i];
-        k[i] = name === 'rule' ? RULES[r[R_RULE]][0]
+        k[i] = name === 'first' ? (r[R_FIRST] < 0 ? T.length : r[R_FIRST])
+          : name === 'rule' ? RULES[r[R_RULE]][0]
           : name === 'res' ? RES[r[R_RES]][RS_NAME].toLowerCase()
           : name === 'sub' ? subName(RES[r[R_RES]][RS_SUB]).toLowerCase()
           : String(r[R_MSG]).toLowerCase();
@@ -97,11 +111,31 @@
     if (value === '' || value === null || value === undefined) return;
     add(dl, h('dt', null, label), value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
   }
+  /* the waiver of a finding: active (the finding is waived) or expired (the finding is open again) */
+  function waiverBox(w) {
+    var active = w[W_STATE] === 'active', days = w[W_DAYS];
+    var box = h('div', 'waiver-box ' + (active ? 'waiver-active' : 'waiver-expired'));
+    var title = h('div', 'waiver-title');
+    add(title, h('span', 'waiver-state', active ? 'Waived' : 'Waiver expired'),
+      document.createTextNode(active
+        ? ' until ' + w[W_EXPIRES] + (typeof days === 'number' ? (days === 0 ? ' (last day)' : ' (' + plural(days, 'day') + ' left)') : '')
+        : ' on ' + w[W_EXPIRES] + ': this finding is open again'));
+    add(box, title, h('p', 'waiver-why', w[W_WHY]));
+    var dl = h('dl', 'facts');
+    fact(dl, 'Owner', w[W_OWNER]);
+    fact(dl, 'Ticket', w[W_TICKET]);
+    fact(dl, 'Approved by', w[W_APPROVED]);
+    fact(dl, 'Applies to', w[W_RULE] + ' · ' + w[W_TARGET]);
+    if (w[W_ENTRY] !== null && w[W_ENTRY] !== undefined) fact(dl, 'Waiver entry', '#' + w[W_ENTRY] + ' of the waivers file');
+    return add(box, dl);
+  }
   function detail(i, withResourceLink) {
     var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
     var wrap = h('div', 'detail');
     var main = h('div'), side = h('div');
     add(main, h('h4', null, 'Finding'), h('p', null, r[R_MSG]));
+    var wv = waiverOf(r);
+    if (wv) add(main, h('h4', null, 'Waiver'), waiverBox(wv));
     add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[r[R_REM]] || '—'));
     var refs = D.refs[r[R_REFS]] || [];
     if (refs.length) {
@@ -122,7 +156,8 @@
     fact(dl, 'Rule', rule[0] + ' · ' + rule[1]);
     fact(dl, 'Category', rule[2]);
     fact(dl, 'Finding id', add(h('code'), document.createTextNode(r[R_ID])));
-    if (r.length > R_WAIVER) fact(dl, 'Waiver', typeof r[R_WAIVER] === 'object' ? JSON.stringify(r[R_WAIVER]) : r[R_WAIVER]);
+    fact(dl, 'First seen', seen(r[R_FIRST]));
+    fact(dl, 'Last seen', seen(r[R_LAST]));
     add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'), evidenceTable(r[R_EV]));
     var actions = h('div', 'actions');
     if (res[RS_URL]) {
@@ -148,7 +183,13 @@
     btn.type = 'button';
     btn.setAttribute('aria-expanded', 'false');
     btn.setAttribute('aria-label', 'Details of ' + rule[0] + ' for ' + res[RS_NAME]);
-    add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), add(h('td'), stBadge(r[R_ST])));
+    var stCell = add(h('td'), stBadge(r[R_ST])), w = waiverOf(r);
+    if (w) {
+      stCell.appendChild(w[W_STATE] === 'active'
+        ? h('div', 'wv-note', 'until ' + w[W_EXPIRES])
+        : h('div', 'wv-note wv-expired', 'waiver expired'));
+    }
+    add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), stCell);
     add(tr, add(h('td'), h('div', 'rule-id', rule[0]), h('div', 'cell-sub', rule[1])));
     if (cols.res) {
       add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
@@ -156,6 +197,7 @@
     }
     if (cols.sub) add(tr, h('td', 'cell-sub', subName(res[RS_SUB])));
     add(tr, add(h('td'), h('div', 'clamp', r[R_MSG])));
+    if (cols.first) add(tr, h('td', 'cell-sub nowrap', r[R_FIRST] >= 0 ? T[r[R_FIRST]].slice(0, 10) : '—'));
     var open = null;
     function toggle() {
       if (open) {
@@ -207,6 +249,7 @@
     if (!body) return null;
     var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'sev', dir: 1, page: 0 };
     var view = [];
+    var hasFirst = !!document.querySelector('#findings-table .sort[data-sort="first"]');
     var chips = document.querySelectorAll('#findings-app .chip');
     var catSel = $('f-cat');
     D.categories.forEach(function (c) { var o = h('option', null, c); o.value = c; catSel.appendChild(o); });
@@ -253,12 +296,12 @@
       if (state.page >= pages) state.page = pages - 1;
       var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
       var frag = document.createDocumentFragment();
-      for (var j = from; j < to; j++) findingRow(view[j], frag, { res: true, sub: true }, true);
+      for (var j = from; j < to; j++) findingRow(view[j], frag, { res: true, sub: true, first: hasFirst }, true);
       body.textContent = '';
       body.appendChild(frag);
       if (!view.length) {
         var tr = h('tr', 'none'), td = h('td', 'empty', 'No finding matches these filters.');
-        td.colSpan = 7;
+        td.colSpan = document.querySelectorAll('#findings-table thead th').length;
         body.appendChild(add(tr, td));
       }
       countText($('f-count'), from, to, view.length, 'findings', F.length);
@@ -451,6 +494,16 @@
     };
   })();
   void Findings;
+
+  /* ---- links from the Changes section to the resource view ------------------------------------ */
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a.res-link[data-res]') : null;
+    if (!a) return;
+    var j = parseInt(a.getAttribute('data-res'), 10);
+    if (!(j >= 0 && j < RES.length)) return;
+    e.preventDefault();
+    Resources.focus(j);
+  });
 
   /* ---- migration plan: runbooks collapsed on screen (print shows them all, by CSS) ----------- */
   (function () {

@@ -13,6 +13,7 @@ import pytest
 from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service
 from arg_rows import row as arg_row
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports import excel, plan_view, write_reports, writer
 from reports.common import portal_url, tenant_of
@@ -23,6 +24,7 @@ from scanner.scan import ScanOptions, run_scan
 
 AS_OF = date(2026, 11, 26)
 HEADERS = [c.header for c, _ in FINDINGS]
+LAST = get_column_letter(len(HEADERS))
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
     "@SUM(1)",
@@ -152,7 +154,7 @@ def test_sheets(demo, demo_wb):
 def test_findings_is_a_filterable_table_with_a_frozen_header(demo, demo_wb):
     ws = demo_wb["Findings"]
     table = ws.tables["Findings"]
-    ref = f"A1:Q{len(listed(demo)) + 1}"
+    ref = f"A1:{LAST}{len(listed(demo)) + 1}"
     assert table.ref == ref
     assert table.autoFilter.ref == ref
     assert table.tableStyleInfo.name == excel.TABLE_STYLE
@@ -335,7 +337,7 @@ def test_row_limit_splits_sheets_and_says_so(demo, monkeypatch, tmp_path):
         assert [c.value for c in ws[1]] == HEADERS
         assert ws.freeze_panes == "A2"
         table = ws.tables["Findings" if i == 1 else f"Findings_{i}"]
-        assert table.ref == f"A1:Q{ws.max_row}"
+        assert table.ref == f"A1:{LAST}{ws.max_row}"
         ids += [r["Finding id"] for r in table_rows(ws)]
     assert ids == list(expected["finding_id"])
     vms = len(demo.inventory.tables["classic_vm"])

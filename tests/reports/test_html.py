@@ -1,8 +1,8 @@
 """report.html: self-contained, offline, safe with hostile tenant text, usable at scale and in print.
 
 The structural tests read the HTML as text. The browser tests open the file in headless Chromium
-(Debian's, driven by Playwright; never a downloaded browser) and skip only when `chromium` is not
-on PATH.
+(Debian's, driven by Playwright; never a downloaded browser; the `browser` fixture is in conftest)
+and skip only when `chromium` is not on PATH.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import base64
 import hashlib
 import json
 import re
-import shutil
 import time
 from datetime import date
 from html import unescape
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service, row
 from markupsafe import escape
+from report_fixtures import needs_chromium
 
 from reports import html, plan_view, svg
 from reports.html import PAGE_SIZE, readiness, script_json
@@ -44,20 +44,6 @@ HOSTILE = (
     "</script><script>alert(2)</script>",
 )
 HOSTILE_SUB = "Sub </script><script>alert(3)</script>"
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="the browser tests need Debian's chromium on PATH (apt-get install chromium)"
-)
 
 
 # --- fixtures -----------------------------------------------------------------------------------------
@@ -478,16 +464,6 @@ def test_plan_view_helpers():
 
 
 # --- in the browser -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Watched:
