@@ -82,28 +82,31 @@ def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
         )
 
 
-def _nsg_users(vms: list[Record], nsgs: list[Record]) -> None:
-    resolver = Resolver(nsgs, "microsoft.classicnetwork/networksecuritygroups")
+def _link_vms(
+    vms: list[Record], column: str, targets: list[Record], resource_type: str
+) -> dict[str, list[str]]:
+    """Resolve each VM's reference in `column` to a target's canonical key (rewriting it in place);
+    returns target key -> sorted names of the VMs that reference it."""
+    resolver = Resolver(targets, resource_type)
     users: dict[str, list[str]] = defaultdict(list)
     for vm in vms:
-        resolved = resolver.resolve(vm["nsg_key"])
+        resolved = resolver.resolve(vm[column])
         if resolved:
-            vm["nsg_key"] = resolved
+            vm[column] = resolved
             users[resolved].append(vm["name"])
+    return {key: sorted(names) for key, names in users.items()}
+
+
+def _nsg_users(vms: list[Record], nsgs: list[Record]) -> None:
+    users = _link_vms(vms, "nsg_key", nsgs, "microsoft.classicnetwork/networksecuritygroups")
     for nsg in nsgs:
-        nsg["vm_names"] = sorted(users.get(nsg["key"], []))
+        nsg["vm_names"] = users.get(nsg["key"], [])
 
 
 def _vm_vnets(vms: list[Record], vnets: list[Record]) -> None:
-    resolver = Resolver(vnets, "microsoft.classicnetwork/virtualnetworks")
-    groups: dict[str, list[str]] = defaultdict(list)
-    for vm in vms:
-        resolved = resolver.resolve(vm["vnet_key"])
-        if resolved:
-            vm["vnet_key"] = resolved
-            groups[resolved].append(vm["name"])
+    users = _link_vms(vms, "vnet_key", vnets, "microsoft.classicnetwork/virtualnetworks")
     for vnet in vnets:
-        names = sorted(groups.get(vnet["key"], []))
+        names = users.get(vnet["key"], [])
         vnet.update(vm_names=names, vm_count=len(names))
 
 
