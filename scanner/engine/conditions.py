@@ -1,18 +1,22 @@
 """Declarative conditions compiled to vectorized three-valued masks over an inventory table.
 
-A compiled condition maps a DataFrame to a `Mask`: `value` (the test's outcome where known) and
-`known` (False where a value it needs is NA). `all`/`any`/`not` combine masks with Kleene logic.
-No per-row Python: string tests use pandas string methods, list tests explode the list column
-once and aggregate back by row.
+A compiled condition maps a table to a `Mask`: `value` (the test's outcome where known) and `known`
+(False where a value it needs is NA). `all`/`any`/`not` combine masks with Kleene logic.
+
+Tests never loop over rows. Each column a test reads is prepared once per evaluation by `Columns`
+(factorized into codes over its distinct values; list columns flattened once) and shared by every
+test of every rule on that table: a string test runs its comparison or regex once per *distinct*
+value and spreads the result to rows by code, which is what makes 60 rules over 100k resources cost
+milliseconds rather than a pass over every row per test.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -21,6 +25,7 @@ import pandas as pd
 from scanner.inventory.columns import Column, Table
 
 Array = np.ndarray[Any, np.dtype[np.bool_]]
+Ints = np.ndarray[Any, np.dtype[np.intp]]
 
 
 class ConditionError(ValueError):
@@ -61,7 +66,115 @@ class Context:
     as_of: date
 
 
-Compiled = Callable[[pd.DataFrame, Context], Mask]
+@dataclass(frozen=True)
+class Factorized:
+    """A column (or the flattened elements of a list column) as codes into its distinct values."""
+
+    codes: Ints
+    """Per value: index into `uniques`, -1 where NA."""
+    uniques: list[str]
+    """Distinct non-NA values, as text."""
+
+    def spread(self, hits: list[bool] | Array) -> Array:
+        """Per value: the hit of its distinct value; False where NA."""
+        table = np.zeros(len(self.uniques) + 1, dtype=bool)  # the extra last slot serves code -1
+        table[: len(self.uniques)] = hits
+        return table[self.codes]
+
+
+@dataclass(frozen=True)
+class Elements:
+    """A list column flattened: one entry per element, with the row it belongs to."""
+
+    owner: Ints
+    """Row position of each element."""
+    values: Factorized
+    """The elements (None elements have code -1)."""
+    lengths: np.ndarray[Any, np.dtype[np.int64]]
+    """Elements per row (0 where the list is empty or NA)."""
+
+
+class Columns:
+    """One inventory table plus what tests derive from its columns, each computed once.
+
+    Build one per table per evaluation; every compiled condition accepts it (or a bare DataFrame,
+    which gets a private one)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.n = len(frame)
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _get(self, kind: str, name: str, build: Callable[[], Any]) -> Any:
+        key = (kind, name)
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def known(self, name: str) -> Array:
+        return self._get("known", name, lambda: self.frame[name].notna().to_numpy())  # type: ignore[no-any-return]
+
+    def text(self, name: str) -> Factorized:
+        return self._get("text", name, lambda: _factorize(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+
+    def lowered(self, name: str) -> list[str]:
+        return self._get("lowered", name, lambda: [u.lower() for u in self.text(name).uniques])  # type: ignore[no-any-return]
+
+    def lowered_elements(self, name: str) -> list[str]:
+        return self._get(  # type: ignore[no-any-return]
+            "lowered_elements", name, lambda: [u.lower() for u in self.elements(name).values.uniques]
+        )
+
+    def numbers(self, name: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+        return self._get(  # type: ignore[no-any-return]
+            "numbers", name, lambda: self.frame[name].to_numpy(dtype="float64", na_value=np.nan)
+        )
+
+    def elements(self, name: str) -> Elements:
+        return self._get("elements", name, lambda: _flatten(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+
+    def dates(self, name: str) -> pd.DatetimeIndex:
+        def parse() -> pd.DatetimeIndex:
+            text = self.text(name)
+            parsed = pd.to_datetime(
+                pd.Series(text.uniques, dtype=object), errors="coerce", utc=True, format="ISO8601"
+            )
+            return pd.DatetimeIndex(parsed)
+
+        return self._get("dates", name, parse)  # type: ignore[no-any-return]
+
+
+def columns_of(table: pd.DataFrame | Columns) -> Columns:
+    return table if isinstance(table, Columns) else Columns(table)
+
+
+def _factorize(values: np.ndarray[Any, Any]) -> Factorized:
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        # Text the way pandas' "string" dtype makes it: str() of each value, NA kept.
+        text = pd.Series(values, dtype=object).astype("string")
+        values = np.asarray(text.astype(object).where(text.notna(), None), dtype=object)
+    codes, uniques = pd.factorize(values)
+    return Factorized(np.asarray(codes, dtype=np.intp), [str(u) for u in uniques])
+
+
+def _flatten(values: np.ndarray[Any, Any]) -> Elements:
+    # A scalar where a list belongs counts as a one-element list.
+    lists = [v if isinstance(v, list | tuple) else [v] for v in values if not _is_na(v)]
+    lengths = np.zeros(len(values), dtype=np.int64)
+    lengths[~pd.isna(values)] = [len(v) for v in lists]
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = list(chain.from_iterable(lists))
+    owner = np.repeat(np.arange(len(values), dtype=np.intp), lengths)
+    return Elements(owner, _factorize(flat), lengths)
+
+
+def _is_na(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+Compiled = Callable[[Any, Context], Mask]
+"""A compiled condition: (DataFrame or Columns, Context) -> Mask."""
+_Test = Callable[[Columns, Context], Mask]
 
 STR_OPS = {"eq", "ne", "in", "not_in", "contains", "matches", "empty", "not_empty", "before", "after"}
 BOOL_OPS = {"eq", "ne"}
@@ -75,6 +188,11 @@ _DATE_VALUE = re.compile(r"^(as_of)?(?:([+-])(\d+)d)?$|^(\d{4}-\d{2}-\d{2})$")
 
 def compile_condition(spec: Any, table: Table, path: str = "condition") -> tuple[Compiled, list[str]]:
     """Compile a condition; returns the function and the columns it reads (in order, no repeats)."""
+    test, fields = _compile(spec, table, path)
+    return (lambda frame, ctx: test(columns_of(frame), ctx)), fields
+
+
+def _compile(spec: Any, table: Table, path: str) -> tuple[_Test, list[str]]:
     if not isinstance(spec, dict):
         raise ConditionError(f"{path}: expected a mapping")
     keys = set(spec)
@@ -87,15 +205,15 @@ def compile_condition(spec: Any, table: Table, path: str = "condition") -> tuple
             parts = spec[combinator]
             if not isinstance(parts, list) or not parts:
                 raise ConditionError(f"{path}.{combinator}: expected a non-empty list")
-            compiled = [compile_condition(p, table, f"{path}.{combinator}[{i}]") for i, p in enumerate(parts)]
+            compiled = [_compile(p, table, f"{path}.{combinator}[{i}]") for i, p in enumerate(parts)]
             return _combine(combinator, [c for c, _ in compiled]), _unique(
                 f for _, fs in compiled for f in fs
             )
     if "not" in keys:
         if keys != {"not"}:
             raise ConditionError(f"{path}: 'not' cannot be combined with other keys")
-        inner, fields = compile_condition(spec["not"], table, f"{path}.not")
-        return (lambda df, ctx: ~inner(df, ctx)), fields
+        inner, fields = _compile(spec["not"], table, f"{path}.not")
+        return (lambda cols, ctx: ~inner(cols, ctx)), fields
     return _compile_test(spec, table, path)
 
 
@@ -103,17 +221,17 @@ def _unique(fields: Any) -> list[str]:
     return list(dict.fromkeys(fields))
 
 
-def _combine(combinator: str, parts: list[Compiled]) -> Compiled:
-    def run(df: pd.DataFrame, ctx: Context) -> Mask:
-        result = parts[0](df, ctx)
+def _combine(combinator: str, parts: list[_Test]) -> _Test:
+    def run(cols: Columns, ctx: Context) -> Mask:
+        result = parts[0](cols, ctx)
         for part in parts[1:]:
-            result = result & part(df, ctx) if combinator == "all" else result | part(df, ctx)
+            result = result & part(cols, ctx) if combinator == "all" else result | part(cols, ctx)
         return result
 
     return run
 
 
-def _compile_test(spec: dict[str, Any], table: Table, path: str) -> tuple[Compiled, list[str]]:
+def _compile_test(spec: dict[str, Any], table: Table, path: str) -> tuple[_Test, list[str]]:
     extra = set(spec) - {"field", "op", "value"}
     if extra:
         raise ConditionError(f"{path}: unknown keys {sorted(extra)} (expected all/any/not or field/op/value)")
@@ -127,16 +245,14 @@ def _compile_test(spec: dict[str, Any], table: Table, path: str) -> tuple[Compil
         raise ConditionError(f"{path}: unknown operator {op!r} (one of {', '.join(OPERATORS)})")
     if op not in ANY_OPS and op not in _OPS_BY_KIND[column.kind]:
         raise ConditionError(f"{path}: operator {op!r} does not apply to {column.kind} column {name!r}")
-    value = spec.get("value")
-    test = _build(column, op, value, path)
-    return test, [name]
+    return _build(column, op, spec.get("value"), path), [name]
 
 
-def _build(column: Column, op: str, value: Any, path: str) -> Compiled:
+def _build(column: Column, op: str, value: Any, path: str) -> _Test:
     name = column.name
     if op in ("exists", "missing"):
         want = op == "exists"
-        return lambda df, ctx: Mask(df[name].notna().to_numpy() == want, np.ones(len(df), dtype=bool))
+        return lambda cols, ctx: Mask(cols.known(name) == want, np.ones(cols.n, dtype=bool))
     needs_value = op not in ("empty", "not_empty")
     if needs_value and value is None:
         raise ConditionError(f"{path}: operator {op!r} needs a 'value'")
@@ -149,20 +265,8 @@ def _build(column: Column, op: str, value: Any, path: str) -> Compiled:
     else:
         fn = _scalar_test(name, column.kind, base, value, path)
     if negate:
-        return lambda df, ctx: ~fn(df, ctx)
+        return lambda cols, ctx: ~fn(cols, ctx)
     return fn
-
-
-def _known(series: pd.Series[Any]) -> Array:
-    return series.notna().to_numpy()
-
-
-def _lower(series: pd.Series[Any]) -> pd.Series[Any]:
-    return series.astype("string").str.lower()
-
-
-def _bools(result: Any) -> Array:
-    return np.asarray(pd.Series(result).fillna(False).to_numpy(dtype=bool))
 
 
 def _regex(value: Any, path: str) -> re.Pattern[str]:
@@ -180,30 +284,48 @@ def _str_list(value: Any, path: str) -> list[str]:
     return [str(v).lower() for v in value]
 
 
-def _str_test(name: str, op: str, value: Any, path: str) -> Compiled:
+#: A test of one distinct value: (original text, lower-cased text) -> hit.
+ValueTest = Callable[[str, str], bool]
+
+
+def _value_test(op: str, value: Any, path: str) -> ValueTest:
+    """The per-distinct-value test of a string operator (case-insensitive throughout)."""
     if op == "eq":
         if not isinstance(value, str | int | float):
             raise ConditionError(f"{path}: 'value' must be a string")
         want = str(value).lower()
-        return lambda df, ctx: Mask(_bools(_lower(df[name]) == want), _known(df[name]))
+        return lambda _, low: low == want
     if op == "in":
-        wanted = _str_list(value, path)
-        return lambda df, ctx: Mask(_bools(_lower(df[name]).isin(wanted)), _known(df[name]))
+        wanted = set(_str_list(value, path))
+        return lambda _, low: low in wanted
     if op == "contains":
         needle = str(value).lower()
-        return lambda df, ctx: Mask(
-            _bools(_lower(df[name]).str.contains(needle, regex=False)), _known(df[name])
-        )
-    if op == "matches":
-        pattern = _regex(value, path)
-        return lambda df, ctx: Mask(_bools(_search(df[name], pattern)), _known(df[name]))
+        return lambda _, low: needle in low
+    pattern = _regex(value, path)
+    return lambda text, _: pattern.search(text) is not None
+
+
+def _hits(values: Factorized, lowered: list[str], test: ValueTest) -> Array:
+    """Run `test` once per distinct value and spread the results to every value."""
+    return values.spread([test(text, low) for text, low in zip(values.uniques, lowered, strict=True)])
+
+
+def _str_test(name: str, op: str, value: Any, path: str) -> _Test:
     if op in ("empty", "not_empty"):
         want_empty = op == "empty"
-        return lambda df, ctx: Mask(_bools(df[name].astype("string") == "") == want_empty, _known(df[name]))
-    return _date_test(name, op, value, path)
+
+        def empty(cols: Columns, ctx: Context) -> Mask:
+            values = cols.text(name)
+            return Mask(values.spread([u == "" for u in values.uniques]) == want_empty, cols.known(name))
+
+        return empty
+    if op in ("before", "after"):
+        return _date_test(name, op, value, path)
+    test = _value_test(op, value, path)
+    return lambda cols, ctx: Mask(_hits(cols.text(name), cols.lowered(name), test), cols.known(name))
 
 
-def _date_test(name: str, op: str, value: Any, path: str) -> Compiled:
+def _date_test(name: str, op: str, value: Any, path: str) -> _Test:
     text = value.isoformat() if isinstance(value, date) else str(value).strip()
     m = _DATE_VALUE.match(text)
     if not m or not (m.group(1) or m.group(4)):
@@ -215,16 +337,16 @@ def _date_test(name: str, op: str, value: Any, path: str) -> Compiled:
         days = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
         return pd.Timestamp(ctx.as_of + timedelta(days=days), tz="UTC")
 
-    def run(df: pd.DataFrame, ctx: Context) -> Mask:
-        dates = pd.to_datetime(df[name], errors="coerce", utc=True, format="ISO8601")
-        known = dates.notna().to_numpy()
+    def run(cols: Columns, ctx: Context) -> Mask:
+        values, dates = cols.text(name), cols.dates(name)
+        parsed = values.spread(np.asarray(dates.notna(), dtype=bool))
         cmp = dates < target(ctx) if op == "before" else dates > target(ctx)
-        return Mask(_bools(cmp) & known, known)
+        return Mask(values.spread(np.asarray(cmp, dtype=bool)) & parsed, parsed)
 
     return run
 
 
-def _scalar_test(name: str, kind: str, op: str, value: Any, path: str) -> Compiled:
+def _scalar_test(name: str, kind: str, op: str, value: Any, path: str) -> _Test:
     if kind == "bool" and not isinstance(value, bool):
         raise ConditionError(f"{path}: 'value' must be true or false")
     if kind == "int":
@@ -233,54 +355,47 @@ def _scalar_test(name: str, kind: str, op: str, value: Any, path: str) -> Compil
             isinstance(v, int | float) and not isinstance(v, bool) for v in values
         ):
             raise ConditionError(f"{path}: 'value' must be a number" + (" list" if op == "in" else ""))
-    compare: Callable[[pd.Series[Any]], Any] = {
-        "eq": lambda s: s == value,
-        "in": lambda s: s.isin(value),
-        "lt": lambda s: s < value,
-        "le": lambda s: s <= value,
-        "gt": lambda s: s > value,
-        "ge": lambda s: s >= value,
+    compare: Callable[[np.ndarray[Any, Any]], Any] = {
+        "eq": lambda a: a == value,
+        "in": lambda a: np.isin(a, np.asarray(value, dtype="float64")),
+        "lt": lambda a: a < value,
+        "le": lambda a: a <= value,
+        "gt": lambda a: a > value,
+        "ge": lambda a: a >= value,
     }[op]
-    return lambda df, ctx: Mask(_bools(compare(df[name])), _known(df[name]))
+
+    def run(cols: Columns, ctx: Context) -> Mask:
+        known = cols.known(name)
+        return Mask(np.asarray(compare(cols.numbers(name)), dtype=bool) & known, known)
+
+    return run
 
 
-def _list_test(name: str, op: str, value: Any, path: str) -> Compiled:
+def _list_test(name: str, op: str, value: Any, path: str) -> _Test:
     if op in ("len_eq", "len_gt", "len_lt"):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConditionError(f"{path}: 'value' must be a whole number")
         cmp = {"len_eq": np.equal, "len_gt": np.greater, "len_lt": np.less}[op]
-        return lambda df, ctx: Mask(cmp(_lengths(df[name]), value), _known(df[name]))
+        return lambda cols, ctx: Mask(cmp(cols.elements(name).lengths, value), cols.known(name))
     if op in ("empty", "not_empty"):
         want_empty = op == "empty"
-        return lambda df, ctx: Mask((_lengths(df[name]) == 0) == want_empty, _known(df[name]))
+        return lambda cols, ctx: Mask((cols.elements(name).lengths == 0) == want_empty, cols.known(name))
     if op == "contains":
-        wanted = [str(value).lower()]
-        return lambda df, ctx: _any_element(df[name], lambda e: _lower(e).isin(wanted))
-    if op == "any_in":
-        wanted = _str_list(value, path)
-        return lambda df, ctx: _any_element(df[name], lambda e: _lower(e).isin(wanted))
-    pattern = _regex(value, path)
-    return lambda df, ctx: _any_element(df[name], lambda e: _search(e, pattern))
+        wanted = str(value).lower()
+        return lambda cols, ctx: _any_element(cols, name, lambda _, low: low == wanted)
+    test = _value_test("in" if op == "any_in" else "matches", value, path)
+    return lambda cols, ctx: _any_element(cols, name, test)
 
 
-def _search(series: pd.Series[Any], pattern: re.Pattern[str]) -> pd.Series[Any]:
-    with warnings.catch_warnings():  # groups in a rule's regex are fine: we only test for a match
-        warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression")
-        return series.astype("string").str.contains(pattern, regex=True)
-
-
-def _lengths(series: pd.Series[Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    return np.asarray(series.str.len().fillna(0).to_numpy(dtype=np.int64))
-
-
-def _any_element(series: pd.Series[Any], test: Callable[[pd.Series[Any]], Any]) -> Mask:
+def _any_element(cols: Columns, name: str, test: ValueTest) -> Mask:
     """Some element passes `test`. Kleene over elements: a None element is unknown, so a list with no
     passing element but a None one is NA (e.g. a disk whose VHD URI the data does not carry)."""
-    exploded = series.explode()
-    lengths = pd.Series(_lengths(series), index=series.index)
-    hits = pd.Series(test(exploded), index=exploded.index).fillna(False).astype(bool)
-    unknown_element = exploded.isna() & (lengths.reindex(exploded.index) > 0)
-    any_hit = hits.groupby(level=0, sort=False).any().reindex(series.index, fill_value=False).to_numpy()
-    any_unknown = unknown_element.groupby(level=0, sort=False).any().reindex(series.index, fill_value=False)
-    known = _known(series) & (any_hit | ~any_unknown.to_numpy())
+    elements = cols.elements(name)
+    values = elements.values
+    hits = _hits(values, cols.lowered_elements(name), test)
+    any_hit = np.zeros(cols.n, dtype=bool)
+    any_hit[elements.owner[hits]] = True
+    any_unknown = np.zeros(cols.n, dtype=bool)
+    any_unknown[elements.owner[values.codes < 0]] = True
+    known = cols.known(name) & (any_hit | ~any_unknown)
     return Mask(any_hit & known, known)

@@ -1,22 +1,27 @@
-"""Evaluate a rule pack over an inventory: one verdict per (rule, resource), vectorized per rule.
+"""Evaluate a rule pack over an inventory in two steps: verdicts, then findings.
 
-Each rule's condition gives a three-valued mask over its target table; verdicts, messages and
-finding ids are built column-wise for the whole table at once. A rule that raises is recorded as
-an error (the scan is then incomplete) and the other rules still run.
+`judge` is the evaluation proper: for each rule, the rows its `where` selects and a verdict per row,
+from vectorized three-valued masks over columns prepared once per table (`conditions.Columns`).
+`findings` turns verdicts into the findings table every later stage reads: message, evidence and
+finding id per (rule, resource), built from per-column lists prepared once per table, rendering for
+each row only the template its verdict shows. A rule that raises is recorded as an error (the scan
+is then incomplete) and the other rules still run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import string
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from scanner.engine.conditions import Context, Mask
+from scanner.engine.conditions import Columns, Context, Mask
 from scanner.engine.retirements import RetirementCalendar
 from scanner.engine.rules import SEVERITIES, Rule, RulePack
 from scanner.inventory import Inventory
@@ -45,6 +50,56 @@ FINDING_COLUMNS: tuple[str, ...] = (
 STATUSES: tuple[str, ...] = ("fail", "unknown", "manual", "waived", "pass")
 #: Longest list a message spells out; the evidence always carries the whole list.
 MESSAGE_LIST_ITEMS = 20
+_CODE = {s: np.uint8(i) for i, s in enumerate(STATUSES)}
+#: Columns of FINDING_COLUMNS pandas stores as text (the others hold None or Python objects).
+_TEXT_COLUMNS = (
+    "finding_id",
+    "rule_id",
+    "title",
+    "status",
+    "severity",
+    "category",
+    "resource_id",
+    "resource_name",
+    "message",
+    "remediation",
+)
+
+Codes = np.ndarray[Any, np.dtype[np.uint8]]
+Rows = np.ndarray[Any, np.dtype[np.intp]]
+Objects = np.ndarray[Any, np.dtype[np.object_]]
+
+
+@dataclass(frozen=True)
+class RuleVerdicts:
+    """The verdicts of one rule over its target table."""
+
+    rule: Rule
+    """The rule."""
+    rows: Rows
+    """Positions, in the target table, of the rows the rule applies to (its `where`), in table order."""
+    status: Codes
+    """Per applicable row: index into STATUSES (fail, unknown, manual or pass)."""
+    severity: str
+    """The rule's severity (retirement rules: from the calendar and the as-of date)."""
+    placeholders: dict[str, str] = field(default_factory=dict)
+    """Retirement placeholders for the message templates (service, retire_date, days, when)."""
+    evidence_extra: dict[str, Any] = field(default_factory=dict)
+    """Retirement facts added to each finding's evidence."""
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Every rule's verdicts, and the rules that could not run."""
+
+    rules: tuple[RuleVerdicts, ...]
+    """One entry per rule with a non-empty target and at least one applicable row, in pack order."""
+    errors: tuple[str, ...]
+    """`RULE-ID: message` for each rule that raised."""
+
+    @property
+    def count(self) -> int:
+        return sum(len(v.rows) for v in self.rules)
 
 
 @dataclass(frozen=True)
@@ -58,182 +113,260 @@ class Evaluation:
 
 
 def evaluate(pack: RulePack, inventory: Inventory, as_of: date, cloud: str) -> Evaluation:
-    frames = []
-    errors = []
+    verdicts = judge(pack, inventory, as_of, cloud)
+    frame, errors = findings(verdicts, inventory)
+    return Evaluation(findings=frame, errors=(*verdicts.errors, *errors))
+
+
+def judge(pack: RulePack, inventory: Inventory, as_of: date, cloud: str) -> Verdicts:
+    """Every rule's verdict for every row it applies to."""
     ctx = Context(as_of=as_of)
-    texts: TextCache = {}
+    prepared: dict[str, Columns] = {}
+    out: list[RuleVerdicts] = []
+    errors: list[str] = []
     for rule in pack.rules:
         table = inventory.table(rule.spec.target)
         if table.empty:
             continue
+        columns = prepared.setdefault(rule.spec.target, Columns(table))
         try:
-            frames.append(_evaluate_rule(rule, table, ctx, pack.calendar, cloud, texts))
+            verdicts = _judge_rule(rule, columns, ctx, pack.calendar, cloud)
         except Exception as exc:  # a broken rule must not hide the others' results
             errors.append(f"{rule.id}: {type(exc).__name__}: {exc}")
-    findings = pd.concat(frames, ignore_index=True) if frames else _empty()
-    return Evaluation(findings=sort_findings(findings), errors=tuple(errors))
+            continue
+        if len(verdicts.rows):
+            out.append(verdicts)
+    return Verdicts(rules=tuple(out), errors=tuple(errors))
 
 
-def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Report order: severity (critical first), rule id, resource id (case-insensitive)."""
-    if findings.empty:
-        return findings.reset_index(drop=True)
-    rank = findings["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    order = pd.DataFrame({"r": rank, "rule": findings["rule_id"], "res": findings["resource_id"].str.lower()})
-    return findings.loc[order.sort_values(["r", "rule", "res"], kind="stable").index].reset_index(drop=True)
+def _judge_rule(
+    rule: Rule, columns: Columns, ctx: Context, calendar: RetirementCalendar, cloud: str
+) -> RuleVerdicts:
+    spec = rule.spec
+    n = columns.n
+    if rule.where is not None:
+        applies = rule.where(columns, ctx)
+        rows: Rows = np.flatnonzero(applies.value & applies.known)
+    else:
+        rows = np.arange(n, dtype=np.intp)
+    result = rule.condition(columns, ctx) if rule.condition else Mask.constant(n, True)
+    known = result.known.copy()
+    for name in spec.requires:
+        known &= columns.known(name)
+    status = np.full(n, _CODE["pass"], dtype=np.uint8)
+    status[result.value] = _CODE[spec.verdict]
+    status[~known] = _CODE["unknown"]
+    if not spec.retirement:
+        return RuleVerdicts(rule, rows, status[rows], spec.severity or "info")
+    entry = calendar.entries[spec.retirement]
+    retire_date = entry.date_for(cloud)
+    days, when = RetirementCalendar.describe(retire_date, ctx.as_of)
+    return RuleVerdicts(
+        rule,
+        rows,
+        status[rows],
+        RetirementCalendar.severity(retire_date, ctx.as_of),
+        placeholders={
+            "service": entry.service,
+            "retire_date": retire_date.isoformat(),
+            "days": str(days),
+            "when": when,
+        },
+        evidence_extra={
+            "retirement_date": retire_date.isoformat(),
+            "days_from_as_of": (retire_date - ctx.as_of).days,
+            "retirement_source": entry.source,
+        },
+    )
+
+
+def findings(verdicts: Verdicts, inventory: Inventory) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The findings table (FINDING_COLUMNS, report order) of a set of verdicts, and the rules whose
+    findings could not be built."""
+    views: dict[str, _TableView] = {}
+    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    errors: list[str] = []
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    for verdict in sorted(verdicts.rules, key=lambda v: (rank[v.severity], v.rule.id)):
+        target = verdict.rule.spec.target
+        view = views.get(target) or views.setdefault(target, _TableView(inventory.table(target)))
+        try:
+            block = _rule_findings(verdict, view)
+        except Exception as exc:  # as in judge: one broken rule must not hide the others
+            errors.append(f"{verdict.rule.id}: {type(exc).__name__}: {exc}")
+            continue
+        for name, values in zip(FINDING_COLUMNS, block, strict=True):
+            columns[name].extend(values)
+    if not columns["finding_id"]:
+        return _empty(), tuple(errors)
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(values, dtype="str" if name in _TEXT_COLUMNS else object)
+            for name, values in columns.items()
+        }
+    )
+    return frame, tuple(errors)
 
 
 def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDING_COLUMNS})
 
 
-def _evaluate_rule(
-    rule: Rule,
-    table: pd.DataFrame,
-    ctx: Context,
-    calendar: RetirementCalendar,
-    cloud: str,
-    texts: TextCache | None = None,
-) -> pd.DataFrame:
-    spec = rule.spec
-    if rule.where is not None:
-        applies = rule.where(table, ctx)
-        table = table.loc[applies.value & applies.known].reset_index(drop=True)
-        if table.empty:
-            return _empty()
-    n = len(table)
-    result = rule.condition(table, ctx) if rule.condition else Mask.constant(n, True)
-    required_known = np.ones(n, dtype=bool)
-    for name in spec.requires:
-        required_known &= table[name].notna().to_numpy()
-    known = result.known & required_known
-    status = np.where(~known, "unknown", np.where(result.value, spec.verdict, "pass"))
+class _TableView:
+    """What findings need of one inventory table, each column prepared once and shared by its rules."""
 
-    extras: dict[str, str] = {}
-    evidence_extra: dict[str, Any] = {}
-    severity: str = spec.severity or "info"
-    if spec.retirement:
-        entry = calendar.entries[spec.retirement]
-        retire_date = entry.date_for(cloud)
-        severity = RetirementCalendar.severity(retire_date, ctx.as_of)
-        days, when = RetirementCalendar.describe(retire_date, ctx.as_of)
-        extras = {
-            "service": entry.service,
-            "retire_date": retire_date.isoformat(),
-            "days": str(days),
-            "when": when,
-        }
-        evidence_extra = {
-            "retirement_date": retire_date.isoformat(),
-            "days_from_as_of": (retire_date - ctx.as_of).days,
-            "retirement_source": entry.source,
-        }
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self._text: dict[str, Objects] = {}
+        self._plain: dict[str, Objects] = {}
+        self._na: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
+        self.ids = _objects(str(v) for v in table["id"].tolist())
+        lowered = [rid.lower() for rid in self.ids]
+        self.ids_lower = _objects(lowered)
+        self.names = _objects(str(v) for v in table["name"].tolist())
+        self.raw = {name: _objects(table[name].tolist()) for name in _RESOURCE_COLUMNS}
+        # Report order within a rule is by lower-cased resource id; rank each row once.
+        order = sorted(range(len(lowered)), key=lowered.__getitem__)
+        self.sort_rank = np.empty(len(lowered), dtype=np.intp)
+        self.sort_rank[order] = np.arange(len(lowered), dtype=np.intp)
 
-    cache = texts if rule.where is None and texts is not None else None  # a filtered table has other rows
-    matched = render(spec.message, table, extras, cache)
-    passed = (
-        render(spec.pass_message, table, extras, cache)
-        if spec.pass_message
-        else pd.Series([f"Checked; not affected: {spec.title}"] * n)
-    )
-    message = np.where(
-        status == "pass", passed, np.where(status == "unknown", _unknown_message(rule, table), matched)
-    )
+    def text(self, name: str) -> Objects:
+        if name not in self._text:
+            self._text[name] = _objects(as_text_values(self.table[name].tolist()))
+        return self._text[name]
+
+    def plain(self, name: str) -> Objects:
+        if name not in self._plain:
+            column = self.table[name]
+            # Object columns already hold plain Python values with None for NA.
+            values = column.tolist() if column.dtype == object else map(python_value, column.tolist())
+            self._plain[name] = _objects(values)
+        return self._plain[name]
+
+    def na(self, name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        if name not in self._na:
+            self._na[name] = self.table[name].isna().to_numpy()
+        return self._na[name]
+
+
+_RESOURCE_COLUMNS = ("type", "subscription_id", "resource_group", "location")
+
+
+def _objects(values: Any) -> Objects:
+    """A 1-D object array of arbitrary values (lists stay elements, never a second dimension)."""
+    items = values if isinstance(values, list) else list(values)
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
+    """One value list per FINDING_COLUMNS entry for the findings of one rule, in report order."""
+    rule, spec = verdict.rule, verdict.rule.spec
+    order = np.argsort(view.sort_rank[verdict.rows], kind="stable")
+    rows, status = verdict.rows[order], verdict.status[order]
+    n = len(rows)
+    is_pass = status == _CODE["pass"]
+    is_unknown = status == _CODE["unknown"]
+    shown = ~is_pass & ~is_unknown
+
+    message = np.empty(n, dtype=object)
+    message[shown] = render_rows(spec.message, view, rows[shown], verdict.placeholders)
+    if spec.pass_message:
+        message[is_pass] = render_rows(spec.pass_message, view, rows[is_pass], verdict.placeholders)
+    else:
+        message[is_pass] = f"Checked; not affected: {spec.title}"
+    message[is_unknown] = _unknown_messages(rule, view, rows[is_unknown])
 
     remediation = spec.remediation.strip()
     if spec.verdict == "manual":
         steps = " ".join(f"{i}) {s.strip()}" for i, s in enumerate(spec.verification, start=1))
         remediation = f"Verify by hand: {steps}\n{remediation}"
-    ids = table["id"].astype(str)
-    return pd.DataFrame(
-        {
-            "finding_id": [finding_id(spec.id, rid) for rid in ids],
-            "rule_id": spec.id,
-            "title": spec.title,
-            "status": status,
-            "severity": severity,
-            "category": spec.category,
-            "resource_id": ids,
-            "resource_name": table["name"].astype(str),
-            "resource_type": table["type"],
-            "subscription_id": table["subscription_id"],
-            "resource_group": table["resource_group"],
-            "location": table["location"],
-            "message": message,
-            "evidence": _evidence(table, [*rule.fields, *spec.evidence], evidence_extra),
-            "remediation": np.where(status == "pass", "", remediation),
-            "references": [[r.url for r in spec.references]] * n,
-            "waiver": None,
-            "first_seen": None,
-            "last_seen": None,
-        }
+    prefix = f"{spec.id}|"
+    statuses = np.array(STATUSES, dtype=object)[status]
+    return (
+        [_digest(prefix + low) for low in view.ids_lower[rows].tolist()],
+        repeat(spec.id, n),
+        repeat(spec.title, n),
+        statuses.tolist(),
+        repeat(verdict.severity, n),
+        repeat(spec.category, n),
+        view.ids[rows].tolist(),
+        view.names[rows].tolist(),
+        *(view.raw[name][rows].tolist() for name in _RESOURCE_COLUMNS),
+        message.tolist(),
+        _evidence(view, rows, [*rule.fields, *spec.evidence], verdict.evidence_extra),
+        np.where(is_pass, "", remediation).astype(object).tolist() if n else [],
+        repeat([r.url for r in spec.references], n),
+        repeat(None, n),
+        repeat(None, n),
+        repeat(None, n),
     )
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def finding_id(rule_id: str, resource_id: str) -> str:
     """Stable id of a (rule, resource) pair: SHA-256 of rule id and lower-cased resource id."""
-    return hashlib.sha256(f"{rule_id}|{resource_id.lower()}".encode()).hexdigest()[:32]
+    return _digest(f"{rule_id}|{resource_id.lower()}")
 
 
-TextCache = dict[tuple[int, str], "pd.Series[str]"]
-
-
-def render(
-    template: str, table: pd.DataFrame, extras: dict[str, str], cache: TextCache | None = None
-) -> pd.Series[str]:
-    """Fill a message template for every row, column-wise. `cache` keeps each column's text across the
-    rules of one evaluation (many rules name the same columns of the same table)."""
-    out = pd.Series([""] * len(table), index=table.index, dtype=object)
+def render_rows(template: str, view: _TableView, rows: Rows, placeholders: dict[str, str]) -> Objects:
+    """Fill a message template for the given rows; each column's text is prepared once per table."""
+    out: Objects = np.full(len(rows), "", dtype=object)
+    if not len(rows):
+        return out
     for literal, name, _, _ in string.Formatter().parse(template):
-        out = out + literal
-        if not name:
-            continue
-        if name in extras:
-            out = out + extras[name]
-            continue
-        key = (id(table), name)
-        text = cache.get(key) if cache is not None else None
-        if text is None:
-            text = as_text(table[name])
-            if cache is not None:
-                cache[key] = text
-        out = out + text
+        if literal:
+            out = out + literal
+        if name:
+            out = out + (placeholders[name] if name in placeholders else view.text(name)[rows])
     return out
 
 
-def as_text(series: pd.Series[Any]) -> pd.Series[str]:
+def as_text_values(values: list[Any]) -> Iterator[str]:
     """Human text per value: lists comma-separated (at most MESSAGE_LIST_ITEMS, 'none' when empty),
     empty text as 'none', NA as 'n/a'. Evidence keeps the full values."""
-
-    def one(value: Any) -> str:
-        if isinstance(value, list):
-            if not value:
-                return "none"
-            shown = ", ".join("n/a" if v is None else str(v) for v in value[:MESSAGE_LIST_ITEMS])
-            more = len(value) - MESSAGE_LIST_ITEMS
-            return f"{shown} and {more} more" if more > 0 else shown
-        if isinstance(value, dict):
-            return ", ".join(f"{k} {v}" for k, v in sorted(value.items())) if value else "none"
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            return "n/a"
-        if isinstance(value, bool | np.bool_):
-            return "true" if value else "false"
-        return str(value) if value != "" else "none"
-
-    return series.astype(object).map(one)
+    for value in values:
+        yield value if type(value) is str and value else _as_text(value)
 
 
-def _unknown_message(rule: Rule, table: pd.DataFrame) -> pd.Series[str]:
+def _as_text(value: Any) -> str:
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        shown = ", ".join("n/a" if v is None else str(v) for v in value[:MESSAGE_LIST_ITEMS])
+        more = len(value) - MESSAGE_LIST_ITEMS
+        return f"{shown} and {more} more" if more > 0 else shown
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in sorted(value.items())) if value else "none"
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    return str(value) if value != "" else "none"
+
+
+def _unknown_messages(rule: Rule, view: _TableView, rows: Rows) -> list[str]:
     """Name the resource and the values it lacks (columns that are NA, else the lists with unknown items)."""
-    missing = pd.Series([""] * len(table), index=table.index, dtype=object)
-    for name in rule.fields:
-        missing = missing + np.where(table[name].isna().to_numpy(), f"{name}, ", "")
-    missing = missing.str.rstrip(", ")
-    partial = "some items of " + ", ".join(rule.fields)
-    missing = missing.where(missing != "", partial)
-    return (
-        "Cannot be evaluated for " + table["name"].astype(str) + ": the data does not carry " + missing + "."
+    if not len(rows):
+        return []
+    fields = list(rule.fields)
+    partial = "some items of " + ", ".join(fields)
+    flags = [view.na(name)[rows].tolist() for name in fields]
+    missing = (
+        [
+            ", ".join(f for f, na in zip(fields, row, strict=True) if na) or partial
+            for row in zip(*flags, strict=True)
+        ]
+        if fields
+        else [partial] * len(rows)
     )
+    names = view.names[rows].tolist()
+    return [
+        f"Cannot be evaluated for {name}: the data does not carry {what}."
+        for name, what in zip(names, missing, strict=True)
+    ]
 
 
 def python_value(value: Any) -> Any:
@@ -247,11 +380,11 @@ def python_value(value: Any) -> Any:
     return value
 
 
-def _evidence(table: pd.DataFrame, names: list[str], extra: dict[str, Any]) -> list[dict[str, Any]]:
+def _evidence(view: _TableView, rows: Rows, names: list[str], extra: dict[str, Any]) -> list[dict[str, Any]]:
     names = list(dict.fromkeys(names))
-    columns = [[python_value(v) for v in table[name].astype(object)] for name in names]
-    return (
-        [{**dict(zip(names, values, strict=True)), **extra} for values in zip(*columns, strict=True)]
-        if names
-        else [dict(extra) for _ in range(len(table))]
-    )
+    if not names:
+        return [dict(extra) for _ in range(len(rows))]
+    keys = [*names, *extra]
+    values: list[Any] = [view.plain(name)[rows].tolist() for name in names]
+    values += [repeat(v) for v in extra.values()]  # zip stops at the first (finite) column
+    return [dict(zip(keys, row, strict=True)) for row in zip(*values)]  # noqa: B905

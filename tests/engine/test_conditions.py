@@ -148,3 +148,35 @@ def test_unknown_list_elements_are_kleene():
     assert got == [True, None, False, None]
     length, _ = compile_condition({"field": "l", "op": "len_eq", "value": 2}, table)
     assert list(length(frame, CTX).value) == [True, True, False, False]
+
+
+def test_prepared_columns_give_the_same_masks_as_a_bare_frame():
+    from scanner.engine.conditions import Columns
+
+    prepared = Columns(FRAME)
+    specs = [
+        {"field": "s", "op": "matches", "value": "^not"},
+        {"field": "s", "op": "in", "value": ["ready"]},
+        {"field": "l", "op": "any_in", "value": ["bginfo"]},
+        {"field": "l", "op": "len_gt", "value": 1},
+        {"field": "d", "op": "before", "value": "as_of"},
+        {"field": "n", "op": "ge", "value": 5},
+    ]
+    for spec in specs:
+        fn, _ = compile_condition(spec, TABLE)
+        shared, bare = fn(prepared, CTX), fn(FRAME, CTX)
+        assert shared.value.tolist() == bare.value.tolist(), spec
+        assert shared.known.tolist() == bare.known.tolist(), spec
+    assert ("elements", "l") in prepared._cache  # prepared once, reused by the next rule
+
+
+def test_string_tests_read_non_text_values_as_their_text():
+    """Malformed data (a number or a boolean where text belongs) compares as pandas string dtype shows it."""
+    table = Table("t", "", (), (Column("s", "str", ""),))
+    frame = pd.DataFrame({"s": pd.Series([1, True, None, "TRUE", 1.0], dtype=object)})
+    fn, _ = compile_condition({"field": "s", "op": "eq", "value": "true"}, table)
+    mask = fn(frame, CTX)
+    assert mask.value.tolist() == [False, True, False, True, False]
+    assert mask.known.tolist() == [True, True, False, True, True]
+    fn, _ = compile_condition({"field": "s", "op": "eq", "value": "1"}, table)
+    assert fn(frame, CTX).value.tolist() == [True, False, False, False, False]
