@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from reports.json_report import plain_values
 from scanner.engine.evaluate import FINDING_COLUMNS, python_value
 from scanner.model import ScanResult
 
@@ -32,10 +35,16 @@ def cell(value: Any) -> str:
     return neutralise(text)
 
 
+def column_cells(column: pd.Series[Any]) -> list[str]:
+    """A findings column as CSV cells; plain text columns take the short path."""
+    if column.dtype != object and not column.hasnans and pd.api.types.is_string_dtype(column.dtype):
+        return [neutralise(text) for text in column.tolist()]
+    return [cell(value) for value in plain_values(column)]
+
+
 def write(result: ScanResult, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(FINDING_COLUMNS)
-        frame = result.findings.loc[:, list(FINDING_COLUMNS)].astype(object)
-        for row in frame.itertuples(index=False, name=None):
-            writer.writerow([cell(v) for v in row])
+        frame = result.findings
+        writer.writerows(zip(*(column_cells(frame[name]) for name in FINDING_COLUMNS), strict=True))

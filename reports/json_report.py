@@ -1,27 +1,61 @@
-"""findings.json: the machine contract (schema_version "1", see DESIGN.md)."""
+"""findings.json: the machine contract (schema_version "1", see DESIGN.md).
+
+Written as a stream: the document's small parts indented, then one finding per line, so that a
+500k-finding document never exists in memory as one object and is encoded by json's C encoder.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from scanner.engine.evaluate import python_value
+import pandas as pd
+
 from scanner.model import ScanResult
 
 SCHEMA_VERSION = "1"
+#: Findings encoded per write.
+CHUNK = 5000
 
 
 def document(result: ScanResult) -> dict[str, Any]:
-    """The findings.json document as a Python object."""
-    records = result.findings.astype(object).to_dict("records")
-    findings = [{k: python_value(v) for k, v in r.items()} for r in records]
+    """The findings.json document as a Python object (what `write` writes, parsed)."""
+    doc = _head(result)
+    doc["findings"] = [dict(zip(result.findings.columns, row, strict=True)) for row in _rows(result.findings)]
+    return {**doc, **_tail(result)}
+
+
+def write(result: ScanResult, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("{\n")
+        for key, value in _head(result).items():
+            fh.write(f"{_dumps(key)}: {_dumps(value, indent=1)},\n")
+        fh.write('"findings": [')
+        columns = list(result.findings.columns)
+        first = True
+        for chunk in _chunks(_rows(result.findings)):
+            lines = [_dumps(dict(zip(columns, row, strict=True))) for row in chunk]
+            fh.write(("\n" if first else ",\n") + ",\n".join(lines))
+            first = False
+        fh.write("\n]")
+        for key, value in _tail(result).items():
+            fh.write(f",\n{_dumps(key)}: {_dumps(value, indent=1 if key != 'plan' else None)}")
+        fh.write("\n}\n")
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, indent=indent)
+
+
+def _head(result: ScanResult) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "scan": asdict(result.meta), "summary": result.summary()}
+
+
+def _tail(result: ScanResult) -> dict[str, Any]:
     return {
-        "schema_version": SCHEMA_VERSION,
-        "scan": asdict(result.meta),
-        "summary": result.summary(),
-        "findings": findings,
         "plan": dict(result.plan),
         "waivers": dict(result.waivers),
         "history": dict(result.history),
@@ -41,7 +75,25 @@ def document(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def write(result: ScanResult, path: Path) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        json.dump(document(result), fh, ensure_ascii=False, indent=1, default=str)
-        fh.write("\n")
+def _rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    """Each finding as a tuple of JSON-ready values (NA -> None), built column by column."""
+    return zip(*(plain_values(frame[name]) for name in frame.columns), strict=True)
+
+
+def plain_values(column: pd.Series[Any]) -> list[Any]:
+    """A column as plain Python values, NA as None."""
+    values = column.astype(object)
+    if column.hasnans:
+        values = values.where(column.notna(), None)
+    return values.tolist()
+
+
+def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
