@@ -146,10 +146,14 @@ def _unit(kind: str, anchor: Any, resources: list[dict[str, str]], **extra: Any)
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts (NA as None): iterrows is far too slow for estates of 100k resources."""
-    return [
-        {str(k): (None if v is pd.NA else v) for k, v in r.items()}
-        for r in frame.astype(object).to_dict("records")
-    ]
+    names = [str(c) for c in frame.columns]
+    columns = []
+    for name in frame.columns:
+        values = frame[name].astype(object)
+        columns.append(
+            values.where(frame[name].notna(), None).tolist() if frame[name].hasnans else values.tolist()
+        )
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _network_units(inventory: Inventory, vms: pd.DataFrame) -> list[dict[str, Any]]:

@@ -116,12 +116,12 @@ def normalise_account_type(value: str | None) -> str | None:
 
 def common(row: Row) -> dict[str, Any]:
     rid = str(row["id"])
-    parsed = parse_id(rid)
-    sub = row.get("subscriptionId") or (parsed.subscription_id if parsed else None)
-    rg = row.get("resourceGroup")
+    sub, rg, name = row.get("subscriptionId"), row.get("resourceGroup"), row.get("name")
+    parsed = None if sub and rg and name else parse_id(rid)  # ARG rows normally carry all three
+    sub = sub or (parsed.subscription_id if parsed else None)
     if not rg and parsed:
         rg = parsed.resource_group
-    name = row.get("name") or (parsed.name if parsed else rid.rsplit("/", 1)[-1])
+    name = name or (parsed.name if parsed else rid.rsplit("/", 1)[-1])
     tags = row.get("tags")
     return {
         "id": rid,
