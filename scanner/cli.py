@@ -19,6 +19,7 @@ import typer
 import yaml
 
 import scanner
+from scanner import memory
 from scanner.errors import InputError, ScanError
 
 app = typer.Typer(
@@ -302,13 +303,14 @@ def _scan_command(o: dict[str, Any]) -> int:
         waivers=o["waivers"],
         history=o["history"],
     )
-    result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
-    report = result
-    if o["mask"]:
-        report = mask_result(result, mask_key(os.environ, result.meta.scope))
-        log(f"masked identifiers in the reports (key from {key_source(os.environ)})")
-    for path in write_reports(report, o["out"], wanted):
-        log(f"wrote {path}")
+    with memory.watch():
+        result = run_scan(options, log=log, progress=ProgressPrinter() if live else None)
+        report = result
+        if o["mask"]:
+            report = mask_result(result, mask_key(os.environ, result.meta.scope))
+            log(f"masked identifiers in the reports (key from {key_source(os.environ)})")
+        for path in write_reports(report, o["out"], wanted):
+            log(f"wrote {path}")
     _log_outcome(result)
     if not result.complete:
         for issue in result.meta.coverage.get("issues", []):
@@ -348,8 +350,9 @@ def collect(
 
     def run() -> int:
         live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
-        snapshot = collect_live(live, ProgressPrinter())
-        save(snapshot, out, load_pack().version)
+        with memory.watch():
+            snapshot = collect_live(live, ProgressPrinter())
+            save(snapshot, out, load_pack().version)
         log(f"wrote snapshot {out} ({sum(len(r) for r in snapshot.rows.values())} rows)")
         for issue in snapshot.issues:
             log(f"incomplete: {issue}")

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from scanner import memory
 from scanner.errors import InputError
 from scanner.snapshot import (
     DATASETS,
@@ -74,42 +74,28 @@ class FilesSource:
         )
 
 
-#: Bytes of memory a scan needs per byte of input (rows, inventory, findings, reports), measured on the
-#: demo estate; whole JSON documents and CSV are parsed from one string, which costs more.
-MEMORY_PER_BYTE_STREAMED = 6
-MEMORY_PER_BYTE_DOCUMENT = 8
-MEMORY_LIMIT_ENV = "CLASSIC_SCAN_MEMORY_LIMIT"
+#: Peak memory of a whole run (load, inventory, evaluation, plan, the four reports) per byte of input,
+#: measured by bench/run.py at 100k resources (bench/RESULTS.md), with a margin; a JSON document or
+#: CSV is parsed from one string, which costs more than streamed JSON Lines.
+MEMORY_PER_BYTE_STREAMED = 9
+MEMORY_PER_BYTE_DOCUMENT = 12
 
 
 def check_memory(paths: Iterable[Path]) -> None:
-    """Refuse, with one line, an input the machine cannot hold: a scan must never take it down."""
+    """Refuse, with one line, an input whose scan would exceed the memory budget (scanner.memory)."""
     need = 0
     for path in paths:
         files = list(path.glob("*.jsonl")) if path.is_dir() else [path] if path.is_file() else []
         for f in files:
             streamed = f.suffix.lower() in (".jsonl", ".ndjson") or path.is_dir()
             need += f.stat().st_size * (MEMORY_PER_BYTE_STREAMED if streamed else MEMORY_PER_BYTE_DOCUMENT)
-    available = _memory_available()
-    if available is not None and need > available:
-        raise InputError(
-            f"the input needs about {need / 2**30:.1f} GiB of memory and {available / 2**30:.1f} GiB are "
-            "available: scan fewer subscriptions at a time, or export JSON Lines instead of one JSON document"
+    budget = memory.limit()
+    if budget is not None and memory.resident() + need > budget:
+        raise memory.MemoryBudgetError(
+            f"the input needs about {memory.describe(memory.resident() + need)} of memory and the budget is "
+            f"{memory.describe(budget)} ({memory.origin()}): scan fewer subscriptions at a time, export "
+            "JSON Lines instead of one JSON document, or raise the budget on a larger machine"
         )
-
-
-def _memory_available() -> int | None:
-    """CLASSIC_SCAN_MEMORY_LIMIT (bytes) if set, else 80% of MemAvailable (Linux), else None."""
-    override = os.environ.get(MEMORY_LIMIT_ENV)
-    if override and override.isdigit():
-        return int(override)
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024 * 8 // 10
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 class _Loaded:
