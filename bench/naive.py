@@ -357,15 +357,18 @@ def evaluate(
     return findings, errors
 
 
-def conditions_only(pack: RulePack, tables: Mapping[str, list[Record]], as_of: date) -> int:
-    """Only the verdicts (where + condition + requires), row by row; returns the number of verdicts."""
+def conditions_only(pack: RulePack, tables: Mapping[str, list[Record]], as_of: date) -> dict[str, list[str]]:
+    """Only the verdicts (where + condition + requires), row by row: rule id -> status per applicable row,
+    in table order."""
     AS_OF[0] = as_of
-    n = 0
+    out: dict[str, list[str]] = {}
     for rule in pack.rules:
         naive = NaiveRule(rule, pack.calendar, as_of, "public")
+        statuses = []
         for row in tables[rule.spec.target]:
             if naive.where is not None and naive.where(row) is not True:
                 continue
-            naive.status(row)
-            n += 1
-    return n
+            statuses.append(naive.status(row))
+        if statuses:
+            out[rule.id] = statuses
+    return out

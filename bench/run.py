@@ -148,17 +148,13 @@ def cmd_offline(args: argparse.Namespace) -> dict[str, Any]:
     scan_mod.FilesSource = TimedFiles  # type: ignore[misc]
     scan_mod.load_pack = timed("rules", scan_mod.load_pack)
     scan_mod.build_inventory = timed("inventory", scan_mod.build_inventory)
-    scan_mod.evaluate = timed("evaluate", scan_mod.evaluate)
+    import scanner.engine.evaluate as evaluate_mod
+
+    evaluate_mod.judge = timed("evaluate: verdicts", evaluate_mod.judge)
+    evaluate_mod.findings = timed("evaluate: findings", evaluate_mod.findings)
     scan_mod.build_plan = timed("plan", scan_mod.build_plan)
     if hasattr(scan_mod, "apply_waivers"):
         scan_mod.apply_waivers = timed("waivers", scan_mod.apply_waivers)
-    if args.prototype_gc_off:  # proposal: no cyclic GC while the pipeline allocates (its data has no cycles)
-        gc.disable()
-    if args.prototype_release_rows:  # bench/prototypes.py: drop the raw rows once the inventory is built
-        from bench import prototypes
-
-        prototypes.release_rows_after_inventory(scan_mod)
-
     started = time.perf_counter()
     result = scan_mod.run_scan(scan_mod.ScanOptions(inputs=(args.snapshot,), as_of=AS_OF))
     scan_seconds = time.perf_counter() - started
@@ -197,8 +193,6 @@ def cmd_offline(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "output_bytes": sizes,
         "profiled": args.profile_dir is not None,
-        "prototype_release_rows": args.prototype_release_rows,
-        "prototype_gc_off": args.prototype_gc_off,
     }
     if args.dump is not None:  # what the floor writes: the same findings and inventory, as Python values
         f = result.findings.astype(object)
@@ -338,9 +332,14 @@ def cmd_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_eval(args: argparse.Namespace) -> dict[str, Any]:
+    """The engine's two steps against the naive loop, on the same inventory.
+
+    Verdicts: `judge` (where + condition + requires for every rule and row, including preparing each
+    table's columns) against `naive.conditions_only` (the same verdicts row by row, given the rows as
+    dicts; converting the tables to dicts is timed separately). Findings: `findings` (message,
+    evidence, id per verdict) against the rest of the naive loop. Both must give identical findings."""
     from bench import naive
-    from scanner.engine.conditions import Context
-    from scanner.engine.evaluate import evaluate, python_value
+    from scanner.engine.evaluate import STATUSES, evaluate, findings, judge, python_value
     from scanner.engine.rules import load_pack
     from scanner.inventory import build_inventory
     from scanner.sources.files import FilesSource
@@ -348,40 +347,26 @@ def cmd_eval(args: argparse.Namespace) -> dict[str, Any]:
     inventory = build_inventory(FilesSource([args.snapshot]).read())
     pack = load_pack()
     gc.collect()
-    runs = []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        evaluation = evaluate(pack, inventory, AS_OF, "public")
-        runs.append(time.perf_counter() - started)
-    vectorized = min(runs)
+    gc.disable()  # both sides allocate; collections would charge one side for the other's heap
 
-    started = time.perf_counter()
-    tables = naive.records(inventory)
-    to_records = time.perf_counter() - started
-    started = time.perf_counter()
-    found, errors = naive.evaluate(pack, tables, AS_OF, "public")
-    loop = time.perf_counter() - started
+    def best(fn: Callable[[], Any]) -> tuple[Any, float]:
+        times, value = [], None
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            value = fn()
+            times.append(time.perf_counter() - started)
+        return value, min(times)
 
-    # Conditions only: where + condition (+ requires) masks vs per-row verdicts.
-    ctx = Context(as_of=AS_OF)
-    started = time.perf_counter()
-    verdicts = 0
-    for rule in pack.rules:
-        table = inventory.table(rule.spec.target)
-        if table.empty:
-            continue
-        if rule.where is not None:
-            applies = rule.where(table, ctx)
-            table = table.loc[applies.value & applies.known].reset_index(drop=True)
-        if rule.condition is not None:
-            rule.condition(table, ctx)
-        for name in rule.spec.requires:
-            table[name].notna().to_numpy()
-        verdicts += len(table)
-    masks = time.perf_counter() - started
-    started = time.perf_counter()
-    naive_verdicts = naive.conditions_only(pack, tables, AS_OF)
-    naive_masks = time.perf_counter() - started
+    verdicts, judge_seconds = best(lambda: judge(pack, inventory, AS_OF, "public"))
+    _, findings_seconds = best(lambda: findings(verdicts, inventory))
+    evaluation = evaluate(pack, inventory, AS_OF, "public")
+    tables, to_records = best(lambda: naive.records(inventory))
+    naive_verdicts, naive_masks = best(lambda: naive.conditions_only(pack, tables, AS_OF))
+    (found, errors), loop = best(lambda: naive.evaluate(pack, tables, AS_OF, "public"))
+    vectorized = judge_seconds + findings_seconds
+    verdict_count = verdicts.count
+    engine_statuses = {v.rule.id: [STATUSES[c] for c in v.status] for v in verdicts.rules}
+    same_verdicts = engine_statuses == naive_verdicts
 
     # Same semantics: the same findings, field by field.
     fields = (
@@ -410,18 +395,20 @@ def cmd_eval(args: argparse.Namespace) -> dict[str, Any]:
         "resources": inventory.resource_count,
         "rules": len(pack.rules),
         "findings": len(evaluation.findings),
-        "vectorized_seconds": round(vectorized, 3),
-        "vectorized_runs": [round(r, 3) for r in runs],
+        "verdicts_seconds": round(judge_seconds, 4),
+        "naive_verdicts_seconds": round(naive_masks, 4),
         "naive_records_seconds": round(to_records, 3),
+        "verdicts_speedup": round((to_records + naive_masks) / judge_seconds, 1),
+        "verdicts_speedup_loop_only": round(naive_masks / judge_seconds, 1),
+        "findings_seconds": round(findings_seconds, 3),
+        "naive_findings_seconds": round(loop - naive_masks, 3),
+        "vectorized_seconds": round(vectorized, 3),
         "naive_loop_seconds": round(loop, 3),
         "naive_seconds": round(to_records + loop, 3),
         "speedup": round((to_records + loop) / vectorized, 2),
         "speedup_loop_only": round(loop / vectorized, 2),
-        "conditions_vectorized_seconds": round(masks, 3),
-        "conditions_naive_seconds": round(naive_masks, 3),
-        "conditions_speedup": round(naive_masks / masks, 2) if masks else None,
-        "verdicts": verdicts,
-        "naive_verdicts": naive_verdicts,
+        "verdicts": verdict_count,
+        "same_verdicts": same_verdicts,
         "same_findings": mismatches == 0 and not errors and not evaluation.errors,
         "mismatches": mismatches,
         "first_mismatch": repr(example)[:2000] if example else None,
@@ -743,87 +730,6 @@ def cmd_generate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-# -- prototypes of the proposed fixes (bench/prototypes.py): current code vs prototype, same input ----
-
-
-def cmd_proto(args: argparse.Namespace) -> dict[str, Any]:
-    import reports
-    from bench import prototypes
-    from reports import html as html_mod
-    from scanner.engine import evaluate as ev
-    from scanner.scan import ScanOptions, run_scan
-
-    out: dict[str, Any] = {
-        "kind": "proto",
-        "note": "cyclic GC disabled so that heap size does not favour either side",
-    }
-    gc.disable()  # the second of two runs has a bigger heap and pays more GC time: compare without GC
-
-    def timed(fn: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
-        gc.collect()
-        started, cpu = time.perf_counter(), time.process_time()
-        value = fn()
-        return value, {
-            "wall": round(time.perf_counter() - started, 3),
-            "cpu": round(time.process_time() - cpu, 3),
-        }
-
-    result = run_scan(ScanOptions(inputs=(args.snapshot,), as_of=AS_OF))
-
-    # evaluate: render templates only for the rows that show them; evidence dicts built once
-    from scanner.engine.rules import load_pack
-
-    pack = load_pack()
-    base_eval, t_base = timed(lambda: ev.evaluate(pack, result.inventory, AS_OF, "public"))
-    original_rule = ev._evaluate_rule
-    ev._evaluate_rule = prototypes.evaluate_rule_fast()  # type: ignore[assignment]
-    try:
-        fast_eval, t_fast = timed(lambda: ev.evaluate(pack, result.inventory, AS_OF, "public"))
-    finally:
-        ev._evaluate_rule = original_rule  # type: ignore[assignment]
-    same = all(
-        base_eval.findings[c].astype(object).tolist() == fast_eval.findings[c].astype(object).tolist()
-        for c in base_eval.findings.columns
-    )
-    out["evaluate"] = {"current": t_base, "prototype": t_fast, "same": same}
-    del base_eval, fast_eval
-
-    # findings.json: per-finding json.dumps, streamed
-    args.out.mkdir(parents=True, exist_ok=True)
-    current_json, proto_json = args.out / "current.json", args.out / "prototype.json"
-    _, t_base = timed(lambda: reports.writer("json")(result, current_json))
-    _, t_fast = timed(lambda: prototypes.json_write_streaming()(result, proto_json))
-    same_json: bool | None = None
-    if current_json.stat().st_size < 300 * 2**20:
-        a = json.loads(current_json.read_text(encoding="utf-8"))
-        b = json.loads(proto_json.read_text(encoding="utf-8"))
-        same_json = a == b
-        del a, b
-    out["json"] = {
-        "current": t_base,
-        "prototype": t_fast,
-        "same": same_json,
-        "bytes": [current_json.stat().st_size, proto_json.stat().st_size],
-    }
-
-    # report.html: https() with a regex
-    current_html, proto_html = args.out / "current.html", args.out / "prototype.html"
-    _, t_base = timed(lambda: reports.writer("html")(result, current_html))
-    original_https = html_mod.https
-    html_mod.https = prototypes.https_fast  # type: ignore[assignment]
-    try:
-        _, t_fast = timed(lambda: reports.writer("html")(result, proto_html))
-    finally:
-        html_mod.https = original_https  # type: ignore[assignment]
-    out["html_https"] = {
-        "current": t_base,
-        "prototype": t_fast,
-        "same": current_html.read_bytes() == proto_html.read_bytes(),
-    }
-    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
-    return out
-
-
 # -- the driver ----------------------------------------------------------------------------------------
 
 
@@ -996,11 +902,12 @@ def summary(results: dict[str, Any]) -> str:
         ev = entry.get("eval")
         if ev and "error" not in ev:
             lines.append(
-                f"Evaluation: vectorized {ev['vectorized_seconds']} s, naive {ev['naive_seconds']} s "
-                f"(records {ev['naive_records_seconds']} + loop {ev['naive_loop_seconds']}) -> speed-up "
-                f"**{ev['speedup']}x** (loop only {ev['speedup_loop_only']}x); conditions only "
-                f"{ev['conditions_vectorized_seconds']} s vs {ev['conditions_naive_seconds']} s -> "
-                f"{ev['conditions_speedup']}x; same findings: {ev['same_findings']}"
+                f"Evaluation (verdicts): engine {ev['verdicts_seconds']} s, naive "
+                f"{ev['naive_verdicts_seconds']} s + records {ev['naive_records_seconds']} s -> "
+                f"**{ev['verdicts_speedup']}x** (loop only {ev['verdicts_speedup_loop_only']}x), same "
+                f"verdicts: {ev['same_verdicts']}. Findings: engine {ev['findings_seconds']} s, naive "
+                f"{ev['naive_findings_seconds']} s. Whole: {ev['vectorized_seconds']} s vs "
+                f"{ev['naive_seconds']} s -> {ev['speedup']}x; same findings: {ev['same_findings']}"
             )
         lines.append("")
     live = results.get("live")
@@ -1054,8 +961,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--formats", default="xlsx,html,json,csv")
     p.add_argument("--profile-dir", type=Path, default=None)
     p.add_argument("--dump", type=Path, default=None)
-    p.add_argument("--prototype-release-rows", action="store_true")
-    p.add_argument("--prototype-gc-off", action="store_true")
     p = sub_parser("floor", cmd_floor, "the I/O floor for the same input and findings")
     p.add_argument("--snapshot", type=Path, required=True)
     p.add_argument("--dump", type=Path, required=True)
@@ -1084,9 +989,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--snapshot", type=Path, required=True)
     p.add_argument("--inventory", action="store_true")
     p.add_argument("--profile-dir", type=Path, default=None)
-    p = sub_parser("proto", cmd_proto, "current code vs the prototypes of the proposed fixes")
-    p.add_argument("--snapshot", type=Path, required=True)
-    p.add_argument("--out", type=Path, required=True)
     p = sub_parser("generate", cmd_generate, "generate a snapshot, timed")
     p.add_argument("--resources", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)

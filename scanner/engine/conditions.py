@@ -130,8 +130,13 @@ class Columns:
             "numbers", name, lambda: self.frame[name].to_numpy(dtype="float64", na_value=np.nan)
         )
 
+    def lengths(self, name: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return self._get("lengths", name, lambda: _lengths(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+
     def elements(self, name: str) -> Elements:
-        return self._get("elements", name, lambda: _flatten(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+        return self._get(  # type: ignore[no-any-return]
+            "elements", name, lambda: _flatten(self.frame[name].to_numpy(dtype=object), self.lengths(name))
+        )
 
     def dates(self, name: str) -> pd.DatetimeIndex:
         def parse() -> pd.DatetimeIndex:
@@ -157,13 +162,27 @@ def _factorize(values: np.ndarray[Any, Any]) -> Factorized:
     return Factorized(np.asarray(codes, dtype=np.intp), [str(u) for u in uniques])
 
 
-def _flatten(values: np.ndarray[Any, Any]) -> Elements:
-    # A scalar where a list belongs counts as a one-element list.
-    lists = [v if isinstance(v, list | tuple) else [v] for v in values if not _is_na(v)]
+def _lists(values: np.ndarray[Any, Any]) -> tuple[Array, np.ndarray[Any, Any]]:
+    """Where the values are NA, and the others as lists (a scalar where a list belongs counts as a
+    one-element list); C-level passes only when the column holds lists, as the inventory builds it."""
+    na = np.asarray(pd.isna(values), dtype=bool)
+    present = values[~na]
+    if not set(map(type, present)) <= {list}:
+        fixed = (v if isinstance(v, list | tuple) else [v] for v in present)
+        present = np.fromiter(fixed, dtype=object, count=len(present))
+    return na, present
+
+
+def _lengths(values: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    na, present = _lists(values)
     lengths = np.zeros(len(values), dtype=np.int64)
-    lengths[~pd.isna(values)] = [len(v) for v in lists]
-    flat = np.empty(int(lengths.sum()), dtype=object)
-    flat[:] = list(chain.from_iterable(lists))
+    lengths[~na] = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
+    return lengths
+
+
+def _flatten(values: np.ndarray[Any, Any], lengths: np.ndarray[Any, np.dtype[np.int64]]) -> Elements:
+    _, present = _lists(values)
+    flat = np.fromiter(chain.from_iterable(present), dtype=object, count=int(lengths.sum()))
     owner = np.repeat(np.arange(len(values), dtype=np.intp), lengths)
     return Elements(owner, _factorize(flat), lengths)
 
@@ -376,10 +395,10 @@ def _list_test(name: str, op: str, value: Any, path: str) -> _Test:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConditionError(f"{path}: 'value' must be a whole number")
         cmp = {"len_eq": np.equal, "len_gt": np.greater, "len_lt": np.less}[op]
-        return lambda cols, ctx: Mask(cmp(cols.elements(name).lengths, value), cols.known(name))
+        return lambda cols, ctx: Mask(cmp(cols.lengths(name), value), cols.known(name))
     if op in ("empty", "not_empty"):
         want_empty = op == "empty"
-        return lambda cols, ctx: Mask((cols.elements(name).lengths == 0) == want_empty, cols.known(name))
+        return lambda cols, ctx: Mask((cols.lengths(name) == 0) == want_empty, cols.known(name))
     if op == "contains":
         wanted = str(value).lower()
         return lambda cols, ctx: _any_element(cols, name, lambda _, low: low == wanted)
