@@ -185,6 +185,32 @@ def classic_vnet(
     )
 
 
+def er_circuit_with_keys(
+    name: str = "er1",
+    *,
+    sub: str = SUB,
+    service_key: str = "SECRET-SERVICE-KEY",
+    authorization_key: str = "SECRET-AUTH-KEY",
+) -> dict[str, Any]:
+    """An ExpressRoute circuit that allows classic operations and carries both secrets the scanner must
+    drop: its `serviceKey` and one authorization's `authorizationKey` (in use)."""
+    return row(
+        "Microsoft.Network/expressRouteCircuits",
+        name,
+        {
+            "allowClassicOperations": True,
+            "serviceKey": service_key,
+            "authorizations": [
+                {
+                    "name": "a1",
+                    "properties": {"authorizationKey": authorization_key, "authorizationUseStatus": "InUse"},
+                }
+            ],
+        },
+        sub=sub,
+    )
+
+
 def snapshot(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS) -> Snapshot:
     by: dict[str, list[dict[str, Any]]] = {d: [] for d in DATASETS}
     for r in rows:

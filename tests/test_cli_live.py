@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from arg_rows import SUB, SUB2, classic_vm, cloud_service, row
+from arg_rows import SUB, SUB2, classic_vm, cloud_service, er_circuit_with_keys, row
 from emulator import ARG_PATH, ArgEmulator
 from typer.testing import CliRunner
 
@@ -30,25 +30,7 @@ def estate() -> list[dict]:
         classic_vm("vm2", "cs2", sub=SUB2),
         cloud_service("cs2", sub=SUB2),
     ]
-    rows.append(
-        row(
-            "Microsoft.Network/expressRouteCircuits",
-            "er1",
-            {
-                "allowClassicOperations": True,
-                "serviceKey": "SECRET-SERVICE-KEY",
-                "authorizations": [
-                    {
-                        "name": "a1",
-                        "properties": {
-                            "authorizationKey": "SECRET-AUTH-KEY",
-                            "authorizationUseStatus": "InUse",
-                        },
-                    }
-                ],
-            },
-        )
-    )
+    rows.append(er_circuit_with_keys("er1"))
     for sub, name in ((SUB, "Prod"), (SUB2, "Dev")):
         sub_row = row("Microsoft.Resources/subscriptions", name, {}, sub=sub, location="")
         sub_row.update(id=f"/subscriptions/{sub}", resourceGroup="")

@@ -2,33 +2,62 @@
 
 One query per ARG table (scanner/queries/*.kql), run over subscription batches of at most 300
 (tenant scope sends no list; management-group scope sends the groups). Pages of 1000 rows follow
-`$skipToken`; a `ResponsePayloadTooLarge` halves `$top` and goes on. Batches and pages run
-concurrently, paced by one QuotaPacer. A subscription that is denied is isolated by splitting its
-batch; what could not be read after the bounded retries is recorded in the coverage (the scan is
-then incomplete, exit 4) while the rest completes.
+`$skipToken`; a `ResponsePayloadTooLarge` halves `$top` and goes on. A table with many rows
+(`resources`) is read as a few independent `$skipToken` chains, each the same query narrowed to a
+group of types (`| where type in~ (...)`, the last chain every other type), so that its pages run
+concurrently instead of one after the other; the chains' rows are exactly the query's rows. Pages of
+every chain and batch run concurrently, paced by one QuotaPacer. A subscription that is denied is
+isolated by splitting its batch; what could not be read after the bounded retries is recorded in
+the coverage (the scan is then incomplete, exit 4) while the rest completes.
 
-The SDK client is built without azure-mgmt-core's resource-provider auto-registration policy (it
-would register a provider — a write — on some 409s) and without its retry policy (pacing and
-retries live in QuotaPacer).
+Each request goes through the SDK client's pipeline (`ResourceGraphClient._send_request`: its
+api-version, credential and ARM authentication policy); the response body is parsed with
+`json.loads` in the worker thread, dropping ExpressRoute keys as it is parsed, instead of being
+deserialised into the SDK's models. The pipeline is built without azure-mgmt-core's
+resource-provider auto-registration policy (it would register a provider — a write — on some 409s),
+without its retry policy (pacing and retries live in QuotaPacer) and without the content-decode
+policy (it only parses bodies for the model deserialiser, which is not used).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import json
+import math
+import re
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.errors import InputError, ScanError
 from scanner.queries import PREFLIGHT, all_queries
-from scanner.snapshot import DATASETS, Snapshot, strip_secrets
-from scanner.sources.pacing import QuotaPacer
+from scanner.snapshot import DATASETS, SECRET_KEYS, Snapshot, strip_secrets
+from scanner.sources.pacing import QuotaPacer, Slot
 
 BATCH_SIZE = 300
 PAGE_SIZE = 1000
 LIMIT_HIT_HEADER = "x-ms-tenant-subscription-limit-hit"
 Progress = Callable[[str, dict[str, Any]], None]
+ARG_PATH = "/providers/Microsoft.ResourceGraph/resources"
+
+#: Datasets read as several `$skipToken` chains that run concurrently: one chain per group of
+#: types, and one for every other type. Sized on the types that dominate classic estates (classic
+#: and ARM VMs, storage, public IPs and load balancers); a group with no rows costs one query.
+SPLIT_TYPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "resources": (
+        ("microsoft.classiccompute/virtualmachines",),
+        ("microsoft.compute/virtualmachines",),
+        ("microsoft.storage/storageaccounts", "microsoft.classicstorage/storageaccounts"),
+        ("microsoft.network/publicipaddresses", "microsoft.network/loadbalancers"),
+    ),
+}
+#: With this many subscription batches or more, the batches already run side by side: no split.
+SPLIT_MAX_BATCHES = 3
+_TABLE_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*$")
+_TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9./_-]*$")
 
 
 class PreflightError(InputError):
@@ -93,10 +122,51 @@ class Page:
     skip_token: str | None
     truncated: bool
     headers: dict[str, str]
+    secrets_removed: bool = False
+    """The rows were parsed without secret keys (else the source strips them)."""
+    total: int | None = None
+    """totalRecords: the rows of the whole query (all pages)."""
+    received: float | None = None
+    """time.monotonic() when the response had arrived (before its body was parsed)."""
+
+
+def split_query(query: str, groups: Sequence[Sequence[str]]) -> list[str]:
+    """`query` as one query per group of types plus one for every other type; together their rows
+    are exactly the rows of `query`, and no row is in two of them.
+
+    Each adds `| where type in~ (...)` (the last `| where type !in~ (...)`) right after the table
+    name, so a query that does not start with a bare table name line is returned unsplit."""
+    lines = query.split("\n")
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or text.startswith("//"):
+            continue
+        every = [t for group in groups for t in group]
+        if not every or not _TABLE_LINE.match(line) or not all(_TYPE_NAME.match(t) for t in every):
+            return [query]
+        clauses = [f"| where type in~ ({_kql_strings(group)})" for group in groups if group]
+        clauses.append(f"| where type !in~ ({_kql_strings(every)})")
+        return ["\n".join([*lines[: i + 1], clause, *lines[i + 1 :]]) for clause in clauses]
+    return [query]
+
+
+def _kql_strings(values: Sequence[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _without_secrets(obj: dict[str, Any]) -> dict[str, Any]:
+    """json.loads object_hook: drops secret keys from every object as it is parsed (strip_secrets)."""
+    for key in [k for k in obj if k.lower() in SECRET_KEYS]:
+        del obj[key]
+    return obj
 
 
 class ArgClient:
-    """One POST to ARG per call, through the SDK; returns rows and headers or raises."""
+    """One POST to ARG per call, through the SDK client's pipeline; returns rows and headers or raises.
+
+    Errors are raised as the SDK's operation raises them: 401 `ClientAuthenticationError`, 404 / 409 /
+    304 their azure-core errors, any other status but 200 `HttpResponseError` with the ARM error body
+    (code and details) parsed; a 200 whose body is not a JSON object `DecodeError`."""
 
     def __init__(self, credential: Any, endpoint: str, token_scope: str, timeout: float = 60.0) -> None:
         from azure.core.pipeline import policies
@@ -108,7 +178,6 @@ class ArgClient:
             policies.HeadersPolicy(),
             policies.UserAgentPolicy(sdk_moniker="classic-scanner"),
             policies.ProxyPolicy(),
-            policies.ContentDecodePolicy(),
             policies.RedirectPolicy(),
             ARMChallengeAuthenticationPolicy(credential, token_scope),
             policies.CustomHookPolicy(),
@@ -117,35 +186,73 @@ class ArgClient:
         self._client = ResourceGraphClient(
             credential, base_url=endpoint, credential_scopes=[token_scope], policies=pipeline
         )
+        self._api_version = str(self._client._config.api_version)
         self._timeout = timeout
 
     def post(
         self, query: str, scope: LiveScope, subscriptions: list[str] | None, top: int, skip_token: str | None
     ) -> Page:
-        from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
-
-        options = QueryRequestOptions(top=top, skip_token=skip_token, result_format="objectArray")
-        request = QueryRequest(
-            query=query,
-            subscriptions=subscriptions or None,
-            management_groups=list(scope.management_groups) or None,
-            options=options,
+        from azure.core.exceptions import (
+            ClientAuthenticationError,
+            DecodeError,
+            HttpResponseError,
+            ResourceExistsError,
+            ResourceNotFoundError,
+            ResourceNotModifiedError,
+            map_error,
         )
-        captured: dict[str, Any] = {}
+        from azure.core.rest import HttpRequest
+        from azure.mgmt.core.exceptions import ARMErrorFormat
 
-        def keep(pipeline_response: Any, deserialized: Any, _: Any) -> Any:
-            captured["headers"] = dict(pipeline_response.http_response.headers)
-            return deserialized
-
-        response = self._client.resources(
-            request, cls=keep, connection_timeout=min(self._timeout, 20.0), read_timeout=self._timeout
+        # The body the SDK's QueryRequest serialises to (same keys, same order, same defaults).
+        body: dict[str, Any] = {}
+        if subscriptions:
+            body["subscriptions"] = list(subscriptions)
+        if scope.management_groups:
+            body["managementGroups"] = list(scope.management_groups)
+        body["query"] = query
+        options: dict[str, Any] = {}
+        if skip_token:
+            options["$skipToken"] = skip_token
+        options.update({"$top": top, "resultFormat": "objectArray", "allowPartialScopes": False})
+        body["options"] = options
+        request = HttpRequest(
+            "POST",
+            ARG_PATH,
+            params={"api-version": self._api_version},
+            json=body,
+            headers={"Accept": "application/json"},
         )
-        data: list[Any] = response.data if isinstance(response.data, list) else []
+        response = self._client._send_request(
+            request, connection_timeout=min(self._timeout, 20.0), read_timeout=self._timeout
+        )
+        received = time.monotonic()
+        if response.status_code != 200:
+            error_map = {
+                401: ClientAuthenticationError,
+                404: ResourceNotFoundError,
+                409: ResourceExistsError,
+                304: ResourceNotModifiedError,
+            }
+            map_error(status_code=response.status_code, response=response, error_map=error_map)
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        try:
+            document = json.loads(response.content, object_hook=_without_secrets)
+        except ValueError as exc:
+            raise DecodeError(message=f"JSON is invalid: {exc}", response=response, error=exc) from None
+        if not isinstance(document, dict):
+            raise DecodeError(message="the response is not a JSON object", response=response)
+        data = document.get("data")
+        token = document.get("$skipToken")
+        total = document.get("totalRecords")
         return Page(
-            rows=[r for r in data if isinstance(r, dict)],
-            skip_token=response.skip_token or None,
-            truncated=str(response.result_truncated).lower() == "true",
-            headers=captured.get("headers", {}),
+            rows=[r for r in data if isinstance(r, dict)] if isinstance(data, list) else [],
+            skip_token=str(token) if token else None,
+            truncated=str(document.get("resultTruncated")).lower() == "true",
+            headers=dict(response.headers),
+            secrets_removed=True,
+            total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+            received=received,
         )
 
 
@@ -183,7 +290,7 @@ class GraphSource:
         throttles = transients = 0
         policy = self.pacer.policy
         while True:
-            self.pacer.acquire()
+            slot: Slot = self.pacer.acquire()
             try:
                 page = self.client.post(query, self.scope, subs, top, token)
             except ClientAuthenticationError as exc:
@@ -191,7 +298,7 @@ class GraphSource:
             except HttpResponseError as exc:
                 response: Any = exc.response
                 headers = dict(response.headers) if response is not None else {}
-                self.pacer.record(headers)
+                self.pacer.record(headers, slot)
                 status, codes = exc.status_code or 0, _error_codes(exc)
                 if status == 429 or "RateLimiting" in codes:
                     throttles += 1
@@ -213,6 +320,7 @@ class GraphSource:
                     continue
                 raise QueryFailed(f"HTTP {status} {'/'.join(codes)}: {_first_line(exc)}") from None
             except (ServiceRequestError, ServiceResponseError) as exc:
+                self.pacer.release(slot)
                 transients += 1
                 self._count(stats, retries=1)
                 if transients > policy.max_transient_retries:
@@ -221,7 +329,12 @@ class GraphSource:
                     ) from None
                 self.pacer.backoff(transients)
                 continue
-            self.pacer.record(page.headers)
+            else:
+                # The quota slot ends when the response arrived, not when its body had been parsed.
+                age = time.monotonic() - page.received if page.received is not None else 0.0
+                self.pacer.record(page.headers, slot, age=age)
+            finally:
+                self.pacer.release(slot)  # whatever else happened, the request is over
             if str(page.headers.get(LIMIT_HIT_HEADER, "")).lower() == "true":
                 self.limit_hit = True
             return page
@@ -281,7 +394,7 @@ class GraphSource:
                 top = max(1, top // 2)
                 self._count(stats, top_reductions=1)
                 continue
-            got.extend(page.rows)
+            got.extend(page.rows if page.secrets_removed else [strip_secrets(r) for r in page.rows])
             self._count(stats, pages=1, rows=len(page.rows))
             self.progress("page", {"rows": len(page.rows)})
             if page.truncated and not page.skip_token:
@@ -296,33 +409,32 @@ class GraphSource:
         visible = self.preflight()
         batches = self._batches(visible)
         queries = all_queries()
-        stats = {name: QueryStats() for name in DATASETS}
+        state = _Collection(
+            stats={name: QueryStats() for name in DATASETS},
+            denied={s for s in self.scope.subscriptions if s not in visible},
+        )
+        chains: list[_Chain] = []
+        for name in DATASETS:
+            groups = SPLIT_TYPES.get(name, ()) if len(batches) < SPLIT_MAX_BATCHES else ()
+            parts = split_query(queries[name], groups)
+            for b, batch in enumerate(batches):
+                unit = state.new_unit(name, len(parts))
+                for i, text in enumerate(parts):
+                    part = f"part {i + 1}/{len(parts)}" if len(parts) > 1 else ""
+                    chains.append(_Chain(name, text, part, batch, unit, (b, i), PAGE_SIZE))
+        self.progress("start", {"queries": len(state.units)})
+        self._run_chains(chains, state)
+
+        stats = state.stats
         status: dict[str, str] = {sub: "read" for sub in visible}
-        denied: set[str] = {s for s in self.scope.subscriptions if s not in visible}
-        failed: dict[str, set[str]] = {}
-        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
-        tasks = [(name, batch) for name in DATASETS for batch in batches]
-        self.progress("start", {"queries": len(tasks)})
-
-        def run(task: tuple[str, list[str] | None]) -> None:
-            name, batch = task
-            got, bad_subs, denied_subs = self._run_batch(name, queries[name], batch, stats[name])
-            with self._lock:
-                rows[name].extend(got)
-                denied.update(denied_subs)
-                for sub in bad_subs:
-                    failed.setdefault(sub, set()).add(name)
-            self.progress("query", {"dataset": name, "rows": len(got)})
-
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            list(pool.map(run, tasks))
-        for sub in denied:
+        for sub in state.denied:
             status[sub] = "denied"
-        for sub in failed:
+        for sub in state.failed:
             status[sub] = "failed"
-        issues = [f"subscription {s}: no read access" for s in sorted(denied)]
+        issues = [f"subscription {s}: no read access" for s in sorted(state.denied)]
         issues += [
-            f"subscription {s}: {', '.join(sorted(failed[s]))} could not be read" for s in sorted(failed)
+            f"subscription {s}: {', '.join(sorted(state.failed[s]))} could not be read"
+            for s in sorted(state.failed)
         ]
         issues += [f"{n}: the query result was truncated" for n, st in stats.items() if st.truncated]
         issues += [
@@ -342,11 +454,125 @@ class GraphSource:
             "throttled": self.pacer.throttled,
             "issues": issues,
         }
-        clean = {name: [strip_secrets(r) for r in found] for name, found in rows.items()}
         manifest = {"coverage": coverage, "queries": queries}
         return Snapshot(
-            rows=clean, collected=frozenset(DATASETS), manifest=manifest, sources=(), issues=tuple(issues)
+            rows=state.rows_by_dataset(),
+            collected=frozenset(DATASETS),
+            manifest=manifest,
+            sources=(),
+            issues=tuple(issues),
         )
+
+    def _run_chains(self, chains: list[_Chain], state: _Collection) -> None:
+        """Every chain to its end, one page per task, on `workers` threads. The next task is the page
+        of the chain with the most pages left (by the `totalRecords` its last page showed), so the
+        longest chains do not end up paging alone at the end; equals go first come, first served."""
+        ready: list[tuple[int, int, _Chain]] = []
+        order = itertools.count()
+        cond = threading.Condition()
+        busy = 0
+        errors: list[BaseException] = []
+
+        def push(chain: _Chain) -> None:
+            heapq.heappush(ready, (-chain.pages_left(), next(order), chain))
+
+        def worker() -> None:
+            nonlocal busy
+            while True:
+                with cond:
+                    while not ready and busy and not errors:
+                        cond.wait()
+                    if errors or not ready:
+                        cond.notify_all()
+                        return
+                    chain = heapq.heappop(ready)[2]
+                    busy += 1
+                try:
+                    more = self._step(chain, state)
+                except BaseException as exc:
+                    more = []
+                    with cond:
+                        errors.append(exc)
+                with cond:
+                    for nxt in more:
+                        push(nxt)
+                    busy -= 1
+                    cond.notify_all()
+
+        for chain in chains:
+            push(chain)
+        threads = [
+            threading.Thread(target=worker, name=f"arg-worker-{i}", daemon=True)
+            for i in range(max(1, min(self.workers, len(chains))))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def _step(self, chain: _Chain, state: _Collection) -> list[_Chain]:
+        """One page of `chain`; returns what is left to do (the chain again, two halves, or nothing)."""
+        stats = state.stats[chain.dataset]
+        try:
+            page = self._post(chain.query, chain.batch, chain.top, chain.token, stats)
+        except _PayloadTooLarge:
+            if chain.top == 1:
+                return self._chain_failed(
+                    chain, state, QueryFailed("a single row exceeds the response size limit")
+                )
+            chain.top = max(1, chain.top // 2)
+            self._count(stats, top_reductions=1)
+            return [chain]
+        except _Denied:
+            batch = chain.batch
+            if not batch or len(batch) == 1:
+                with self._lock:
+                    state.denied.update(batch or [])
+                self._chain_done(chain, state, [])
+                return []
+            # Isolate the denied subscription: the chain restarts as two chains over half the batch.
+            half = len(batch) // 2
+            with self._lock:
+                state.units[chain.unit].chains += 1
+            return [chain.restart(batch[:half], 0), chain.restart(batch[half:], 1)]
+        except QueryFailed as exc:
+            return self._chain_failed(chain, state, exc)
+        rows = page.rows if page.secrets_removed else [strip_secrets(r) for r in page.rows]
+        chain.rows.extend(rows)
+        chain.total = page.total
+        self._count(stats, pages=1, rows=len(rows))
+        self.progress("page", {"rows": len(rows)})
+        if page.truncated and not page.skip_token:
+            with self._lock:
+                stats.truncated = True
+        if page.skip_token:
+            chain.token = page.skip_token
+            return [chain]
+        self._chain_done(chain, state, chain.rows)
+        return []
+
+    def _chain_failed(self, chain: _Chain, state: _Collection, exc: QueryFailed) -> list[_Chain]:
+        label = "scope" if chain.batch is None else f"{len(chain.batch)} subscriptions"
+        detail = f"{chain.part}: {exc}" if chain.part else str(exc)
+        with self._lock:
+            state.stats[chain.dataset].failed_batches.append(f"{label}: {detail}")
+            for sub in chain.batch or []:
+                state.failed.setdefault(sub, set()).add(chain.dataset)
+        self._chain_done(chain, state, [])
+        return []
+
+    def _chain_done(self, chain: _Chain, state: _Collection, rows: list[dict[str, Any]]) -> None:
+        """Keep a finished chain's rows; report the query (dataset x batch) once its last chain is done."""
+        with self._lock:
+            state.results.append((chain.dataset, chain.order, rows))
+            unit = state.units[chain.unit]
+            unit.chains -= 1
+            unit.rows += len(rows)
+            finished = unit.chains == 0
+        if finished:
+            self.progress("query", {"dataset": unit.dataset, "rows": unit.rows})
 
     def _batches(self, visible: dict[str, str]) -> list[list[str] | None]:
         if self.scope.kind == "management_groups":
@@ -360,24 +586,69 @@ class GraphSource:
         )
         return [subs[i : i + BATCH_SIZE] for i in range(0, len(subs), BATCH_SIZE)]
 
-    def _run_batch(
-        self, name: str, query: str, batch: list[str] | None, stats: QueryStats
-    ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-        """Rows of one dataset for one batch; returns (rows, failed subscriptions, denied subscriptions)."""
-        try:
-            return self._paged(query, batch, stats), [], []
-        except _Denied:
-            if not batch or len(batch) == 1:
-                return [], [], list(batch or [])
-            half = len(batch) // 2
-            left = self._run_batch(name, query, batch[:half], stats)
-            right = self._run_batch(name, query, batch[half:], stats)
-            return left[0] + right[0], left[1] + right[1], left[2] + right[2]
-        except QueryFailed as exc:
-            label = "scope" if batch is None else f"{len(batch)} subscriptions"
-            with self._lock:
-                stats.failed_batches.append(f"{label}: {exc}")
-            return [], list(batch or []), []
+
+@dataclass
+class _Chain:
+    """One `$skipToken` chain: a query (or one part of a split query) over one batch."""
+
+    dataset: str
+    query: str
+    part: str
+    """"part i/n" when the dataset's query is split, else empty."""
+    batch: list[str] | None
+    unit: int
+    """Index of the (dataset, batch) query this chain belongs to."""
+    order: tuple[int, ...]
+    """Where its rows go among the dataset's chains (before sorting by id)."""
+    top: int
+    token: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    total: int | None = None
+    """Rows of the whole chain, as its last page said (totalRecords)."""
+
+    def pages_left(self) -> int:
+        """Pages still to read, by the last totalRecords; a chain not yet started is taken to have 2."""
+        if self.total is None:
+            return 2
+        return max(1, math.ceil((self.total - len(self.rows)) / max(1, self.top)))
+
+    def restart(self, batch: list[str], half: int) -> _Chain:
+        """The same chain from its first page over part of the batch (its rows so far are dropped)."""
+        return _Chain(self.dataset, self.query, self.part, batch, self.unit, (*self.order, half), PAGE_SIZE)
+
+
+@dataclass
+class _Unit:
+    """One dataset over one batch, as progress reports it: done when its last chain is done."""
+
+    dataset: str
+    chains: int
+    rows: int = 0
+
+
+@dataclass
+class _Collection:
+    """What the chains of one read() share (guarded by GraphSource._lock)."""
+
+    stats: dict[str, QueryStats]
+    denied: set[str]
+    failed: dict[str, set[str]] = field(default_factory=dict)
+    units: list[_Unit] = field(default_factory=list)
+    results: list[tuple[str, tuple[int, ...], list[dict[str, Any]]]] = field(default_factory=list)
+
+    def new_unit(self, dataset: str, chains: int) -> int:
+        self.units.append(_Unit(dataset, chains))
+        return len(self.units) - 1
+
+    def rows_by_dataset(self) -> dict[str, list[dict[str, Any]]]:
+        """Each dataset's rows sorted by lower-cased id, as a snapshot stores them (chains finish in any
+        order; ties keep the chains' fixed order, so the result does not depend on timing)."""
+        out: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
+        for dataset, _, rows in sorted(self.results, key=lambda r: (r[0], r[1])):
+            out[dataset].extend(rows)
+        for rows in out.values():
+            rows.sort(key=lambda r: str(r.get("id", "")).lower())
+        return out
 
 
 def _error_codes(exc: Any) -> list[str]:
