@@ -294,12 +294,21 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
         *(view.raw[name][rows].tolist() for name in _RESOURCE_COLUMNS),
         message.tolist(),
         _evidence(view, rows, [*rule.fields, *spec.evidence], verdict.evidence_extra),
-        np.where(is_pass, "", remediation).astype(object).tolist() if n else [],
+        _pick(is_pass, "", remediation),
         repeat([r.url for r in spec.references], n),
         repeat(None, n),
         repeat(None, n),
         repeat(None, n),
     )
+
+
+def _pick(condition: np.ndarray[Any, np.dtype[np.bool_]], yes: str, no: str) -> list[str]:
+    """Per row `yes` where condition holds, else `no` (np.where would copy long text into a fixed-width
+    array row by row)."""
+    out = np.empty(len(condition), dtype=object)
+    out.fill(no)  # np.full would first make a fixed-width text array of `no`
+    out[condition] = yes
+    return out.tolist()
 
 
 def _digest(key: str) -> str:
@@ -313,7 +322,8 @@ def finding_id(rule_id: str, resource_id: str) -> str:
 
 def render_rows(template: str, view: _TableView, rows: Rows, placeholders: dict[str, str]) -> Objects:
     """Fill a message template for the given rows; each column's text is prepared once per table."""
-    out: Objects = np.full(len(rows), "", dtype=object)
+    out: Objects = np.empty(len(rows), dtype=object)
+    out.fill("")
     if not len(rows):
         return out
     for literal, name, _, _ in string.Formatter().parse(template):
