@@ -6,20 +6,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, get_args
 
-from openpyxl.chart import BarChart, LineChart, PieChart, Reference
-from openpyxl.chart.marker import DataPoint, Marker
-from openpyxl.chart.shapes import GraphicalProperties
-
 from reports import excel, history_view, plan_view
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from reports.excel import (
     Book,
     Col,
     Sheet,
-    borrowed,
     compact_json,
+    frame_columns,
     plain,
     portal,
+    row_columns,
     severity,
     status,
     wrapped,
@@ -130,6 +127,8 @@ WAIVERS: tuple[tuple[Col, str], ...] = (
 )
 #: Empty rows left below the Trend table for its chart (8 cm at the default row height, and a margin).
 CHART_ROWS = 17
+#: Width of the trend lines in points (22,000 EMU, as the workbook has always drawn them).
+LINE_WIDTH = 22_000 / 12_700
 #: Changed findings on the Changes sheet.
 CHANGES: tuple[Col, ...] = (
     Col("Category", 20),
@@ -207,8 +206,8 @@ def findings(book: Book, result: ScanResult) -> list[str]:
     missing = {f for _, f in columns} - set(frame.columns)  # results older than waivers and history
     frame = frame.assign(**dict.fromkeys(missing)) if missing else frame
     listed = frame.loc[frame["status"] != "pass", [field for _, field in columns]]
-    rows = listed.itertuples(index=False, name=None)
-    return write_table(book, "Findings", "Findings", [c for c, _ in columns], rows, len(listed))
+    cols = [c for c, _ in columns]
+    return write_table(book, "Findings", "Findings", cols, frame_columns(listed), len(listed))
 
 
 def waivers(book: Book, result: ScanResult) -> list[str]:
@@ -216,8 +215,8 @@ def waivers(book: Book, result: ScanResult) -> list[str]:
     if not history_view.waivers_used(result.waivers):
         return []
     items = history_view.waiver_rows(result.waivers)
-    rows = ([w.get(field) for _, field in WAIVERS] for w in items)
-    return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], rows, len(items))
+    rows = [[w.get(field) for _, field in WAIVERS] for w in items]
+    return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], row_columns(rows), len(rows))
 
 
 def changes(book: Book, result: ScanResult) -> list[str]:
@@ -275,7 +274,7 @@ def changes(book: Book, result: ScanResult) -> list[str]:
         book.add_table(sheet, "Changes", [c.header for c in CHANGES], first_row=header)
         if len(items) > room:
             sheet.append([book.text(f"{len(items) - room:,} more changed findings do not fit this sheet.")])
-    return [sheet.ws.title]
+    return [sheet.title]
 
 
 def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
@@ -297,29 +296,27 @@ def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
     sheet.book.add_table(sheet, "Trend", [c.header for c in TREND], first_row=header)
     if len(points) < 2:
         return
-    chart = LineChart()
-    chart.title = "Findings by status per scan (pass not drawn)"
-    chart.y_axis.title = "Findings"
-    chart.x_axis.number_format = "d mmm yyyy"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    chart = sheet.book.wb.add_chart({"type": "line"})
+    name, first, last = sheet.title, header, sheet.rows - 1  # 0-based: the data rows below the header
     for status_name in history_view.TREND_STATUSES:
-        column = 4 + STATUSES.index(status_name)
-        chart.add_data(
-            Reference(sheet.ws, min_col=column, min_row=header, max_row=sheet.rows), titles_from_data=True
+        column = 3 + STATUSES.index(status_name)
+        color = f"#{history_view.TREND_COLORS[status_name]}"
+        chart.add_series(
+            {
+                "name": [name, header - 1, column],
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, column, last, column],
+                "line": {"color": color, "width": LINE_WIDTH},
+                "marker": {"type": "circle", "size": 6, "fill": {"color": color}, "border": {"color": color}},
+                "smooth": False,
+            }
         )
-    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=header + 1, max_row=sheet.rows))
-    for series, status_name in zip(chart.series, history_view.TREND_STATUSES, strict=True):
-        color = history_view.TREND_COLORS[status_name]
-        series.graphicalProperties.line.solidFill = color
-        series.graphicalProperties.line.width = 22_000
-        series.marker = Marker(symbol="circle", size=6)
-        series.marker.graphicalProperties = GraphicalProperties(solidFill=color)
-        series.marker.graphicalProperties.line.solidFill = color
-        series.smooth = False
-    chart.height, chart.width = 8, 20
+    chart.set_title({"name": "Findings by status per scan (pass not drawn)"})
+    chart.set_y_axis({"name": "Findings"})
+    chart.set_x_axis({"num_format": "d mmm yyyy"})
+    chart.set_size({"width": _pixels(20), "height": _pixels(8)})
     sheet.append(())
-    borrowed(sheet.ws).add_chart(chart, f"A{sheet.rows + 1}")
+    sheet.ws.insert_chart(sheet.rows, 0, chart)  # the row below the blank one, column A
     for _ in range(CHART_ROWS):  # the chart floats over these empty rows
         sheet.append(())
 
@@ -335,8 +332,8 @@ def inventory(book: Book, result: ScanResult) -> dict[str, list[str]]:
             Col(c.name, 60 if c.name in ("id", "key") else max(_KIND_WIDTHS[c.kind], len(c.name) + 3))
             for c in columns
         ]
-        rows = frame.loc[:, [c.name for c in columns]].itertuples(index=False, name=None)
-        out[name] = write_table(book, name, f"Inventory_{name}", cols, rows, len(frame))
+        values = frame_columns(frame.loc[:, [c.name for c in columns]])
+        out[name] = write_table(book, name, f"Inventory_{name}", cols, values, len(frame))
     return out
 
 
@@ -352,13 +349,13 @@ def _sub_names(result: ScanResult) -> dict[str, str]:
 def plan(book: Book, result: ScanResult) -> list[str]:
     """The migration units in order, with state, blockers, lock times and runbook commands."""
     rows = plan_view.plan_rows(result.plan, _sub_names(result))
-    return write_table(book, "Plan", "Plan", PLAN, rows, len(rows))
+    return write_table(book, "Plan", "Plan", PLAN, row_columns(rows), len(rows))
 
 
 def quota(book: Book, result: ScanResult) -> list[str]:
     """What the migrated resources count against ARM quotas, per subscription, region and VM family."""
     rows = plan_view.quota_rows(result.plan, _sub_names(result))
-    return write_table(book, "Quota", "Quota", QUOTA, rows, len(rows))
+    return write_table(book, "Quota", "Quota", QUOTA, row_columns(rows), len(rows))
 
 
 def _plan_summary(sheet: Sheet, result: ScanResult) -> None:
@@ -412,19 +409,25 @@ def manual_checks(book: Book, result: ScanResult) -> list[str]:
     texts = {r.id: (_steps(r.spec.verification), r.spec.remediation.strip()) for r in result.pack.rules}
     frame = result.findings
     columns = linked(book, MANUAL)
-    manual = frame.loc[frame["status"] == "manual", [field for _, field in columns]]
-    rows = (
-        (*values[:7], *texts.get(values[0], ("", "")), *values[9:])
-        for values in manual.itertuples(index=False, name=None)
-    )
-    return write_table(book, "Manual checks", "ManualChecks", [c for c, _ in columns], rows, len(manual))
+    selected = frame.loc[frame["status"] == "manual", [field for _, field in columns]]
+    manual = frame_columns(selected)
+
+    def values(start: int, stop: int) -> list[Sequence[Any]]:
+        """The finding columns, with the rule's verification steps and remediation in place of the
+        two rule_id columns."""
+        found = list(manual(start, stop))
+        steps = [texts.get(rule, ("", "")) for rule in found[0]]
+        return [*found[:7], [s for s, _ in steps], [r for _, r in steps], *found[9:]]
+
+    cols = [c for c, _ in columns]
+    return write_table(book, "Manual checks", "ManualChecks", cols, values, len(selected))
 
 
 def rule_catalog(book: Book, result: ScanResult) -> list[str]:
     """Every rule of the pack with its verdict counts in this scan."""
     frame = result.findings
     counts: dict[Any, int] = frame.groupby(["rule_id", "status"]).size().to_dict() if len(frame) else {}
-    rows = (
+    rows = [
         (
             rule.id,
             rule.spec.title,
@@ -440,8 +443,8 @@ def rule_catalog(book: Book, result: ScanResult) -> list[str]:
             "\n".join(ref.url for ref in rule.spec.references),
         )
         for rule in result.pack.rules
-    )
-    return write_table(book, "Rule catalog", "RuleCatalog", CATALOG, rows, len(result.pack.rules))
+    ]
+    return write_table(book, "Rule catalog", "RuleCatalog", CATALOG, row_columns(rows), len(rows))
 
 
 def coverage(book: Book, result: ScanResult) -> list[str]:
@@ -463,7 +466,7 @@ def coverage(book: Book, result: ScanResult) -> list[str]:
     for name, count in dict(cov.get("unrouted_types") or {}).items():
         sheet.append([plain(sheet, name), plain(sheet, count)])
     _listing(sheet, "Rule errors", cov.get("rule_errors"))
-    return [sheet.ws.title]
+    return [sheet.title]
 
 
 def _listing(sheet: Sheet, heading: str, items: Any) -> None:
@@ -497,7 +500,7 @@ def evidence(book: Book, result: ScanResult) -> list[str]:
     for key, value in sorted(dict(meta.coverage.get("manifest_coverage") or {}).items()):
         shown = compact_json(value) if isinstance(value, list | dict) else value
         sheet.append([plain(sheet, key), plain(sheet, shown)])
-    return [sheet.ws.title]
+    return [sheet.title]
 
 
 def summary(
@@ -541,17 +544,21 @@ def summary(
     first = sheet.rows + 1
     for name in STATUSES:
         sheet.append([status(sheet, name), counts["by_status"][name]])
-    pie = PieChart()
-    _chart(sheet, pie, "Findings by status", 2, first, [STATUS_COLORS[s][0] for s in STATUSES], "E2")
+    _chart(sheet, "pie", "Findings by status", 2, first, [STATUS_COLORS[s][0] for s in STATUSES], "E2")
 
     sheet.heading("Findings by severity")
     sheet.header("Severity", "All findings", "Fail findings")
     first = sheet.rows + 1
     for name in SEVERITIES:
         sheet.append([severity(sheet, name), counts["by_severity"][name], counts["fail_by_severity"][name]])
-    bar = BarChart()
     _chart(
-        sheet, bar, "Fail findings by severity", 3, first, [SEVERITY_COLORS[s][0] for s in SEVERITIES], "E18"
+        sheet,
+        "column",
+        "Fail findings by severity",
+        3,
+        first,
+        [SEVERITY_COLORS[s][0] for s in SEVERITIES],
+        "E18",
     )
 
     frame = result.findings
@@ -563,9 +570,7 @@ def summary(
     for category in (c for c in get_args(Category) if c in in_pack):
         sheet.append([plain(sheet, category), int(fails.get(category, 0))])
     if sheet.rows >= first:
-        bars = BarChart()
-        bars.type = "bar"
-        _chart(sheet, bars, "Fail findings by category", 2, first, [], "E34")
+        _chart(sheet, "bar", "Fail findings by category", 2, first, [], "E34")
 
     sheet.heading("Contents")
     sheet.header("Sheet", "What it holds")
@@ -573,24 +578,34 @@ def summary(
         sheet.append([plain(sheet, title), book.text(what, "wrap")])
 
 
+def _pixels(cm: float) -> int:
+    """A chart dimension in centimetres as xlsxwriter's pixels (96 a inch)."""
+    return round(cm / 2.54 * 96)
+
+
 def _chart(
     sheet: Sheet,
-    chart: BarChart | PieChart,
+    kind: str,
     title: str,
     col: int,
     first: int,
     colors: Sequence[str],
     anchor: str,
 ) -> None:
-    """A native chart over column `col` of rows first..sheet.rows (header above), labels in column A."""
-    chart.title = title
-    chart.legend = None if isinstance(chart, BarChart) else chart.legend
-    chart.add_data(
-        Reference(sheet.ws, min_col=col, min_row=first - 1, max_row=sheet.rows), titles_from_data=True
+    """A native chart ("pie", "column" or horizontal "bar") over column `col` of rows first..sheet.rows
+    (1-based, header above), labels in column A; a legend for the pie only."""
+    chart = sheet.book.wb.add_chart({"type": kind})
+    name, top, bottom = sheet.title, first - 1, sheet.rows - 1  # 0-based data rows
+    chart.add_series(
+        {
+            "name": [name, top - 1, col - 1],
+            "categories": [name, top, 0, bottom, 0],
+            "values": [name, top, col - 1, bottom, col - 1],
+            **({"points": [{"fill": {"color": f"#{c}"}} for c in colors]} if colors else {}),
+        }
     )
-    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=sheet.rows))
-    chart.series[0].dPt = [
-        DataPoint(idx=i, spPr=GraphicalProperties(solidFill=c)) for i, c in enumerate(colors)
-    ]
-    chart.height, chart.width = 7.5, 15
-    borrowed(sheet.ws).add_chart(chart, anchor)
+    chart.set_title({"name": title})
+    if kind != "pie":
+        chart.set_legend({"none": True})
+    chart.set_size({"width": _pixels(15), "height": _pixels(7.5)})
+    sheet.ws.insert_chart(anchor, chart)

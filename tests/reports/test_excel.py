@@ -6,8 +6,10 @@ import dataclasses
 import json
 import math
 import re
+import tempfile
 import zipfile
-from datetime import date
+from datetime import date, datetime
+from xml.etree import ElementTree
 
 import pytest
 from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service
@@ -15,7 +17,7 @@ from arg_rows import row as arg_row
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from reports import excel, plan_view, write_reports, writer
+from reports import excel, excel_sheets, plan_view, write_reports, writer
 from reports.common import portal_url, tenant_of
 from reports.excel_sheets import FINDINGS, PLAN, QUOTA
 from scanner.engine.evaluate import STATUSES
@@ -123,6 +125,53 @@ def section(ws, heading, width):
     return out
 
 
+CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def ref(formula):
+    """A chart reference without quotes and $: "'Summary'!$B$3:$B$7" -> "Summary!B3:B7"."""
+    return re.sub(r"'([^']*)'!", r"\1!", formula).replace("$", "")
+
+
+def _deleted(axis):
+    """Whether a chart axis is hidden (an axis without <delete> is shown)."""
+    flag = axis.find(f"{CHART}delete")
+    return flag is not None and flag.get("val") in ("1", "true")
+
+
+def charts(path):
+    """Every chart of a workbook, read from its XML: plot kinds, title, legend, series references and
+    the `delete` flag of each axis."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        for name in names:
+            root = ElementTree.fromstring(z.read(name))
+            plot = root.find(f".//{CHART}plotArea")
+            series = [
+                {
+                    part: ref(s.find(f"{CHART}{part}//{CHART}f").text)
+                    for part in ("tx", "cat", "val")
+                    if s.find(f"{CHART}{part}//{CHART}f") is not None
+                }
+                for s in plot.iter(f"{CHART}ser")
+            ]
+            title = root.find(f"{CHART}chart/{CHART}title")
+            title_runs = [] if title is None else title.iter(f"{DRAWING}t")
+            out.append(
+                {
+                    "kinds": [el.tag.removeprefix(CHART) for el in plot if el.tag.endswith("Chart")],
+                    "title": "".join(t.text or "" for t in title_runs) or None,
+                    "legend": root.find(f"{CHART}chart/{CHART}legend") is not None,
+                    "series": series,
+                    "axes_deleted": [_deleted(axis) for axis in plot if axis.tag.endswith("Ax")],
+                    "bar_direction": next((el.get("val") for el in plot.iter(f"{CHART}barDir")), None),
+                }
+            )
+    return out
+
+
 def written(result, tmp_path, name="report.xlsx"):
     path = tmp_path / name
     excel.write(result, path)
@@ -176,17 +225,33 @@ def test_every_table_sheet_has_a_table_and_frozen_header(demo, demo_wb):
     assert demo_wb["Manual checks"].tables["ManualChecks"]
 
 
-def test_summary_has_native_charts(demo_xlsx):
+def test_summary_has_native_charts(demo_xlsx, demo_wb):
     with zipfile.ZipFile(demo_xlsx) as z:
         names = set(z.namelist())
         assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"} <= names
-        charts = "".join(z.read(f"xl/charts/chart{i}.xml").decode() for i in (1, 2, 3))
         sheet_rels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()  # Summary is sheet1
     assert "drawing" in sheet_rels
-    assert "'Summary'!$B$" in charts  # the charts read cells of the Summary
-    assert "<pieChart>" in charts and "<barChart>" in charts
-    for title in ("Findings by status", "Fail findings by severity", "Fail findings by category"):
-        assert f"<a:t>{title}</a:t>" in charts
+    found = charts(demo_xlsx)
+    assert [(c["title"], c["kinds"], c["bar_direction"], c["legend"]) for c in found] == [
+        ("Findings by status", ["pieChart"], None, True),
+        ("Fail findings by severity", ["barChart"], "col", False),
+        ("Fail findings by category", ["barChart"], "bar", False),
+    ]
+    assert not any(hidden for c in found for hidden in c["axes_deleted"])
+    rows = list(demo_wb["Summary"].iter_rows(values_only=True))
+    for chart, heading, column in (
+        (found[0], "Findings by status", "B"),
+        (found[1], "Findings by severity", "C"),
+        (found[2], "Fail findings by category", "B"),
+    ):
+        [series] = chart["series"]  # each chart reads its counts table on the Summary
+        header = next(i for i, r in enumerate(rows, start=1) if r[0] == heading) + 1
+        last = next(i for i, r in enumerate(rows, start=1) if i > header and r[0] is None) - 1
+        assert series == {
+            "tx": f"Summary!{column}{header}",
+            "cat": f"Summary!A{header + 1}:A{last}",
+            "val": f"Summary!{column}{header + 1}:{column}{last}",
+        }
 
 
 def test_findings_lists_the_non_pass_findings_in_report_order(demo, demo_wb):
@@ -215,7 +280,8 @@ def test_portal_links_are_hyperlinks(demo, demo_wb):
         cell = row[HEADERS.index("Portal link")]
         url = portal_url(row[HEADERS.index("Resource id")].value, demo.meta.cloud, tenant)
         assert cell.hyperlink is not None
-        assert cell.hyperlink.target == url == cell.value
+        # the address and its #anchor (stored apart, as Excel itself stores them)
+        assert f"{cell.hyperlink.target}#{cell.hyperlink.location}" == url == cell.value
         assert url.startswith("https://portal.azure.com/#@")
 
 
@@ -300,15 +366,19 @@ def test_hostile_text_stays_text(hostile, tmp_path):
 
 
 def test_control_characters_and_long_text(hostile, tmp_path):
-    book = excel.Book(hostile)
-    book.sheet("x", ())
-    assert book.text("a\x07b") == "a\ufffdb"
-    assert book.text("a\r\nb\rc") == "a\nb\nc"
-    cut = book.text("=" + "x" * 40_000)
-    assert not isinstance(cut, str)
-    assert len(cut.value) == excel.MAX_TEXT
-    assert cut.value.endswith(excel.TRUNCATED) and cut.data_type == "s"
-    assert book.truncated == 1
+    with excel.Book(hostile, tmp_path / "unsaved.xlsx") as book:
+        book.sheet("x", ())
+        assert book.text("a\x07b") == "a\ufffdb"
+        assert book.text("a\r\nb\rc") == "a\nb\nc"
+        cut = book.text("=" + "x" * 40_000)
+        assert not isinstance(cut, str)
+        assert len(cut.value) == excel.MAX_TEXT
+        assert cut.value.endswith(excel.TRUNCATED) and cut.data_type == "s"
+        assert book.truncated == 1
+        wide = book.text("😀" * 20_000)  # two UTF-16 units each: Excel counts those
+        assert len(wide.encode("utf-16-le")) // 2 == excel.MAX_TEXT and wide.endswith(excel.TRUNCATED)
+        assert book.truncated == 2
+    assert not (tmp_path / "unsaved.xlsx").exists()
 
 
 def test_long_cells_are_cut_and_noted(hostile, tmp_path):
@@ -378,6 +448,131 @@ def test_links_past_the_hyperlink_limit_are_safe_formulas(demo, monkeypatch, tmp
     assert cell.data_type == "s" and cell.value.startswith("https://portal.azure.com/")
     notes = [n for (n,) in section(wb["Summary"], "Notes", 1)]
     assert any("hyperlinks per sheet" in n for n in notes)
+
+
+def test_hyperlink_limit_is_per_sheet(demo, monkeypatch, tmp_path):
+    monkeypatch.setattr(excel, "MAX_HYPERLINKS", 2)
+    wb = load_workbook(written(demo, tmp_path))
+    for title in ("Findings", "Manual checks"):
+        ws = wb[title]
+        column = [c.value for c in ws[1]].index("Portal link")
+        cells = [r[column] for r in ws.iter_rows(min_row=2)]
+        assert len(cells) > 2
+        assert [c.hyperlink is not None for c in cells] == [True, True] + [False] * (len(cells) - 2)
+        for cell in cells[2:]:  # then formulas (text past HYPERLINK()'s 255 characters)
+            assert (
+                cell.value.startswith('=HYPERLINK("https://')
+                if cell.data_type == "f"
+                else (cell.data_type == "s" and len(cell.value) > excel.MAX_FORMULA_URL)
+            )
+        assert any(cell.data_type == "f" for cell in cells)
+
+
+def test_links_longer_than_excel_takes_are_plain_text(demo, monkeypatch, tmp_path):
+    monkeypatch.setattr(excel, "MAX_URL", 100)
+    wb = load_workbook(written(demo, tmp_path))
+    ws = wb["Findings"]
+    column = HEADERS.index("Portal link")
+    cells = [r[column] for r in ws.iter_rows(min_row=2)]
+    assert all(c.hyperlink is None and c.data_type == "s" for c in cells if len(c.value) > 100)
+    assert any(len(c.value) > 100 for c in cells)
+    notes = [n for (n,) in section(wb["Summary"], "Notes", 1)]
+    assert any("longer than Excel's 100 characters for a hyperlink" in n for n in notes)
+
+
+def test_text_cells_are_strings_never_formulas(hostile, tmp_path):
+    """Formula-like text, error codes and text that looks like XML markup are text cells with their
+    visible text unchanged; a portal link is a hyperlink."""
+    texts = [
+        '=HYPERLINK("http://x")',
+        "+1",
+        "@SUM(A1)",
+        "-1",
+        "=1+1",
+        "\tTAB",
+        "\rCR",
+        "#N/A",
+        "#DIV/0!",
+        "<r><t>x</t></r>",
+        "<r>=1</r>",
+        "</c></row><row r='1'>",
+        " padded ",
+        "plain",
+    ]
+    url = portal_url(f"/subscriptions/{SUB}/resourceGroups/rg/providers/x/y/z", "public", TENANT)
+    path = tmp_path / "cells.xlsx"
+    with excel.Book(hostile, path) as book:
+        sheet = book.sheet("Cells", (20, 20, 20))
+        for text in texts:
+            sheet.append([book.text(text), excel.plain(sheet, text), book.text(text, "bold")])
+        sheet.append([book.link(sheet, url)])
+        book.save()
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+    assert "<r><t>x</t></r>" not in xml and "</c></row><row r='1'>" not in xml  # escaped
+    ws = load_workbook(path)["Cells"]
+    shown = [t.replace("\r", "\n") for t in texts]  # XML reads CR as LF
+    for row, text in zip(ws.iter_rows(max_row=len(texts)), shown, strict=True):
+        for cell in row:
+            assert (cell.value, cell.data_type) == (text, "s")
+            assert cell.quotePrefix == text.startswith((*excel.FORMULA_PREFIXES, "\n", "#"))
+        assert row[2].font.b
+    link = ws.cell(row=len(texts) + 1, column=1)
+    assert link.value == url and f"{link.hyperlink.target}#{link.hyperlink.location}" == url
+    assert link.font.color.rgb.endswith(excel.LINK_COLOR)
+
+
+def test_escape_like_text_is_kept_for_excel(hostile, tmp_path):
+    """Excel reads _xHHHH_ in a string as an escaped character: literal text of that form is written
+    with its underscore escaped (_x005F_), so Excel shows it as it was."""
+    path = tmp_path / "escape.xlsx"
+    with excel.Book(hostile, path) as book:
+        book.sheet("Cells", (20,)).append([book.text("_x0041_")])
+        book.save()
+    with zipfile.ZipFile(path) as z:
+        assert "_x005F_x0041_" in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_row_limit_with_chunks_across_the_sheets(demo, monkeypatch, tmp_path):
+    monkeypatch.setattr(excel, "MAX_ROWS", 30)
+    monkeypatch.setattr(excel, "CHUNK", 7)  # chunks of 7 rows, 29 rows a sheet
+    wb = load_workbook(written(demo, tmp_path))
+    ids = [r["Finding id"] for t in wb.sheetnames if t.startswith("Findings") for r in table_rows(wb[t])]
+    assert ids == list(listed(demo)["finding_id"])
+    frame = demo.inventory.tables["classic_vm"]
+    parts = [t for t in wb.sheetnames if t == "classic_vm" or t.startswith("classic_vm (")]
+    assert len(parts) == math.ceil(len(frame) / 29)
+    assert [r["id"] for t in parts for r in table_rows(wb[t])] == list(frame["id"])
+    assert all(wb[t].max_row == 30 for t in parts[:-1])
+
+
+def test_same_result_same_bytes(demo, tmp_path):
+    """The workbook carries the scan's start as its creation time, not the clock: the same result
+    gives the same file."""
+    first, second = written(demo, tmp_path, "a.xlsx"), written(demo, tmp_path, "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    props = load_workbook(first).properties
+    assert props.created == datetime.fromisoformat(demo.meta.started_at.replace("Z", ""))
+    assert props.creator == f"classic-scanner {demo.meta.tool_version}"
+    assert props.title == "Azure classic resources: scan report"
+
+
+def test_no_temporary_files_are_left(demo, monkeypatch, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    written(demo, tmp_path)
+    assert list(temp.iterdir()) == []
+
+    def broken(book, result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(excel_sheets, "rule_catalog", broken)
+    with pytest.raises(KeyboardInterrupt):
+        written(demo, tmp_path, "broken.xlsx")
+    assert list(temp.iterdir()) == []
+    assert not (tmp_path / "broken.xlsx").exists()
 
 
 def test_incomplete_scan_is_noted_and_empty_findings_still_write(hostile, tmp_path):

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 from report_fixtures import HOSTILE_APPROVER, HOSTILE_OWNER, HOSTILE_TICKET, HOSTILE_WHY
-from test_excel import section, table_rows
+from test_excel import charts, section, table_rows
 
 from reports import excel, history_view
 from reports.excel_sheets import CHANGES, FINDINGS, TREND, WAIVERS
@@ -120,14 +120,16 @@ def test_changes_sheet_has_counts_trend_and_changed_findings(two_scans, second_w
     assert [c.name for c in ws.tables["Changes"].tableColumns] == [c.header for c in CHANGES]
     assert tables["Changes"].endswith(f":F{ws.max_row}")
     # a native line chart over the Trend table, a series per non-pass status, dates along the axis
-    with zipfile.ZipFile(second_xlsx) as z:
-        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
-    [line] = [c for c in charts if "<lineChart>" in c]
-    assert line.count("<ser>") == len(history_view.TREND_STATUSES) == 4
-    assert f"<f>'Changes'!D{first}</f>" in line  # Fail, with its header as the series name
-    assert f"<f>'Changes'!$D${first + 1}:$D${first + 2}</f>" in line
-    assert f"<f>'Changes'!$A${first + 1}:$A${first + 2}</f>" in line  # the scan times
-    assert '<delete val="0"/>' in line
+    [line] = [c for c in charts(second_xlsx) if c["kinds"] == ["lineChart"]]
+    assert len(line["series"]) == len(history_view.TREND_STATUSES) == 4
+    for column, series in zip("DEFG", line["series"], strict=True):  # Fail, Unknown, Manual, Waived
+        assert series == {
+            "tx": f"Changes!{column}{first}",  # the header as the series name
+            "val": f"Changes!{column}{first + 1}:{column}{first + 2}",
+            "cat": f"Changes!A{first + 1}:A{first + 2}",  # the scan times
+        }
+    assert line["axes_deleted"] == [False, False]  # both axes shown
+    assert line["title"] == "Findings by status per scan (pass not drawn)"
     # the summary says it in brief
     meta = dict(row[:2] for row in second_wb["Summary"].iter_rows(values_only=True) if row[0])
     assert meta["Since the previous scan"] == f"{history_view.headline(history)}: see the Changes sheet"
@@ -194,9 +196,7 @@ def test_first_scan_of_a_scope(two_scans, tmp_path):
     assert len(rows_below(ws, "Trend")) == 1
     assert "Changed findings" not in {r[0] for r in ws.iter_rows(values_only=True)}
     with zipfile.ZipFile(path) as z:
-        assert not any(
-            "<lineChart>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")
-        )
+        assert not any("lineChart>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/"))
     meta = dict(row[:2] for row in wb["Summary"].iter_rows(values_only=True) if row[0])
     assert meta["Since the previous scan"] == "first scan of this scope in the history"
 
