@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from arg_rows import SUB, classic_vm, cloud_service, row
+from arg_rows import SUB, classic_vm, cloud_service, er_circuit_with_keys, row
 from emulator import ARG_PATH, ArgEmulator
 from typer.testing import CliRunner
 
@@ -191,20 +191,7 @@ def test_no_planted_secret_reaches_any_output(tmp_path, monkeypatch):
     )
     az.write_text(f"#!/bin/sh\ncat <<'EOF'\n{token}\nEOF\n")
     az.chmod(az.stat().st_mode | stat.S_IEXEC)
-    circuit = row(
-        "Microsoft.Network/expressRouteCircuits",
-        "er1",
-        {
-            "allowClassicOperations": True,
-            "serviceKey": SECRETS[0],
-            "authorizations": [
-                {
-                    "name": "a1",
-                    "properties": {"authorizationKey": SECRETS[1], "authorizationUseStatus": "InUse"},
-                }
-            ],
-        },
-    )
+    circuit = er_circuit_with_keys(service_key=SECRETS[0], authorization_key=SECRETS[1])
     sub_row = row("Microsoft.Resources/subscriptions", "Prod", {}, location="")
     sub_row.update(id=f"/subscriptions/{SUB}", resourceGroup="")
     estate = [classic_vm("vm1"), cloud_service("cs1"), circuit, sub_row]
