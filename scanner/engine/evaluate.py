@@ -51,18 +51,10 @@ STATUSES: tuple[str, ...] = ("fail", "unknown", "manual", "waived", "pass")
 #: Longest list a message spells out; the evidence always carries the whole list.
 MESSAGE_LIST_ITEMS = 20
 _CODE = {s: np.uint8(i) for i, s in enumerate(STATUSES)}
-#: Columns of FINDING_COLUMNS pandas stores as text (the others hold None or Python objects).
-_TEXT_COLUMNS = (
-    "finding_id",
-    "rule_id",
-    "title",
-    "status",
-    "severity",
-    "category",
-    "resource_id",
-    "resource_name",
-    "message",
-    "remediation",
+#: Columns of FINDING_COLUMNS that hold None or Python objects; pandas stores the others as text.
+_OBJECT_COLUMNS = frozenset(
+    {"resource_type", "subscription_id", "resource_group", "location"}
+    | {"evidence", "references", "waiver", "first_seen", "last_seen"}
 )
 
 Codes = np.ndarray[Any, np.dtype[np.uint8]]
@@ -201,7 +193,7 @@ def findings(verdicts: Verdicts, inventory: Inventory) -> tuple[pd.DataFrame, tu
         return _empty(), tuple(errors)
     frame = pd.DataFrame(
         {
-            name: pd.Series(values, dtype="str" if name in _TEXT_COLUMNS else object)
+            name: pd.Series(values, dtype=object if name in _OBJECT_COLUMNS else "str")
             for name, values in columns.items()
         }
     )
