@@ -6,8 +6,16 @@ The page needs nothing but itself: CSS, JavaScript and SVG charts are inline, th
 fonts and no requests. A Content-Security-Policy allows only the page's own style and script
 (by SHA-256) and data: images. Findings are embedded once as JSON in a non-executed script block
 (with `<`, `>` and `&` escaped, so tenant text can never close it); the script renders only the
-current page of rows, with textContent. Everything else is rendered by Jinja2 with autoescaping.
-A masked report (--mask) has no Azure portal links: its resource ids are pseudonyms.
+current page of rows, with textContent. Their evidence is a JSON block of its own after the page
+script, parsed when a finding's details are first opened. The migration plan's units are summary
+cards; what each holds in detail (resources, findings, downtime, runbook) is one more JSON block,
+drawn by the script when a unit is opened or the page is printed. Everything else is rendered by
+Jinja2 with autoescaping. A masked report (--mask) has no Azure portal links: its resource ids are
+pseudonyms.
+
+The page is written as a stream: the template is rendered around placeholders, and the findings
+and evidence JSON are written in their place slice by slice, so the whole document never exists
+as one string.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -66,22 +75,55 @@ _INPUT = re.compile(r"^(?P<path>.*) sha256:(?P<sha>[0-9a-f]{64})$")
 
 
 def write(result: ScanResult, path: Path) -> None:
-    path.write_text(render(result), encoding="utf-8")
+    """Write report.html as a stream (see `stream`)."""
+    with path.open("w", encoding="utf-8") as out:
+        for part in stream(result):
+            out.write(part)
 
 
 def render(result: ScanResult) -> str:
-    """The complete report.html document."""
+    """The complete report.html document as one string (what `write` writes)."""
+    return "".join(stream(result))
+
+
+def stream(result: ScanResult) -> Iterator[str]:
+    """report.html in parts: the page up to the findings data, the data slice by slice, the page
+    script, the evidence slice by slice, the rest.
+
+    The template is rendered with random placeholders where the data goes; the two blocks are
+    `page_data(result)` as `script_json`, byte for byte, written CHUNK_ROWS findings at a time."""
     css = stylesheet()
     script = _asset("report.js")
-    data = script_json(scan_data(result))
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        csp=content_security_policy(css, script),
-        css=Markup(css),
-        script=Markup(script),
-        data=Markup(data),
-        **context(result),
+    head, rows = _data_parts(result)
+    token = secrets.token_hex(16)
+    markers = (f"<!--scan-data-{token}-->", f"<!--evidence-data-{token}-->")
+    ctx = context(result)
+    plan = ctx["plan"]
+    plan_json = Markup(script_json(plan["data"])) if plan.get("present") and not plan.get("empty") else ""
+    page = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            csp=content_security_policy(css, script),
+            css=Markup(css),
+            script=Markup(script),
+            data=Markup(markers[0]),
+            evidence=Markup(markers[1]),
+            plan_json=plan_json,
+            **ctx,
+        )
     )
+    del ctx, plan, plan_json
+    parts = page.split(markers[0])
+    parts[1:] = parts[1].split(markers[1]) if len(parts) == 2 else parts[1:]
+    if len(parts) != 3 or any(m in part for m in markers for part in parts):
+        raise RuntimeError("report.html.j2 must place the scan data and the evidence once each")
+    del page
+    yield parts[0]
+    yield from _data_json(head, rows)
+    yield parts[1]
+    yield from _evidence_json(rows)
+    yield parts[2]
 
 
 # --- assets, CSP and the embedded JSON ---------------------------------------------------------------
@@ -137,8 +179,20 @@ def content_security_policy(css: str, script: str) -> str:
 
 def script_json(value: Any) -> str:
     """JSON safe inside <script type="application/json">: `<`, `>`, `&` (and U+2028/9) as \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
-    for char in ("<", ">", "&", "\u2028", "\u2029"):
+    return _escape(_dumps(value))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+
+
+#: What must not appear as itself in a script element: `</script`, `<!--` and `-->` need `<` or `>`;
+#: `&` for good measure; U+2028/9 end lines in older JavaScript parsers.
+_UNSAFE = ("<", ">", "&", "\u2028", "\u2029")
+
+
+def _escape(text: str) -> str:
+    for char in _UNSAFE:
         text = text.replace(char, f"\\u{ord(char):04x}")
     return text
 
@@ -155,10 +209,13 @@ def _clean(value: Any) -> Any:
     return value
 
 
+_SPACE = re.compile(r"\s")
+
+
 def https(url: object) -> str | None:
     """The URL when it is https, else None: the report links nowhere else."""
     text = str(url or "")
-    return text if text.startswith("https://") and not any(c.isspace() for c in text) else None
+    return text if text.startswith("https://") and not _SPACE.search(text) else None
 
 
 # --- data preparation --------------------------------------------------------------------------------
@@ -207,7 +264,120 @@ def _subscriptions(result: ScanResult) -> list[tuple[str, str]]:
 
 
 def scan_data(result: ScanResult) -> dict[str, Any]:
-    """The findings as compact tables for the page script (rules, resources, texts referenced by index)."""
+    """The findings as compact tables for the page script (rules, resources, texts referenced by index),
+    each finding's evidence in its row.
+
+    report.html carries this split in two blocks (see `page_data`) and writes them without building
+    them whole (see `stream`)."""
+    head, rows = _data_parts(result)
+    return {**head, "f": rows.slice(0, len(rows), clean=True)}
+
+
+def page_data(result: ScanResult) -> tuple[dict[str, Any], list[Any]]:
+    """The two JSON blocks of report.html: `scan_data` with, in place of each finding's evidence, 1
+    when it has any (0 when not), parsed when the page opens; and the evidence of every finding, in
+    the same order, parsed only when a finding's details are first opened."""
+    head, rows = _data_parts(result)
+    return (
+        {**head, "f": rows.slice(0, len(rows), clean=True, evidence=False)},
+        rows.evidence(0, len(rows), clean=True),
+    )
+
+
+#: Findings per slice of the streamed data blocks.
+CHUNK_ROWS = 5000
+#: Position of the evidence in a finding row (report.js R_EV).
+EVIDENCE = 5
+
+
+def _has_evidence(value: Any) -> int:
+    return 1 if isinstance(value, dict | list | tuple) and len(value) else 0
+
+
+class _Rows:
+    """The findings rows of the data block, built a slice at a time.
+
+    Row layout (report.js): [rule, status, severity, resource, message, evidence, remediation,
+    references, finding id, waiver, first seen, last seen], the table columns as indexes; in the
+    page the evidence is 1 or 0 (whether the evidence block has any for the finding)."""
+
+    def __init__(self, f: pd.DataFrame, codes: dict[str, Any]) -> None:
+        self.f = f
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.f)
+
+    def evidence(self, start: int, stop: int, *, clean: bool) -> list[Any]:
+        """The evidence of findings start..stop; `clean` passes each through `_clean` (NA and NaN to
+        None, numpy scalars to Python), which the evidence built by the engine does not need."""
+        values = self.f["evidence"].iloc[start:stop].tolist()
+        return [_clean(v) for v in values] if clean else values
+
+    def slice(self, start: int, stop: int, *, clean: bool, evidence: bool = True) -> list[list[Any]]:
+        """Rows start..stop, with their evidence (see `evidence`) or, without, 1 when there is any."""
+        f, c = self.f.iloc[start:stop], self.codes
+        fifth = (
+            self.evidence(start, stop, clean=clean)
+            if evidence
+            else [_has_evidence(v) for v in f["evidence"].tolist()]
+        )
+        return [
+            [*values[:4], values[4] if type(values[4]) is str else _text(values[4]), *values[5:]]
+            for values in zip(
+                c["rule"][start:stop].tolist(),
+                c["status"][start:stop],
+                c["severity"][start:stop],
+                c["res"][start:stop].tolist(),
+                f["message"].tolist(),
+                fifth,
+                c["rem"][start:stop].tolist(),
+                c["ref"][start:stop].tolist(),
+                f["finding_id"].tolist(),
+                c["waiver"][start:stop],
+                c["first"][start:stop],
+                c["last"][start:stop],
+                strict=True,
+            )
+        ]
+
+
+def _items_json(build: Callable[..., list[Any]]) -> str:
+    """`build(clean=False)` as JSON array items (no brackets), escaped like `script_json`.
+
+    The values go to json.dumps as the engine built them; only when that fails (a NaN, a numpy
+    value) are they built again through `_clean`, which is what `scan_data` always does."""
+    try:
+        text = json.dumps(build(clean=False), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        text = _dumps(build(clean=True))
+    return _escape(text[1:-1])
+
+
+def _slices(total: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, total, CHUNK_ROWS):
+        yield start, min(start + CHUNK_ROWS, total)
+
+
+def _data_json(head: dict[str, Any], rows: _Rows) -> Iterator[str]:
+    """`script_json(page_data(result)[0])`, in parts."""
+    text = script_json(head)
+    yield text[:-1] + ("," if head else "") + '"f":['
+    for start, stop in _slices(len(rows)):
+        yield ("," if start else "") + _items_json(functools.partial(rows.slice, start, stop, evidence=False))
+    yield "]}"
+
+
+def _evidence_json(rows: _Rows) -> Iterator[str]:
+    """`script_json(page_data(result)[1])`, in parts."""
+    yield "["
+    for start, stop in _slices(len(rows)):
+        yield ("," if start else "") + _items_json(functools.partial(rows.evidence, start, stop))
+    yield "]"
+
+
+def _data_parts(result: ScanResult) -> tuple[dict[str, Any], _Rows]:
+    """Everything of the data block but the findings rows, and the rows."""
     f = result.findings
     subs = _subscriptions(result)
     sub_index = {s: i for i, (s, _) in enumerate(subs)}
@@ -237,46 +407,40 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
             READINESS.index(states.get(k, "")),
         ]
         for rid, name, rtype, sub, rg, loc, k in zip(
-            first_of_res["resource_id"].astype(str),
-            first_of_res["resource_name"],
-            first_of_res["resource_type"],
-            first_of_res["subscription_id"],
-            first_of_res["resource_group"],
-            first_of_res["location"],
-            first_of_res["_key"],
+            first_of_res["resource_id"].astype(str).tolist(),
+            first_of_res["resource_name"].tolist(),
+            first_of_res["resource_type"].tolist(),
+            first_of_res["subscription_id"].tolist(),
+            first_of_res["resource_group"].tolist(),
+            first_of_res["location"].tolist(),
+            first_of_res["_key"].tolist(),
             strict=True,
         )
     ]
+    del key, first_of_res
 
     rem_codes, rem_texts = pd.factorize(f["remediation"].fillna("").astype(str), sort=False)
     ref_keys = f["references"].map(lambda refs: tuple(refs) if isinstance(refs, list | tuple) else ())
     ref_codes, ref_sets = pd.factorize(ref_keys, sort=False)
+    del ref_keys
     references = [[[ref_titles.get(u, u), u] for u in refs if https(u)] for refs in ref_sets]
 
     status_code = {s: i for i, s in enumerate(STATUSES)}
     sev_code = {s: i for i, s in enumerate(SEVERITIES)}
     waiver_codes, waivers = _waiver_table(f["waiver"].tolist(), result.meta.as_of)
     first_codes, last_codes, times = _time_table(f)
-    rows = [
-        [*values[:4], _text(values[4]), _clean(values[5]), *values[6:]]
-        for values in zip(
-            rule_codes.tolist(),
-            f["status"].map(status_code).tolist(),
-            f["severity"].map(sev_code).tolist(),
-            res_codes.tolist(),
-            f["message"].tolist(),
-            f["evidence"].tolist(),
-            rem_codes.tolist(),
-            ref_codes.tolist(),
-            f["finding_id"].tolist(),
-            waiver_codes,
-            first_codes,
-            last_codes,
-            strict=True,
-        )
-    ]
-
-    return {
+    codes = {
+        "rule": rule_codes,
+        "status": f["status"].map(status_code).tolist(),
+        "severity": f["severity"].map(sev_code).tolist(),
+        "res": res_codes,
+        "rem": rem_codes,
+        "ref": ref_codes,
+        "waiver": waiver_codes,
+        "first": first_codes,
+        "last": last_codes,
+    }
+    head = {
         "statuses": list(STATUSES),
         "severities": list(SEVERITIES),
         "readiness": list(READINESS),
@@ -290,8 +454,8 @@ def scan_data(result: ScanResult) -> dict[str, Any]:
         "w": waivers,
         "t": times,
         "hist": history_view.history_used(result.history),
-        "f": rows,
     }
+    return head, _Rows(f, codes)
 
 
 def masked(result: ScanResult) -> bool:
@@ -328,8 +492,8 @@ def _waiver_table(values: list[Any], as_of: str) -> tuple[list[int], list[list[A
 def _time_table(f: pd.DataFrame) -> tuple[list[int], list[int], list[str]]:
     """Per finding the index of its first and last seen time (-1: none) and the distinct times,
     sorted, so that comparing indexes compares times."""
-    firsts = [_text(v) for v in f["first_seen"].tolist()] if "first_seen" in f else [""] * len(f)
-    lasts = [_text(v) for v in f["last_seen"].tolist()] if "last_seen" in f else [""] * len(f)
+    firsts = _texts(f["first_seen"].tolist()) if "first_seen" in f else [""] * len(f)
+    lasts = _texts(f["last_seen"].tolist()) if "last_seen" in f else [""] * len(f)
     times = sorted({t for t in (*firsts, *lasts) if t})
     index = {t: i for i, t in enumerate(times)}
     return [index.get(t, -1) for t in firsts], [index.get(t, -1) for t in lasts], times
@@ -338,6 +502,11 @@ def _time_table(f: pd.DataFrame) -> tuple[list[int], list[int], list[str]]:
 def _text(value: Any) -> str:
     value = python_value(value)
     return "" if value is None else str(value)
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """[_text(v) for v in values], without the call for values that are str already."""
+    return [v if type(v) is str else _text(v) for v in values]
 
 
 def long_date(value: str | date) -> str:
@@ -626,11 +795,12 @@ def context(result: ScanResult) -> dict[str, Any]:
     }
     rules, calendar = _catalog(result)
     logo = result.branding.logo_data_uri
+    res_index = resource_index(result)
     changes = history_view.html_changes(
         result.history,
         meta.id,
         result.complete,
-        resource_index(result),
+        res_index,
         {rule.id: rule.spec.title for rule in result.pack.rules},
     )
     waivers = history_view.html_waivers(result.waivers, meta.as_of, masked(result))
@@ -673,7 +843,9 @@ def context(result: ScanResult) -> dict[str, Any]:
         "print_limit": PRINT_LIMIT,
         "open_count": int((f["status"] != "pass").sum()),
         "page_size": PAGE_SIZE,
-        "plan": plan_view.html_context(result.plan, subscription_names(result)),
+        "plan": plan_view.html_context(
+            result.plan, subscription_names(result), {k: i for k, (i, _) in res_index.items()}
+        ),
         "changes": changes,
         "waivers": waivers,
         "n": section_numbers(changes["present"], waivers["present"]),

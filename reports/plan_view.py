@@ -251,11 +251,11 @@ def _subscription(sub_id: str, sub_names: Mapping[str, str]) -> dict[str, str]:
     return {"id": str(sub_id), "name": sub_names.get(str(sub_id).lower(), "")}
 
 
-def _card(
-    unit: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], followers: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+def _card(unit: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """What the page shows of a unit before it is opened: its summary (the template escapes it)."""
     lock = unit["downtime"]["lock_minutes"]
     return {
+        "index": index,
         "anchor": f"unit-{unit['order']}",
         "order": unit["order"],
         "wave": unit["wave"],
@@ -270,31 +270,93 @@ def _card(
         "location": unit["location"],
         "vm_count": unit["vm_count"],
         "resources": len(unit.get("resources") or []),
-        "blockers": grouped(unit.get("blockers") or []),
-        "preparation": grouped(unit.get("preparation") or []),
-        "unknowns": grouped(unit.get("unknowns") or []),
-        "note": unit.get("note") or "",
-        "lock": lock,
-        "lock_text": lock_text(unit),
-        "lock_applies": bool(lock["expected"]),
-        "data_plane": unit["downtime"]["data_plane"],
-        "data_plane_impact": not str(unit["downtime"]["data_plane"]).startswith("none"),
-        "creates": list(unit.get("creates") or []),
-        "depends_on": [
-            {"name": by_id[d]["name"], "anchor": f"unit-{by_id[d]['order']}", "order": by_id[d]["order"]}
-            for d in unit.get("depends_on") or []
-            if d in by_id
+        "lock_expected": minutes(lock["expected"]) if lock["expected"] else "none",
+        "rule_counts": [
+            (kind, label, summary)
+            for kind, label, key in (
+                ("blocked", "Blockers", "blockers"),
+                ("unknown", "Unknown", "unknowns"),
+                ("prep", "Preparation", "preparation"),
+            )
+            if (summary := rule_summary(unit.get(key) or []))
         ],
-        "followed_by": [
-            {"name": f["name"], "anchor": f"unit-{f['order']}", "order": f["order"]} for f in followers
-        ],
-        "disk_vms": unit.get("disk_vms"),
-        "steps": list(unit.get("runbook", {}).get("steps") or []),
     }
 
 
-def html_context(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> dict[str, Any]:
-    """What the plan section of report.html shows (the template escapes every value)."""
+def _rule_rows(items: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """grouped() as [rule id, title, status, [resource names]] for the page script."""
+    return [[g["rule_id"], g["title"], g["status"], g["resources"]] for g in grouped(items)]
+
+
+def _detail(
+    unit: Mapping[str, Any],
+    by_id: Mapping[str, Mapping[str, Any]],
+    followers: Sequence[Mapping[str, Any]],
+    types: dict[str, int],
+    res_index: Mapping[str, int],
+) -> dict[str, Any]:
+    """What the page script draws when a unit is opened (or printed): its related units, findings by
+    rule, downtime, what Azure creates, its resources and its runbook. Plain values (tenant text
+    included): the script puts them in the page with textContent only."""
+    lock = unit["downtime"]["lock_minutes"]
+    steps = list(unit.get("runbook", {}).get("steps") or [])
+    blockers, unknowns, preparation = (
+        _rule_rows(unit.get(k) or []) for k in ("blockers", "unknowns", "preparation")
+    )
+    empty = ""
+    if not (blockers or unknowns or preparation):
+        empty = (
+            "The unit's own resource is not in the scan, so its readiness is unknown."
+            if unit["state"] == "unknown"
+            else "Nothing blocks or needs preparing."
+        )
+    resources = []
+    for r in unit.get("resources") or []:
+        rtype = str(r.get("type") or "")
+        resources.append(
+            [
+                str(r.get("name") or ""),
+                types.setdefault(rtype, len(types)),
+                res_index.get(str(r.get("id") or "").lower(), -1),
+            ]
+        )
+    return {
+        "deps": [[by_id[d]["order"], by_id[d]["name"]] for d in unit.get("depends_on") or [] if d in by_id],
+        "next": [[f["order"], f["name"]] for f in followers],
+        "blockers": blockers,
+        "unknowns": unknowns,
+        "preparation": preparation,
+        "empty": empty,
+        "note": unit.get("note") or "",
+        "lock": lock_text(unit),
+        "lockApplies": bool(lock["expected"]),
+        "dataPlane": str(unit["downtime"]["data_plane"]),
+        "impact": not str(unit["downtime"]["data_plane"]).startswith("none"),
+        "creates": [
+            [c["count"], c["type"], c["name"] if c.get("name_documented") else None]
+            for c in unit.get("creates") or []
+        ],
+        "runbook": (
+            "validate → prepare → check → commit or abort"
+            if lock["expected"]
+            else (str(steps[0]["step"]) if steps else "")
+        ),
+        "steps": [
+            [s["step"], s.get("note") or "", s.get("powershell") or "", s.get("cli") or ""] for s in steps
+        ],
+        "res": resources,
+    }
+
+
+def html_context(
+    plan: Mapping[str, Any], sub_names: Mapping[str, str], res_index: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """What the plan section of report.html shows (the template escapes every value).
+
+    Each unit is a summary card in the page; what it holds in detail (`data`: related units,
+    findings by rule, downtime, what Azure creates, resources, runbook) goes to the page as JSON and
+    is drawn when the unit is opened or the page is printed. `res_index` maps lower-cased resource
+    ids to their index in the findings data, so a unit's resources link to the resource view."""
     if not plan:
         return {"present": False}
     ordered = units(plan)
@@ -327,6 +389,8 @@ def html_context(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> dict[
         }
         for c in plan.get("expressroute") or []
     ]
+    types: dict[str, int] = {}
+    details = [_detail(u, by_id, followers.get(str(u["id"]), []), types, res_index or {}) for u in ordered]
     return {
         "present": True,
         "empty": not ordered,
@@ -350,12 +414,10 @@ def html_context(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> dict[
         "circuits": circuits,
         "quota": quota,
         "units": [
-            {
-                **_card(u, by_id, followers.get(str(u["id"]), [])),
-                "subscription": _subscription(u["subscription_id"], sub_names),
-            }
-            for u in ordered
+            {**_card(u, i), "subscription": _subscription(u["subscription_id"], sub_names)}
+            for i, u in enumerate(ordered)
         ],
+        "data": {"types": list(types), "units": details},
     }
 
 

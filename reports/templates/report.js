@@ -1,6 +1,7 @@
 /* classic-scanner report.html: findings table and resource view over the embedded scan data.
    The data is parsed once from the JSON block #scan-data; only the rows of the
-   current page are in the DOM. Every piece of data reaches the page through textContent or an
+   current page are in the DOM. The migration plan's unit details come from #plan-data, parsed and
+   drawn when a unit is first opened (or the page printed). Every piece of data reaches the page through textContent or an
    attribute set by DOM API (links only when https), never through innerHTML. Waivers (D.w) and
    first/last seen times (D.t, ISO UTC, sorted) are stored once and referenced by index. */
 (function () {
@@ -10,8 +11,9 @@
   var ST = D.statuses, SV = D.severities, F = D.f, RES = D.res, RULES = D.rules, SUBS = D.subs;
   var W = D.w || [], T = D.t || [];
   var PAGE = D.pageSize || 100;
-  // Row layout: [rule, status, severity, resource, message, evidence, remediation, references, finding id,
-  //              waiver (index in D.w or -1), first seen (index in D.t or -1), last seen (index in D.t or -1)]
+  // Row layout: [rule, status, severity, resource, message, evidence (1: in #evidence-data, 0: none),
+  //              remediation, references, finding id, waiver (index in D.w or -1),
+  //              first seen (index in D.t or -1), last seen (index in D.t or -1)]
   var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9,
     R_FIRST = 10, R_LAST = 11;
   // Waiver layout: [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]
@@ -95,6 +97,18 @@
   }
 
   /* ---- finding detail ------------------------------------------------------------------------ */
+  /* Evidence is a block of its own after this script (one entry per finding, in F's order): parsed
+     when a finding's details are first opened. undefined: the page has not finished loading it. */
+  var EV = null;
+  function evidenceOf(i) {
+    if (!F[i][R_EV]) return null;
+    if (!EV) {
+      if (document.readyState === 'loading') return undefined;
+      var el = $('evidence-data');
+      EV = el ? JSON.parse(el.textContent) : [];
+    }
+    return EV[i] === undefined ? null : EV[i];
+  }
   function evidenceTable(ev) {
     if (!ev || typeof ev !== 'object' || !Object.keys(ev).length) return h('p', 'empty', 'No evidence recorded.');
     var t = h('table', 'evidence'), tb = h('tbody');
@@ -158,7 +172,9 @@
     fact(dl, 'Finding id', add(h('code'), document.createTextNode(r[R_ID])));
     fact(dl, 'First seen', seen(r[R_FIRST]));
     fact(dl, 'Last seen', seen(r[R_LAST]));
-    add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'), evidenceTable(r[R_EV]));
+    var ev = evidenceOf(i);
+    add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'),
+      ev === undefined ? h('p', 'empty', 'The evidence is still loading: open the finding again in a moment.') : evidenceTable(ev));
     var actions = h('div', 'actions');
     if (res[RS_URL]) {
       var a = safeLink(res[RS_URL], 'Open in the Azure portal');
@@ -505,33 +521,173 @@
     Resources.focus(j);
   });
 
-  /* ---- migration plan: runbooks collapsed on screen (print shows them all, by CSS) ----------- */
+  /* ---- migration plan: a unit's details drawn when it is opened, every unit's for print ------- */
   (function () {
-    var toggles = document.querySelectorAll('.runbook-toggle');
-    var all = $('runbooks-all');
-    function set(btn, open) {
-      btn.setAttribute('aria-expanded', open ? 'true' : 'false');
-      btn.parentNode.classList.toggle('collapsed', !open);
+    var boxes = document.querySelectorAll('#plan details.unit-more');
+    var all = $('units-all');
+    var P = null, printing = null;
+    if (!boxes.length) { if (all) all.hidden = true; return; }
+    function plan() {
+      if (!P) {
+        var el = $('plan-data');
+        P = el ? JSON.parse(el.textContent) : { types: [], units: [] };
+      }
+      return P;
+    }
+    function unitLinks(list) {
+      if (!list.length) return document.createTextNode('—');
+      var span = h('span');
+      list.forEach(function (d, k) {
+        var a = h('a', null, '#' + d[0] + ' ' + d[1]);
+        a.href = '#unit-' + d[0];
+        if (k) span.appendChild(document.createTextNode(', '));
+        span.appendChild(a);
+      });
+      return span;
+    }
+    // rows: [rule id, title, status, [resource names]]
+    function ruleList(rows, kind, showStatus) {
+      var ul = h('ul', 'plan-rules plan-rules-' + kind);
+      rows.forEach(function (r) {
+        var li = h('li'), a = h('a', 'rule-id', r[0]);
+        a.href = '#rule-' + r[0];
+        add(li, a, document.createTextNode(' '), h('span', 'plan-rule-title', r[1]));
+        if (showStatus && r[2] !== 'fail') add(li, document.createTextNode(' '), h('span', 'st st-' + r[2], cap(r[2])));
+        if (r[3].length) li.appendChild(h('span', 'plan-rule-res', r[3].join(', ')));
+        ul.appendChild(li);
+      });
+      return ul;
+    }
+    function runbook(u) {
+      var box = h('div', 'runbook collapsed');
+      var btn = h('button', 'runbook-toggle no-print');
+      btn.type = 'button';
+      btn.setAttribute('aria-expanded', 'false');
+      add(btn, h('span', 'caret', '▸'), document.createTextNode(' Runbook: ' + u.runbook));
+      btn.addEventListener('click', function () {
+        var open = btn.getAttribute('aria-expanded') !== 'true';
+        btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+        box.classList.toggle('collapsed', !open);
+      });
+      var ol = h('ol', 'runbook-body');
+      // steps: [step, note, PowerShell, CLI]
+      u.steps.forEach(function (s) {
+        var li = h('li', 'rb-step rb-' + s[0].split(' ')[0]);
+        var label = add(h('div', 'rb-label'), h('span', 'rb-name', cap(s[0])), s[1] ? h('span', 'rb-note', s[1]) : null);
+        var code = h('div', 'rb-code');
+        if (s[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, s[2])));
+        if (s[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, s[3])));
+        ol.appendChild(add(li, label, code));
+      });
+      return add(box, btn, h('h5', 'print-only', 'Runbook'), ol);
+    }
+    function body(u) {
+      var box = h('div', 'unit-more-body');
+      var links = h('dl', 'unit-facts unit-links');
+      fact(links, 'Depends on', unitLinks(u.deps));
+      if (u.next.length) fact(links, 'Followed by', unitLinks(u.next));
+      var grid = h('div', 'unit-body'), issues = h('div', 'unit-issues'), impact = h('div', 'unit-impact');
+      if (u.blockers.length) add(issues, h('h5', null, 'Blockers'), ruleList(u.blockers, 'blocked', true));
+      if (u.unknowns.length) add(issues, h('h5', null, 'Unknown: could not be evaluated'), ruleList(u.unknowns, 'unknown', false));
+      if (u.preparation.length) add(issues, h('h5', null, 'Preparation'), ruleList(u.preparation, 'prep', true));
+      if (u.empty) add(issues, h('h5', null, 'Findings'), h('p', 'empty', u.empty));
+      if (u.note) issues.appendChild(h('p', 'small muted', u.note));
+      var dl = h('dl', 'facts');
+      fact(dl, 'Management lock', u.lockApplies ? h('strong', null, u.lock) : u.lock);
+      fact(dl, 'Data plane', u.dataPlane);
+      if (u.impact) dl.lastChild.className = 'impact';
+      add(impact, h('h5', null, 'Downtime'), dl);
+      if (u.creates.length) {
+        var tb = h('tbody');
+        // creates: [count, type, name or null (chosen by the platform)]
+        u.creates.forEach(function (c) {
+          var name = h('td', 'create-name');
+          name.appendChild(c[2] === null ? h('span', 'platform', 'chosen by the platform') : h('code', null, c[2]));
+          add(tb, add(h('tr'), h('td', 'num', fmt(c[0]) + ' ×'), h('td', null, c[1]), name));
+        });
+        add(impact, h('h5', null, 'Azure will create'), add(h('table', 'creates'), tb));
+      }
+      add(grid, issues, impact);
+      // resources: [name, type (index in types), index in the findings data or -1]
+      var res = h('div', 'unit-res-wrap');
+      res.appendChild(h('h5', null, 'Resources in this unit (' + fmt(u.res.length) + ')'));
+      if (u.res.length) {
+        var ul = h('ul', 'unit-res'), types = plan().types;
+        u.res.forEach(function (r) {
+          var name;
+          if (r[2] >= 0 && r[2] < RES.length) {
+            name = h('a', 'res-link', r[0]);
+            name.href = '#resources';
+            name.setAttribute('data-res', String(r[2]));
+            name.title = 'All verdicts for this resource';
+          } else name = h('span', 'res-name', r[0]);
+          ul.appendChild(add(h('li'), name, h('span', 'res-type', shortType(types[r[1]] || ''))));
+        });
+        res.appendChild(ul);
+      } else res.appendChild(h('p', 'empty', 'None of its resources is in the scan.'));
+      add(box, links, grid, res);
+      if (u.steps.length) box.appendChild(runbook(u));
+      return box;
+    }
+    function draw(d) {
+      if (d.getAttribute('data-drawn')) return;
+      var u = plan().units[+d.getAttribute('data-unit')];
+      if (!u) return;
+      d.setAttribute('data-drawn', 'true');
+      d.appendChild(body(u));
+    }
+    function open(d, on) {
+      if (on) draw(d);
+      d.open = on;
     }
     function sync() {
       if (!all) return;
-      var open = 0;
-      toggles.forEach(function (b) { if (b.getAttribute('aria-expanded') === 'true') open++; });
-      var every = toggles.length > 0 && open === toggles.length;
+      var n = 0;
+      boxes.forEach(function (d) { if (d.open) n++; });
+      var every = n === boxes.length;
       all.setAttribute('aria-pressed', every ? 'true' : 'false');
-      all.textContent = every ? 'Collapse all runbooks' : 'Expand all runbooks';
+      all.textContent = every ? 'Close all units' : 'Open all units';
     }
-    toggles.forEach(function (b) {
-      set(b, false);
-      b.addEventListener('click', function () { set(b, b.getAttribute('aria-expanded') !== 'true'); sync(); });
+    boxes.forEach(function (d) {
+      d.addEventListener('toggle', function () { if (d.open) draw(d); if (!printing) sync(); });
     });
     if (all) {
-      if (!toggles.length) all.hidden = true;
       all.addEventListener('click', function () {
-        var open = all.getAttribute('aria-pressed') !== 'true';
-        toggles.forEach(function (b) { set(b, open); });
+        var on = all.getAttribute('aria-pressed') !== 'true';
+        boxes.forEach(function (d) {
+          open(d, on);
+          if (on) d.querySelectorAll('.runbook-toggle[aria-expanded="false"]').forEach(function (b) { b.click(); });
+        });
         sync();
       });
+    }
+    // a link to a unit (the order diagram, depends on / followed by) opens it
+    document.addEventListener('click', function (e) {
+      var a = e.target.closest ? e.target.closest('a') : null;
+      var m = a && /^#unit-(\d+)$/.exec(a.getAttribute('href') || '');
+      var d = m && $('unit-' + m[1]);
+      d = d && d.querySelector('details.unit-more');
+      if (d && !d.open) open(d, true);
+    });
+    // print: every unit opened and drawn (runbooks expand by CSS), closed again afterwards
+    function beforePrint() {
+      if (printing) return;
+      printing = [];
+      boxes.forEach(function (d) { if (!d.open) { printing.push(d); open(d, true); } else draw(d); });
+    }
+    function afterPrint() {
+      if (!printing) return;
+      var opened = printing;
+      printing = null;
+      opened.forEach(function (d) { d.open = false; });
+    }
+    window.addEventListener('beforeprint', beforePrint);
+    window.addEventListener('afterprint', afterPrint);
+    var media = window.matchMedia ? window.matchMedia('print') : null;
+    if (media) {
+      var onMedia = function (e) { if (e.matches) beforePrint(); else afterPrint(); };
+      if (media.addEventListener) media.addEventListener('change', onMedia);
+      else if (media.addListener) media.addListener(onMedia);
     }
     sync();
   })();

@@ -16,6 +16,7 @@ from datetime import date
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, cloud_service, row
@@ -127,10 +128,23 @@ def plan_section(text: str) -> str:
     return text[start : text.index("</section>", start)]
 
 
-def embedded_json(text: str) -> str:
-    match = re.search(r'<script type="application/json" id="scan-data">(.*?)</script>', text, re.S)
-    assert match, "scan-data block missing"
+def embedded_json(text: str, block: str = "scan-data") -> str:
+    match = re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', text, re.S)
+    assert match, f"{block} block missing"
     return match.group(1)
+
+
+#: The script elements of a page with a migration plan: three JSON blocks and the page script.
+SCRIPTS = [
+    '<script type="application/json" id="plan-data">',
+    '<script type="application/json" id="scan-data">',
+    "<script>",
+    '<script type="application/json" id="evidence-data">',
+]
+
+
+def script_tags(text: str) -> list[str]:
+    return re.findall(r"<script[^>]*>", text)
 
 
 def inline_script(text: str) -> str:
@@ -195,6 +209,15 @@ def test_findings_are_embedded_once_as_escaped_json(demo, demo_file):
     assert resources[first[3]] == demo.findings.loc[0, "resource_id"]
     assert first[4] == demo.findings.loc[0, "message"]
     assert first[8] == demo.findings.loc[0, "finding_id"]
+    # the evidence is a block of its own, after the page script, one entry per finding
+    assert text.count('id="evidence-data"') == 1
+    assert text.index("<script>") < text.index('id="evidence-data"')
+    evidence_block = embedded_json(text, "evidence-data")
+    assert not set("<>&") & set(evidence_block)
+    evidence = json.loads(evidence_block)
+    assert len(evidence) == len(demo.findings)
+    assert evidence[0] == demo.findings.loc[0, "evidence"]
+    assert [row[5] for row in data["f"]] == [1 if e else 0 for e in evidence]
     # every link in the data is https
     assert all(url.startswith("https://") for refs in data["refs"] for _, url in refs)
     assert all(r[6].startswith("https://portal.azure.com/#@") for r in data["res"])
@@ -213,6 +236,68 @@ def test_https_only_links():
     assert html.https("https://learn.microsoft.com/x") == "https://learn.microsoft.com/x"
     for bad in ("http://example.com", "javascript:alert(1)", "data:text/html,x", "https://a b", "", None):
         assert html.https(bad) is None
+    # any white space, as str.isspace() sees it, disqualifies a URL
+    for code in range(0x110000):
+        char = chr(code)
+        url = f"https://a{char}b"
+        assert (html.https(url) is None) == char.isspace(), hex(code)
+
+
+def data_blocks(text: str) -> tuple[dict, list]:
+    """The findings data block with each finding's evidence put back in its row, and the evidence."""
+    data = json.loads(embedded_json(text))
+    evidence = json.loads(embedded_json(text, "evidence-data"))
+    assert len(evidence) == len(data["f"])
+    for finding, value in zip(data["f"], evidence, strict=True):
+        assert finding[html.EVIDENCE] == (1 if value else 0)
+        finding[html.EVIDENCE] = value
+    return data, evidence
+
+
+def test_streamed_page_carries_the_scan_data(demo, tmp_path, monkeypatch):
+    """report.html is written in parts, the data slice by slice; its blocks are `page_data`, byte for
+    byte, and together the same data as `scan_data` builds."""
+    monkeypatch.setattr(html, "CHUNK_ROWS", 7)  # many slices, the last one short
+    assert len(demo.findings) % 7
+    path = tmp_path / "report.html"
+    html.write(demo, path)
+    text = path.read_text(encoding="utf-8")
+    assert text == html.render(demo)  # the placeholders are random, and gone
+    assert "<!--scan-data-" not in text and "<!--evidence-data-" not in text
+    data, evidence = html.page_data(demo)
+    assert embedded_json(text) == script_json(data)
+    assert embedded_json(text, "evidence-data") == script_json(evidence)
+    expected = json.loads(script_json(html.scan_data(demo)))
+    assert data_blocks(text)[0] == expected
+    # the parts: the page around the data, then the data in slices
+    parts = list(html.stream(demo))
+    assert "".join(parts) == text
+    assert len(parts) > 2 * len(demo.findings) / 7
+
+
+def test_streamed_data_falls_back_to_cleaning_odd_evidence(demo, tmp_path, monkeypatch):
+    """Evidence the engine would not build (NaN, numpy scalars, non-str keys) is cleaned as before."""
+    monkeypatch.setattr(html, "CHUNK_ROWS", 50)
+    f = demo.findings.copy()
+    odd = [
+        {"size": np.int64(5), "ratio": np.float64(0.5), "flag": np.bool_(True)},
+        {"nan": float("nan"), "inf": float("inf"), "na": pd.NA, "nested": [np.int32(1), {"x": np.nan}]},
+        {1: "int key", "ok": "text"},
+        float("nan"),
+    ]
+    for i, value in enumerate(odd):
+        f.at[60 + i * 3, "evidence"] = value
+    result = ScanResult(
+        meta=demo.meta, findings=f, pack=demo.pack, inventory=demo.inventory, branding=demo.branding
+    )
+    text = html.render(result)
+    data, evidence = data_blocks(text)
+    assert data == json.loads(script_json(html.scan_data(result)))
+    assert evidence[60] == {"size": 5, "ratio": 0.5, "flag": True}
+    assert evidence[63] == {"nan": None, "inf": None, "na": None, "nested": [1, {"x": None}]}
+    assert evidence[66] == {"1": "int key", "ok": "text"}
+    assert evidence[69] is None
+    assert evidence[0] == demo.findings.loc[0, "evidence"]
 
 
 def test_sections_and_cover(demo, demo_file):
@@ -286,7 +371,7 @@ def test_hostile_text_is_never_markup(hostile):
     assert "<script>alert" not in text
     assert "<img src=x" not in text
     assert "</script><script>" not in text
-    assert text.count("<script") == 2  # the JSON block and the page script
+    assert script_tags(text) == SCRIPTS  # the JSON blocks and the page script
     assert "javascript:" not in text  # the bad logo is dropped
     # escaped where HTML shows it (cover, checklist, print table, chart labels) ...
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -311,30 +396,40 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     assert section.count('<article class="unit unit-') == len(units) == plan["summary"]["units"]
     positions = [section.index(f'id="unit-{u["order"]}"') for u in units]
     assert positions == sorted(positions)
-    for unit in units:
+    details = json.loads(embedded_json(text, "plan-data"))
+    assert len(details["units"]) == len(units)
+    for index, (unit, detail) in enumerate(zip(units, details["units"], strict=True)):
         card = section[section.index(f'id="unit-{unit["order"]}"') :]
         card = card[: card.index("</article>")]
+        # the card: a summary, and the unit's details drawn from the plan data when it is opened
         assert f'<h4 class="unit-name">{unit["name"]}</h4>' in card
         assert f'<span class="ps ps-{unit["state"]}">' in card
-        for item in unit["blockers"] + unit["preparation"] + unit["unknowns"]:
-            assert f'href="#rule-{item["rule_id"]}"' in card
-            assert str(escape(item["resource_name"])) in card
-        assert str(escape(unit["downtime"]["data_plane"])) in card
-        for dep in unit["depends_on"]:
-            assert f'href="#unit-{next(u["order"] for u in units if u["id"] == dep)}"' in card
-        for created in unit["creates"]:
-            shown = (
-                f"<code>{escape(created['name'])}</code>"
-                if created["name_documented"]
-                else "chosen by the platform"
-            )
-            assert shown in card
-        for step in unit["runbook"]["steps"]:
-            for command in (step["powershell"], step["cli"]):
-                if command:
-                    assert f"<code>{escape(command)}</code>" in card
-        if unit["downtime"]["lock_minutes"]["expected"]:
-            assert plan_view.lock_text(unit) in card.replace("&ndash;", "–")
+        assert f"<dt>Resources</dt> <dd>{len(unit['resources'])}</dd>" in card
+        assert f"<dt>Wave</dt> <dd>{unit['wave']}</dd>" in card
+        for key in ("blockers", "preparation", "unknowns"):
+            if unit[key]:
+                assert str(escape(plan_view.rule_summary(unit[key]))) in card
+        assert f'<details class="unit-more" data-unit="{index}">' in card
+        assert "<code>" not in card and "plan-rules" not in card  # nothing of the details yet
+        for key in ("blockers", "preparation", "unknowns"):
+            items = unit[key]
+            assert [g[0] for g in detail[key]] == list(dict.fromkeys(i["rule_id"] for i in items))
+            named = {n for g in detail[key] for n in g[3]}
+            assert named == {i["resource_name"] for i in items if i.get("resource_name")}
+        assert detail["dataPlane"] == unit["downtime"]["data_plane"]
+        orders = {u["id"]: u["order"] for u in units}
+        assert [d[0] for d in detail["deps"]] == [orders[d] for d in unit["depends_on"]]
+        assert detail["creates"] == [
+            [c["count"], c["type"], c["name"] if c["name_documented"] else None] for c in unit["creates"]
+        ]
+        assert detail["steps"] == [
+            [s["step"], s["note"] or "", s["powershell"] or "", s["cli"] or ""]
+            for s in unit["runbook"]["steps"]
+        ]
+        assert detail["lock"] == plan_view.lock_text(unit)
+        assert [[r[0], details["types"][r[1]]] for r in detail["res"]] == [
+            [r["name"], r["type"]] for r in unit["resources"]
+        ]
     # summary line, state counts, assumptions, and the FAQ rules once
     assert plan["summary"]["message"] in section
     for state, count in plan["summary"]["by_state"].items():
@@ -387,15 +482,22 @@ def test_plan_with_hostile_names_is_escaped(plan_estate):
     assert units[HOSTILE[0]]["kind"] == "vnet" and units[HOSTILE[2]]["kind"] == "cloud_service"
     assert sorted(units["stor1"]["depends_on"]) == sorted([units[HOSTILE[0]]["id"], units[HOSTILE[2]]["id"]])
     assert "<script>alert" not in text and "<img src=x" not in text and "</script><script>" not in text
-    assert text.count("<script") == 2
+    assert script_tags(text) == SCRIPTS
     section = plan_section(text)
     diagram = section[section.index("<svg") : section.index("</svg>")]
     for name in (HOSTILE[0], HOSTILE[2]):
         order = units[name]["order"]
         assert f'<h4 class="unit-name">{escape(name)}</h4>' in section
         assert f"#{order} {escape(name)}" in diagram  # the box label (the names are short enough to fit)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;-Migrated" in section  # what Azure creates
-    assert "Move-AzureVirtualNetwork -Validate -VirtualNetworkName &#39;&lt;script&gt;" in section
+    # the details are JSON, escaped so that no text can close the block, and intact once parsed
+    block = embedded_json(text, "plan-data")
+    assert not set("<>&") & set(block)
+    details = json.loads(block)["units"][units[HOSTILE[0]]["order"] - 1]
+    assert [1, "resource group", f"{HOSTILE[0]}-Migrated"] in details["creates"]  # what Azure creates
+    assert f"Move-AzureVirtualNetwork -Validate -VirtualNetworkName '{HOSTILE[0]}'" in [
+        s[2] for s in details["steps"]
+    ]
+    assert HOSTILE[1] in [r[0] for r in details["res"]]
     assert diagram.count('class="edge"') == 2
 
 
@@ -404,9 +506,11 @@ def test_plan_says_plainly_when_nothing_is_classic(tmp_path):
     export.write_text(json.dumps([row("Microsoft.Compute/virtualMachines", "armvm", {"storageProfile": {}})]))
     result = run_scan(ScanOptions(inputs=(export,), as_of=AS_OF))
     assert result.plan["units"] == []
-    section = plan_section(html.render(result))
+    text = html.render(result)
+    section = plan_section(text)
     assert "No classic resources remain: there is nothing to migrate." in section
     assert "<article" not in section and "<svg" not in section and "runbook" not in section
+    assert 'id="plan-data"' not in text
 
 
 def test_plan_section_without_a_plan(demo):
@@ -544,6 +648,11 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     assert links.count() >= 1
     assert links.first.get_attribute("rel") == "noopener noreferrer"
     assert links.first.get_attribute("href").startswith("https://")
+    # its evidence, read from the evidence block when a finding is first opened
+    finding_id = panel.locator("dt:text-is('Finding id') + dd").inner_text()
+    evidence = demo.findings.set_index("finding_id").at[finding_id, "evidence"]
+    assert evidence
+    assert panel.locator("table.evidence th").all_inner_texts() == list(evidence)
 
     # ... and leads to the resource's own view with all its verdicts
     panel.locator("text=All verdicts for this resource").click()
@@ -593,7 +702,7 @@ def test_browser_hostile_names_are_text(browser, hostile, tmp_path):
     assert set(HOSTILE) <= set(listed)
     page.locator("#res-list .res-head").first.click()
     assert page.locator("img").count() == 0  # no injected image, and the bad logo was dropped
-    assert page.evaluate("document.scripts.length") == 2
+    assert page.evaluate("document.scripts.length") == len(SCRIPTS)
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     w.assert_clean()
     page.close()
@@ -605,24 +714,38 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     page = w.page
     units = demo.plan["units"]
     assert page.locator("#plan article.unit").count() == len(units)
-    toggles = page.locator("#plan .runbook-toggle")
+    boxes = page.locator("#plan details.unit-more")
+    assert boxes.count() == len(units)
+    # units start closed, with nothing of their details in the page until opened
+    assert page.locator("#plan .unit-more[open]").count() == 0
+    assert page.locator("#plan .runbook, #plan .unit-res").count() == 0
+    assert page.locator("#plan .unit-facts").first.is_visible()
+    first = boxes.first
+    first.locator("summary").click()
+    assert first.get_attribute("open") is not None
+    toggle = first.locator(".runbook-toggle")
+    body = first.locator(".runbook-body")
+    assert toggle.get_attribute("aria-expanded") == "false" and not body.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and body.is_visible()
+    assert "Move-Azure" in body.inner_text()
+    assert page.locator("#plan .runbook").count() == 1  # only the opened unit is drawn
+    # all at once: every unit open, every runbook expanded; then closed again
+    page.click("#units-all")
+    assert page.locator("#plan .unit-more[open]").count() == len(units)
     bodies = page.locator("#plan .runbook-body")
-    assert toggles.count() == bodies.count() == len(units)
-    # runbooks start collapsed on screen; one opens on its own, then all at once
-    assert not any(bodies.nth(i).is_visible() for i in range(len(units)))
-    toggles.first.click()
-    assert toggles.first.get_attribute("aria-expanded") == "true" and bodies.first.is_visible()
-    assert "Move-Azure" in bodies.first.inner_text()
-    page.click("#runbooks-all")
+    assert bodies.count() == len(units)
     assert all(bodies.nth(i).is_visible() for i in range(len(units)))
-    assert page.inner_text("#runbooks-all") == "Collapse all runbooks"
-    page.click("#runbooks-all")
-    assert not bodies.nth(3).is_visible()
-    # a box of the diagram leads to its unit's card
+    assert page.inner_text("#units-all") == "Close all units"
+    page.click("#units-all")
+    assert page.locator("#plan .unit-more[open]").count() == 0
+    assert page.inner_text("#units-all") == "Open all units"
+    # a box of the diagram leads to its unit's card, and opens it
     last = units[-1]
     page.click(f'#plan svg.flow a[href="#unit-{last["order"]}"]')
     assert page.evaluate("location.hash") == f"#unit-{last['order']}"
     assert page.locator(f"#unit-{last['order']} h4").inner_text() == last["name"]
+    assert page.locator(f"#unit-{last['order']} .unit-more").get_attribute("open") is not None
     box = page.locator("#plan svg.flow").bounding_box()
     assert box["width"] >= 1000
     page.locator("#plan").screenshot(path=str(tmp_path / "plan.png"))
@@ -632,11 +755,56 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     assert page.locator("#plan svg.flow").bounding_box()["width"] == box["width"]
     assert page.evaluate("(e => e.scrollWidth > e.clientWidth)(document.querySelector('.plan-flow'))")
     page.set_viewport_size({"width": 1366, "height": 900})
-    # print: every runbook expanded, the toggles gone
+    page.click("#units-all")
+    page.click("#units-all")
+    # print: every unit drawn and open, every runbook expanded, the toggles gone
     page.emulate_media(media="print")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#plan .unit-more[open]').length === {len(units)}"
+    )
     assert all(bodies.nth(i).is_visible() for i in range(len(units)))
-    assert not toggles.first.is_visible()
+    assert not page.locator("#plan .runbook-toggle").first.is_visible()
+    assert not page.locator("#plan .unit-more > summary").first.is_visible()
     assert page.locator("#plan svg.flow").bounding_box()["width"] <= box["width"]
+    # back on screen, the units print opened are closed again
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.querySelectorAll('#plan .unit-more[open]').length === 0")
+    w.assert_clean()
+    page.close()
+
+
+def unit_resource_names(page, order: int) -> list[str]:
+    # text content: unit cards off screen are not laid out (content-visibility), so have no inner text
+    return page.locator(f"#unit-{order} .unit-res li > :first-child").all_text_contents()
+
+
+@needs_chromium
+def test_browser_plan_unit_lists_its_resources(browser, demo, demo_file):
+    w = Watched(browser, demo_file)
+    page = w.page
+    unit = max(demo.plan["units"], key=lambda u: len(u["resources"]))
+    assert len(unit["resources"]) > 100
+    card = page.locator(f"#unit-{unit['order']}")
+    assert card.locator(".unit-res").count() == 0
+    card.locator(".unit-more > summary").click()
+    names = unit_resource_names(page, unit["order"])
+    assert names == [r["name"] for r in unit["resources"]]
+    assert (
+        card.locator(".unit-res-wrap h5").text_content()
+        == f"Resources in this unit ({len(unit['resources'])})"
+    )
+    # the findings by rule name the resources they hit; the rule ids link to the catalogue
+    for item in unit["blockers"] + unit["preparation"] + unit["unknowns"]:
+        assert card.locator(f'.plan-rules a.rule-id[href="#rule-{item["rule_id"]}"]').count() == 1
+        assert item["resource_name"] in card.locator(".unit-issues").text_content()
+    # a resource leads to the resource view with all its verdicts
+    card.locator(".unit-res a.res-link").nth(1).click()
+    assert page.locator("#res-list > li").count() == 1
+    assert page.locator("#res-list .res-head .cell-main").inner_text() == names[1]
+    # closing and opening again keeps one drawing
+    card.locator(".unit-more > summary").click()
+    card.locator(".unit-more > summary").click()
+    assert card.locator(".unit-res").count() == 1
     w.assert_clean()
     page.close()
 
@@ -646,15 +814,50 @@ def test_browser_plan_hostile_names_are_text(browser, plan_estate, tmp_path):
     result, path = plan_estate
     w = Watched(browser, path)
     page = w.page
-    names = page.locator("#plan article.unit h4").all_inner_texts()
+    names = page.locator("#plan article.unit h4").all_text_contents()
     assert {HOSTILE[0], HOSTILE[2]} <= set(names)
     labels = page.locator("#plan svg.flow text.node-label").all_text_contents()
     assert {f"#{u['order']} {u['name']}" for u in result.plan["units"]} == set(labels)
-    page.click("#runbooks-all")
-    assert f"-VirtualNetworkName '{HOSTILE[0]}'" in page.inner_text("#plan")
+    page.click("#units-all")
+    assert f"-VirtualNetworkName '{HOSTILE[0]}'" in page.text_content("#plan")
+    # the VNet unit lists its VMs, one of them named like markup: shown as text
+    vnet = next(u for u in result.plan["units"] if u["name"] == HOSTILE[0])
+    listed = unit_resource_names(page, vnet["order"])
+    assert HOSTILE[1] in listed and listed == [r["name"] for r in vnet["resources"]]
+    if any(i["resource_name"] == HOSTILE[1] for i in vnet["blockers"] + vnet["preparation"]):
+        assert HOSTILE[1] in page.locator(f"#unit-{vnet['order']} .unit-issues").text_content()
+    storage = next(u for u in result.plan["units"] if u["name"] == "stor1")
+    followed = page.locator(f"#unit-{storage['order']} .unit-links").text_content()
+    assert f"#{vnet['order']} {HOSTILE[0]}" in followed
     assert page.locator("img").count() == 0
-    assert page.evaluate("document.scripts.length") == 2
+    assert page.evaluate("document.scripts.length") == len(SCRIPTS)
+    page.emulate_media(media="print")
     page.locator("#plan").screenshot(path=str(tmp_path / "plan-hostile.png"))
+    page.emulate_media(media="screen")
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_printing_draws_every_unit(browser, plan_estate, tmp_path):
+    """Printing (beforeprint) draws and opens every unit, and closes them again afterwards."""
+    result, path = plan_estate
+    w = Watched(browser, path)
+    page = w.page
+    units = result.plan["units"]
+    assert page.locator("#plan .unit-res").count() == 0
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#plan .unit-more[open]").count() == len(units)
+    for unit in units:
+        assert unit_resource_names(page, unit["order"]) == [r["name"] for r in unit["resources"]]
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.wait_for_function("() => document.querySelectorAll('#plan .unit-more[open]').length === 0")
+    # a PDF carries the lists too (Chromium fires beforeprint for it)
+    page.reload()
+    page.wait_for_selector("#findings-body tr")
+    pdf = page.pdf(path=str(tmp_path / "plan.pdf"), format="A4")
+    assert pdf.startswith(b"%PDF")
+    assert page.locator("#plan .unit-res").count() == len(units)
     w.assert_clean()
     page.close()
 
