@@ -629,17 +629,18 @@ def cmd_html(args: argparse.Namespace) -> dict[str, Any]:
                 page.wait_for_selector("#findings-body tr.frow", timeout=120_000)
                 wall_first_row = time.perf_counter() - wall
                 page.wait_for_function("() => window.__bench && window.__bench.firstRow", timeout=120_000)
+                page.wait_for_load_state("load")  # the first row may come before DOMContentLoaded
                 timing = page.evaluate(
                     """() => {
                       const nav = performance.getEntriesByType('navigation')[0];
-                      return {first_row_ms: window.__bench.firstRow, dcl_ms: window.__bench.dcl || null,
+                      return {first_row_ms: window.__bench.firstRow,
+                              dcl_ms: nav ? nav.domContentLoadedEventEnd : (window.__bench.dcl || null),
                               dom_interactive_ms: nav ? nav.domInteractive : null,
                               load_event_ms: nav ? nav.loadEventEnd : null,
                               rows: document.querySelectorAll('#findings-body tr.frow').length,
                               count_text: document.getElementById('f-count').textContent};
                     }"""
                 )
-                page.wait_for_load_state("load")
                 interactions = page.evaluate(
                     """async () => {
                       const out = {};
