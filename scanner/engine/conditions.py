@@ -112,7 +112,11 @@ class Columns:
         return self._cache[key]
 
     def known(self, name: str) -> Array:
-        return self._get("known", name, lambda: self.frame[name].notna().to_numpy())  # type: ignore[no-any-return]
+        def build() -> Array:
+            lists = self._cache.get(("lists", name))  # a list column's NA mask is already there
+            return ~lists[0] if lists is not None else self.frame[name].notna().to_numpy()
+
+        return self._get("known", name, build)  # type: ignore[no-any-return]
 
     def text(self, name: str) -> Factorized:
         return self._get("text", name, lambda: _factorize(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
@@ -130,12 +134,15 @@ class Columns:
             "numbers", name, lambda: self.frame[name].to_numpy(dtype="float64", na_value=np.nan)
         )
 
+    def lists(self, name: str) -> tuple[Array, np.ndarray[Any, Any]]:
+        return self._get("lists", name, lambda: _lists(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+
     def lengths(self, name: str) -> np.ndarray[Any, np.dtype[np.int64]]:
-        return self._get("lengths", name, lambda: _lengths(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+        return self._get("lengths", name, lambda: _lengths(*self.lists(name)))  # type: ignore[no-any-return]
 
     def elements(self, name: str) -> Elements:
         return self._get(  # type: ignore[no-any-return]
-            "elements", name, lambda: _flatten(self.frame[name].to_numpy(dtype=object), self.lengths(name))
+            "elements", name, lambda: _flatten(self.lists(name)[1], self.lengths(name))
         )
 
     def dates(self, name: str) -> pd.DatetimeIndex:
@@ -173,17 +180,15 @@ def _lists(values: np.ndarray[Any, Any]) -> tuple[Array, np.ndarray[Any, Any]]:
     return na, present
 
 
-def _lengths(values: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    na, present = _lists(values)
-    lengths = np.zeros(len(values), dtype=np.int64)
+def _lengths(na: Array, present: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    lengths = np.zeros(len(na), dtype=np.int64)
     lengths[~na] = np.fromiter(map(len, present), dtype=np.int64, count=len(present))
     return lengths
 
 
-def _flatten(values: np.ndarray[Any, Any], lengths: np.ndarray[Any, np.dtype[np.int64]]) -> Elements:
-    _, present = _lists(values)
+def _flatten(present: np.ndarray[Any, Any], lengths: np.ndarray[Any, np.dtype[np.int64]]) -> Elements:
     flat = np.fromiter(chain.from_iterable(present), dtype=object, count=int(lengths.sum()))
-    owner = np.repeat(np.arange(len(values), dtype=np.intp), lengths)
+    owner = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
     return Elements(owner, _factorize(flat), lengths)
 
 
