@@ -20,6 +20,7 @@ import json
 import os
 import pickle
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -90,7 +91,7 @@ class Stages:
                 assert self.profile_dir is not None
                 self.profile_dir.mkdir(parents=True, exist_ok=True)
                 text = profiler.output_text(unicode=False, color=False, show_all=False)
-                file_name = name.replace(" ", "_").replace("(", "").replace(")", "")
+                file_name = re.sub(r"\W+", "_", name).strip("_")
                 (self.profile_dir / f"{file_name}.txt").write_text(text, encoding="utf-8")
             self.rows.append(
                 {

@@ -128,14 +128,17 @@ def test_a_1gb_input_fails_cleanly_within_the_memory_target(tmp_path):
         "        str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))\n"
     )
     env = {**os.environ, memory.LIMIT_ENV: str(TARGET)}
-    done = subprocess.run(
-        [sys.executable, "-c", code, "scan", "--input", str(big), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, "scan", "--input", str(big), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        big.unlink()  # pytest keeps recent temporary folders: do not leave 1 GB behind
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "of memory and the budget is 1.5 GiB" in done.stderr
     assert "Traceback" not in done.stderr

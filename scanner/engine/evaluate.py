@@ -276,21 +276,21 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
     statuses = np.array(STATUSES, dtype=object)[status]
     return (
         [_digest(prefix + low) for low in view.ids_lower[rows].tolist()],
-        repeat(spec.id, n),
-        repeat(spec.title, n),
+        [spec.id] * n,
+        [spec.title] * n,
         statuses.tolist(),
-        repeat(verdict.severity, n),
-        repeat(spec.category, n),
+        [verdict.severity] * n,
+        [spec.category] * n,
         view.ids[rows].tolist(),
         view.names[rows].tolist(),
         *(view.raw[name][rows].tolist() for name in _RESOURCE_COLUMNS),
         message.tolist(),
         _evidence(view, rows, [*rule.fields, *spec.evidence], verdict.evidence_extra),
         _pick(is_pass, "", remediation),
-        repeat([r.url for r in spec.references], n),
-        repeat(None, n),
-        repeat(None, n),
-        repeat(None, n),
+        [[r.url for r in spec.references]] * n,
+        [None] * n,
+        [None] * n,
+        [None] * n,
     )
 
 
