@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from reports.json_report import plain_values
-from scanner.engine.evaluate import FINDING_COLUMNS, python_value
+from scanner.engine.evaluate import FINDING_COLUMNS, plain_values, python_value
 from scanner.model import ScanResult
 
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula.

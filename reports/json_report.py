@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from scanner.engine.evaluate import plain_values
 from scanner.model import ScanResult
 
 SCHEMA_VERSION = "1"
@@ -78,14 +79,6 @@ def _tail(result: ScanResult) -> dict[str, Any]:
 def _rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
     """Each finding as a tuple of JSON-ready values (NA -> None), built column by column."""
     return zip(*(plain_values(frame[name]) for name in frame.columns), strict=True)
-
-
-def plain_values(column: pd.Series[Any]) -> list[Any]:
-    """A column as plain Python values, NA as None."""
-    values = column.astype(object)
-    if column.hasnans:
-        values = values.where(column.notna(), None)
-    return values.tolist()
 
 
 def _chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

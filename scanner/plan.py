@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from scanner.engine.evaluate import plain_values
 from scanner.inventory import Inventory
 from scanner.runbook import runbook
 
@@ -147,12 +148,7 @@ def _unit(kind: str, anchor: Any, resources: list[dict[str, str]], **extra: Any)
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts (NA as None): iterrows is far too slow for estates of 100k resources."""
     names = [str(c) for c in frame.columns]
-    columns = []
-    for name in frame.columns:
-        values = frame[name].astype(object)
-        columns.append(
-            values.where(frame[name].notna(), None).tolist() if frame[name].hasnans else values.tolist()
-        )
+    columns = [plain_values(frame[name]) for name in frame.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 

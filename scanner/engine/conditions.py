@@ -90,8 +90,6 @@ class Elements:
     """Row position of each element."""
     values: Factorized
     """The elements (None elements have code -1)."""
-    lengths: np.ndarray[Any, np.dtype[np.int64]]
-    """Elements per row (0 where the list is empty or NA)."""
 
 
 class Columns:
@@ -189,11 +187,7 @@ def _lengths(na: Array, present: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dty
 def _flatten(present: np.ndarray[Any, Any], lengths: np.ndarray[Any, np.dtype[np.int64]]) -> Elements:
     flat = np.fromiter(chain.from_iterable(present), dtype=object, count=int(lengths.sum()))
     owner = np.repeat(np.arange(len(lengths), dtype=np.intp), lengths)
-    return Elements(owner, _factorize(flat), lengths)
-
-
-def _is_na(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return Elements(owner, _factorize(flat))
 
 
 Compiled = Callable[[Any, Context], Mask]

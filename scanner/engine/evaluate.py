@@ -181,7 +181,9 @@ def findings(verdicts: Verdicts, inventory: Inventory) -> tuple[pd.DataFrame, tu
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     for verdict in sorted(verdicts.rules, key=lambda v: (rank[v.severity], v.rule.id)):
         target = verdict.rule.spec.target
-        view = views.get(target) or views.setdefault(target, _TableView(inventory.table(target)))
+        if target not in views:
+            views[target] = _TableView(inventory.table(target))
+        view = views[target]
         try:
             block = _rule_findings(verdict, view)
         except Exception as exc:  # as in judge: one broken rule must not hide the others
@@ -380,6 +382,14 @@ def python_value(value: Any) -> Any:
     if isinstance(value, float) and np.isnan(value):
         return None
     return value
+
+
+def plain_values(column: pd.Series[Any]) -> list[Any]:
+    """A column as plain Python values, NA as None (python_value for a whole column at once)."""
+    values = column.astype(object)
+    if column.hasnans:
+        values = values.where(column.notna(), None)
+    return values.tolist()
 
 
 def _evidence(view: _TableView, rows: Rows, names: list[str], extra: dict[str, Any]) -> list[dict[str, Any]]:
