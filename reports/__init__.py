@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import importlib
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from reports import folder
+from reports.folder import LOCK_NAME as LOCK_NAME
 from scanner.errors import InputError
 from scanner.model import ScanResult
 
@@ -44,40 +42,30 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-LOCK_NAME = ".classic-scan.lock"
-
-
-@contextlib.contextmanager
-def _out_lock(out_dir: Path) -> Iterator[None]:
-    with (out_dir / LOCK_NAME).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> list[Path]:
-    """Write every format to a temporary file, then rename them all: no half-written report."""
+    """Write every format into a staging folder in `out_dir`, then move them into place together
+    (reports.folder): no half-written report, no half-replaced folder, no file replaced that the
+    scanner did not write. Reports are created readable by their owner only (0600)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot create the output directory: {exc.strerror}") from None
-    staged: list[tuple[Path, Path]] = []
+    wanted = [(fmt, OUTPUTS[fmt][0]) for fmt in formats]
+    names = [name for _, name in wanted]
+    folder.check_replaceable(out_dir, names)  # before the work, so a refusal costs nothing
+    staging = folder.new_staging(out_dir)
     try:
-        for fmt in formats:
-            name = OUTPUTS[fmt][0]
+        for fmt, name in wanted:
             write = writer(fmt)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            tmp = Path(tmp_name)
-            staged.append((tmp, out_dir / name))
-            write(result, tmp)
-        with _out_lock(out_dir):  # two scans into one folder never interleave their sets of files
-            for tmp, final in staged:
-                os.replace(tmp, final)
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+            folder.create_private(staging / name)
+            write(result, staging / name)
+        folder.place(staging, out_dir, names)
+    except folder.ReportOpenError as exc:
+        raise InputError(f"{exc}; the new reports are in {folder.keep_staging(staging)}") from None
+    except folder.UndoFailedError:
         raise
-    return [final for _, final in staged]
+    except BaseException:
+        folder.discard_staging(staging)
+        raise
+    folder.discard_staging(staging)
+    return [out_dir / name for name in names]
