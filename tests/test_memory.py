@@ -45,8 +45,8 @@ def test_bad_sizes_are_one_line_input_errors(text):
 def test_the_default_budget_leaves_the_machine_room(monkeypatch):
     monkeypatch.delenv(memory.LIMIT_ENV, raising=False)
     budget = memory.limit()
-    assert budget is not None  # Linux: /proc/meminfo is there
-    assert memory.resident() < budget < memory.resident() + memory._meminfo_available()  # type: ignore[operator]
+    assert budget is not None  # psutil reads it on every platform
+    assert memory.resident() < budget < memory.resident() + memory.available()  # type: ignore[operator]
 
 
 def test_the_watch_stops_a_run_that_outgrows_its_budget():
@@ -57,18 +57,18 @@ def test_the_watch_stops_a_run_that_outgrows_its_budget():
             ballast.append(bytearray(10 * 2**20))
             time.sleep(0.02)
 
-    with memory.watch(memory.resident() + 64 * 2**20), pytest.raises(memory.MemoryBudgetError) as err:
+    with pytest.raises(memory.MemoryBudgetError) as err, memory.watch(memory.resident() + 64 * 2**20):
         grow()
     assert "over the budget of" in str(err.value)
     assert len(ballast) < 200
     assert "\n" not in str(err.value)
-    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL  # the handler is put back
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is put back
 
 
 def test_the_watch_is_silent_within_the_budget():
     with memory.watch(memory.resident() + 2**30):
         time.sleep(3 * memory.SAMPLE_SECONDS)
-    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_scan_over_budget_stops_cleanly_and_keeps_the_previous_reports(tmp_path, monkeypatch):
@@ -144,3 +144,45 @@ def test_a_1gb_input_fails_cleanly_within_the_memory_target(tmp_path):
     assert "Traceback" not in done.stderr
     assert int(Path(peak).read_text()) < TARGET
     assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".classic-scan")]
+
+
+def test_ctrl_c_during_the_watch_is_still_an_interrupt():
+    with pytest.raises(KeyboardInterrupt), memory.watch(memory.resident() + 2**30):
+        signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_ignored_ctrl_c_stays_ignored_under_the_watch():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with memory.watch(memory.resident() + 2**30):
+            signal.raise_signal(signal.SIGINT)  # nohup'd or backgrounded runs ignore SIGINT: keep doing so
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_the_watch_needs_no_posix_signal(monkeypatch):
+    """Windows has no SIGUSR1: the watch interrupts through SIGINT, which every platform has."""
+    monkeypatch.delattr(signal, "SIGUSR1")
+    with pytest.raises(memory.MemoryBudgetError), memory.watch(memory.resident() + 32 * 2**20):
+        ballast = []
+        for _ in range(200):
+            ballast.append(bytearray(10 * 2**20))
+            time.sleep(0.02)
+
+
+def test_a_cgroup_limit_lowers_the_budget(tmp_path, monkeypatch):
+    monkeypatch.delenv(memory.LIMIT_ENV, raising=False)
+    (tmp_path / "memory.max").write_text(f"{3 * 2**30}\n")
+    (tmp_path / "memory.current").write_text(f"{2 * 2**30}\n")
+    monkeypatch.setattr(memory, "CGROUP_ROOT", tmp_path)
+    monkeypatch.setattr(memory, "available", lambda: 64 * 2**30)
+    assert memory.limit() == memory.resident() + int(2**30 * memory.AVAILABLE_SHARE)
+
+
+def test_without_cgroups_the_budget_is_the_available_memory(tmp_path, monkeypatch):
+    monkeypatch.delenv(memory.LIMIT_ENV, raising=False)
+    monkeypatch.setattr(memory, "CGROUP_ROOT", tmp_path / "absent")  # macOS, Windows
+    monkeypatch.setattr(memory, "available", lambda: 10 * 2**30)
+    assert memory.limit() == memory.resident() + int(10 * 2**30 * memory.AVAILABLE_SHARE)
