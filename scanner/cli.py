@@ -21,6 +21,7 @@ import yaml
 import scanner
 from scanner import memory
 from scanner.errors import InputError, ScanError
+from scanner.textfile import read_text_file
 
 app = typer.Typer(
     name="classic-scan",
@@ -77,11 +78,7 @@ def _subscriptions(values: list[str] | None) -> tuple[str, ...]:
     ids: list[str] = []
     for value in values or []:
         if value.startswith("@"):
-            path = Path(value[1:])
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                raise InputError(f"--subscription {value}: cannot read: {exc.strerror}") from None
+            lines = read_text_file(Path(value[1:]), f"--subscription {value}").splitlines()
             ids.extend(line.split("#")[0].strip() for line in lines)
         else:
             ids.extend(part.strip() for part in value.split(","))
@@ -441,8 +438,18 @@ def rules_columns(
     _guard(run)
 
 
+def _configure_streams() -> None:
+    """A console on a legacy code page (cp1252, cp437) cannot encode every character of tenant names
+    or paths: print an escape for those instead of failing with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Console-script entry point."""
+    _configure_streams()
     try:
         app()
     except KeyboardInterrupt:

@@ -39,11 +39,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
 
 from scanner.auth import AUTH_KINDS, CLOUDS
 from scanner.errors import InputError
+from scanner.textfile import decode_text
+
+P = TypeVar("P", bound=PurePath)
 
 
 @dataclass(frozen=True)
@@ -110,16 +113,15 @@ _KIND_NAMES = {
 def load_config(path: Path) -> dict[str, Any]:
     """Read and validate a config file; values keyed by `scan()` parameter names (see module doc)."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw_bytes = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"--config {path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"--config {path}: is a directory, not a TOML file") from None
     except OSError as exc:
         raise InputError(f"--config {path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"--config {path}: not UTF-8 text") from None
+    try:  # a byte-order mark or CRLF line endings, as Windows editors and PowerShell write them, are fine
+        data = tomllib.loads(decode_text(raw_bytes, f"--config {path}"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"--config {path}: not valid TOML: {exc}") from None
 
@@ -198,7 +200,15 @@ def _convert(path: Path, key: str, spec: OptionSpec, raw: Any, base: Path) -> An
 
 
 def _path(text: str, base: Path) -> Path:
-    path = Path(text).expanduser()
+    return relative_to(base, text)
+
+
+def relative_to(base: P, text: str) -> P:
+    """`text` as a path of `base`'s flavour (drive letters and backslashes on Windows), `~` expanded,
+    relative to `base` unless absolute."""
+    path = type(base)(text)
+    if isinstance(path, Path):
+        path = path.expanduser()
     return path if path.is_absolute() else base / path
 
 

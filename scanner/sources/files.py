@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -245,8 +244,12 @@ def _parse_json_lines(path: Path, text: str) -> list[tuple[str, Any]]:
     return out
 
 
+#: The largest CSV cell: a C long, which is 32 bits on Windows (sys.maxsize overflows it there).
+CSV_FIELD_LIMIT = 2**31 - 1
+
+
 def _parse_csv(path: Path, text: str) -> list[tuple[str, Any]]:
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.DictReader(text.splitlines(keepends=True))
     if not reader.fieldnames:
         raise InputError(f"{path}: the CSV has no header row")
