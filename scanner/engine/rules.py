@@ -162,12 +162,12 @@ def _load_dir(
     calendar_file = directory / RETIREMENTS_FILE
     if calendar_file.is_file():
         calendar = RetirementCalendar.from_mapping(_read_yaml(calendar_file), str(calendar_file))
-        digest.update(calendar_file.read_bytes())
+        digest.update(_lf_bytes(calendar_file))
     files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p != calendar_file)
     rules = []
     seen: dict[str, Path] = {}
     for path in files:
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + _lf_bytes(path))
         rule = load_rule(path)
         if rule.id in seen:
             raise InputError(f"{path}: duplicate rule id {rule.id} (also in {seen[rule.id]})")
@@ -176,6 +176,12 @@ def _load_dir(
     if not rules and base_calendar is not None:
         raise InputError(f"{directory}: no rule files (*.yaml) found")
     return rules, calendar, digest
+
+
+def _lf_bytes(path: Path) -> bytes:
+    """A rule file's bytes with LF line endings: a pack checked out or edited on Windows (CRLF) has the
+    same version as on Linux."""
+    return path.read_bytes().replace(b"\r\n", b"\n")
 
 
 def _read_yaml(path: Path) -> Any:
