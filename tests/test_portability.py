@@ -409,8 +409,8 @@ def test_config_relative_paths_in_windows_form(text, resolved):
 
 @pytest.mark.parametrize("code_page", ["cp1252", "cp437"])
 def test_a_legacy_code_page_console_gets_escapes_not_a_crash(tmp_path, code_page):
-    """Names users and tenants choose (CJK, emoji) reach stderr; a cp1252 console cannot encode
-    them, which used to end the scan with exit 1 after the reports were written."""
+    """Names users and tenants choose (CJK, emoji) reach stderr, where a cp1252 console cannot
+    encode them: they are escaped, and the scan completes."""
     out = tmp_path / "報告 📊 Contoso"
     done = subprocess.run(
         [
@@ -435,6 +435,36 @@ def test_a_legacy_code_page_console_gets_escapes_not_a_crash(tmp_path, code_page
     assert "Traceback" not in stderr and "UnicodeEncodeError" not in stderr
     assert "\\u5831\\u544a \\U0001f4ca Contoso" in stderr  # escaped, still legible
     assert (out / "findings.json").is_file()
+
+
+@pytest.mark.parametrize("code_page", ["cp1252", "cp437"])
+def test_a_legacy_code_page_stdout_gets_escapes_not_a_crash(tmp_path, code_page):
+    """stdout (unlike stderr) is strict by default: a rule title or a tenant's resource name in CJK
+    or emoji ended `rules list` or `diff`, piped on a legacy code page, with UnicodeEncodeError."""
+    (tmp_path / "acme").mkdir()
+    title = "Classic VM not named prod-* (移行 ✓)"
+    (tmp_path / "acme" / "ACME-001.yaml").write_text(
+        RULE.replace("title: Classic VM not named prod-*", f"title: {title}"), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from scanner.cli import main; main()",
+            "rules",
+            "list",
+            "--rules",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": code_page, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(code_page)
+    [line] = [x for x in done.stdout.decode(code_page).splitlines() if x.startswith("ACME-001")]
+    assert line.endswith("Classic VM not named prod-* (\\u79fb\\u884c \\u2713)")
 
 
 def test_a_legacy_code_page_console_gets_escaped_errors(tmp_path):
