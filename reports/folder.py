@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from scanner.errors import InputError
 
@@ -31,6 +33,10 @@ STAGING_PREFIX = ".classic-scan-new-"
 KEPT_PREFIX = STAGING_PREFIX[1:]
 _ASIDE_PREFIX = ".previous."
 _HEAD_BYTES = 8192
+#: Seconds between attempts to move a report that is in use, before giving up.
+MOVE_RETRY_WAITS = (0.1, 0.3, 1.0)
+#: Seconds to wait for another scan moving its reports into the same folder (it takes about a second).
+LOCK_TIMEOUT = 300
 
 
 def check_replaceable(out_dir: Path, names: Iterable[str]) -> None:
@@ -124,13 +130,18 @@ class UndoFailedError(InputError):
 
 
 def _move(source: Path, target: Path, report: Path) -> None:
-    try:
-        os.replace(source, target)
-    except PermissionError:
-        raise ReportOpenError(
-            f"{report}: cannot replace it while another program has it open; close it in the program "
-            "that has it open and run again. Nothing was replaced"
-        ) from None
+    for wait in (*MOVE_RETRY_WAITS, None):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if wait is None:
+                break
+            time.sleep(wait)  # an indexer or virus scanner holds a new file for a moment on Windows
+    raise ReportOpenError(
+        f"{report}: cannot replace it while another program has it open; close it in the program "
+        "that has it open and run again. Nothing was replaced"
+    )
 
 
 def _undo(placed: list[tuple[Path, Path]], aside: list[tuple[Path, Path]]) -> bool:
@@ -172,11 +183,16 @@ def _lock(out_dir: Path) -> Iterator[None]:
     only. A waiter that had opened the removed file notices (filelock checks the link count) and
     locks the new one. A symbolic link in its place is refused rather than followed."""
     path = out_dir / LOCK_NAME
-    if path.is_symlink():
+    if _is_link(path):
         raise InputError(f"{path}: is a symbolic link; remove it (the folder lock never follows links)")
-    lock = FileLock(path, mode=0o600)
+    lock = FileLock(path, mode=0o600, timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
+    except Timeout:
+        raise InputError(
+            f"{out_dir}: another scan has been writing into this folder for {LOCK_TIMEOUT} s; "
+            f"if none is running, delete {path}"
+        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot lock the output folder: {exc.strerror or exc}") from None
     try:
@@ -188,3 +204,12 @@ def _lock(out_dir: Path) -> Iterator[None]:
                     path.unlink()
         finally:
             lock.release()
+
+
+def _is_link(path: Path) -> bool:
+    """A symbolic link, or on Windows any reparse point (a junction too)."""
+    try:
+        attributes = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return path.is_symlink() or bool(attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT)

@@ -20,9 +20,11 @@ from pathlib import Path, PureWindowsPath
 import pytest
 from arg_rows import SUB, SUB2, classic_vm, cloud_service, row
 from emulator import ArgEmulator
+from filelock import FileLock
 from typer.testing import CliRunner
 
 import reports
+from reports import folder
 from scanner.cli import _subscriptions, app
 from scanner.config import load_config, relative_to
 from scanner.engine.rules import load_pack, validate_dir
@@ -216,6 +218,39 @@ def test_a_failure_after_some_reports_moved_puts_every_old_one_back(tmp_path, mo
     assert result.exit_code == 1 and "Input/output error" in result.output
     assert visible(out) == before  # the three reports already placed were taken back
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_report_held_for_a_moment_is_replaced_after_a_retry(tmp_path, monkeypatch):
+    """Windows indexers and virus scanners open new files briefly: a short PermissionError is retried."""
+    out = tmp_path / "out"
+    assert _scan(out).exit_code == 0
+    real_replace = os.replace
+    refusals = {"left": 2}
+
+    def replace(src, dst):
+        if Path(src) == out / "report.html" and refusals["left"]:
+            refusals["left"] -= 1
+            raise PermissionError(13, "The process cannot access the file because it is being used")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(folder, "MOVE_RETRY_WAITS", (0.01, 0.01, 0.01))
+    result = _scan(out, "--customer", "Second run")
+    assert result.exit_code == 0, result.output
+    assert refusals["left"] == 0 and "Second run" in (out / "report.html").read_text()
+
+
+def test_a_folder_locked_by_another_scan_is_one_line_after_the_timeout(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(folder, "LOCK_TIMEOUT", 0.2)
+    with FileLock(out / reports.LOCK_NAME):  # another scan is moving its reports
+        result = _scan(out, "--format", "json")
+    assert result.exit_code == 2
+    [line] = [x for x in result.output.splitlines() if x.startswith("classic-scan: error")]
+    assert "another scan" in line and "Traceback" not in result.output
+    assert not (out / "findings.json").exists()
+    assert [p.name for p in out.iterdir() if p.name != reports.LOCK_NAME] == []
 
 
 def test_a_file_the_scanner_did_not_write_is_never_replaced(tmp_path):
