@@ -49,10 +49,17 @@ def check_replaceable(out_dir: Path, names: Iterable[str]) -> None:
             continue
         elif not path.is_file():
             problem = "is not a file"
-        elif not written_by_classic_scan(path):
-            problem = "exists and was not written by classic-scan"
         else:
-            continue
+            try:
+                ours = written_by_classic_scan(path)
+            except PermissionError:
+                raise ReportOpenError(
+                    f"{path}: cannot read it while another program has it open; close it in the program "
+                    "that has it open and run again. Nothing was replaced"
+                ) from None
+            if ours:
+                continue
+            problem = "exists and was not written by classic-scan"
         raise InputError(
             f"{path}: {problem}; the scanner replaces only reports it wrote: move it away or choose "
             "another --out (nothing was written)"
@@ -60,7 +67,8 @@ def check_replaceable(out_dir: Path, names: Iterable[str]) -> None:
 
 
 def written_by_classic_scan(path: Path) -> bool:
-    """Whether a file carries the mark every writer puts near its start (a report's own signature)."""
+    """Whether a file carries the mark every writer puts near its start (a report's own signature).
+    PermissionError when it cannot be read (on Windows: another program holds it)."""
     try:
         if path.suffix.lower() == ".xlsx":
             with zipfile.ZipFile(path) as book:
@@ -68,6 +76,8 @@ def written_by_classic_scan(path: Path) -> bool:
             return b"<dc:creator>classic-scan" in core
         with path.open("rb") as fh:
             head = fh.read(_HEAD_BYTES)
+    except PermissionError:
+        raise
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
     suffix = path.suffix.lower()
@@ -93,8 +103,8 @@ def create_private(path: Path) -> None:
 def place(staging: Path, out_dir: Path, names: list[str]) -> None:
     """Move `staging/name` to `out_dir/name` for every name, all or none (see module doc).
 
-    Raises InputError when a report cannot be moved (on Windows: it is open elsewhere); the staging
-    folder then holds every new report and has been renamed to a visible name given in the message."""
+    Raises ReportOpenError when a report cannot be moved (on Windows: it is open elsewhere), after
+    putting back what was moved: the staging folder then holds every new report (keep_staging)."""
     with _lock(out_dir):
         check_replaceable(out_dir, names)  # again: something may have appeared while the reports were written
         aside: list[tuple[Path, Path]] = []
@@ -190,8 +200,8 @@ def _lock(out_dir: Path) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise InputError(
-            f"{out_dir}: another scan has been writing into this folder for {LOCK_TIMEOUT} s; "
-            f"if none is running, delete {path}"
+            f"{out_dir}: another scan was still moving its reports into this folder after "
+            f"{LOCK_TIMEOUT} s; run again when it has finished"
         ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot lock the output folder: {exc.strerror or exc}") from None

@@ -220,6 +220,26 @@ def test_a_failure_after_some_reports_moved_puts_every_old_one_back(tmp_path, mo
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_report_that_cannot_even_be_read_is_reported_as_open(tmp_path, monkeypatch):
+    """Some programs deny reading too: that is "open elsewhere", not "not written by classic-scan"."""
+    out = tmp_path / "out"
+    assert _scan(out).exit_code == 0
+    before = visible(out)
+    real_check = folder.written_by_classic_scan
+
+    def check(path):
+        if path.name == "report.xlsx":
+            raise PermissionError(13, "The process cannot access the file because it is being used")
+        return real_check(path)
+
+    monkeypatch.setattr(folder, "written_by_classic_scan", check)
+    result = _scan(out, "--customer", "Second run")
+    assert result.exit_code == 2
+    [line] = [x for x in result.output.splitlines() if x.startswith("classic-scan: error")]
+    assert str(out / "report.xlsx") in line and "close it in the program that has it open" in line
+    assert visible(out) == before and sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
 def test_a_report_held_for_a_moment_is_replaced_after_a_retry(tmp_path, monkeypatch):
     """Windows indexers and virus scanners open new files briefly: a short PermissionError is retried."""
     out = tmp_path / "out"
