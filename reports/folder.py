@@ -14,6 +14,7 @@ name is left alone and the run stops with one line.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import shutil
 import stat
@@ -69,24 +70,27 @@ def check_replaceable(out_dir: Path, names: Iterable[str]) -> None:
 def written_by_classic_scan(path: Path) -> bool:
     """Whether a file carries the mark every writer puts near its start (a report's own signature).
     PermissionError when it cannot be read (on Windows: another program holds it)."""
+    name = path.name.lower().removesuffix(".gz")
+    kind = name.rsplit(".", 1)[-1] if "." in name else ""
     try:
-        if path.suffix.lower() == ".xlsx":
+        if kind == "xlsx":
             with zipfile.ZipFile(path) as book:
                 core = book.read("docProps/core.xml")[:_HEAD_BYTES]
             return b"<dc:creator>classic-scan" in core
-        with path.open("rb") as fh:
+        with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as fh:
             head = fh.read(_HEAD_BYTES)
     except PermissionError:
         raise
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError):  # gzip.BadGzipFile is an OSError
         return False
-    suffix = path.suffix.lower()
-    if suffix == ".html":
+    if kind == "html":
         return b'<meta name="generator" content="classic-scan' in head
-    if suffix == ".json":
+    if kind == "json":
         return head.startswith(b"{") and b'"schema_version"' in head and b'"tool_version"' in head
-    if suffix == ".csv":
+    if kind == "csv":
         return head.removeprefix(b"\xef\xbb\xbf").startswith(b"finding_id,rule_id,")
+    if kind == "xml":  # junit.xml
+        return b"<testsuite" in head
     return b"classic-scan" in head.lower()  # a format added later: its writer names the tool up front
 
 
@@ -211,7 +215,8 @@ def _lock(out_dir: Path) -> Iterator[None]:
         try:
             if os.name != "nt":
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    if path.lstat().st_size == 0:  # the lock file holds nothing; anything else is not ours
+                        path.unlink()
         finally:
             lock.release()
 

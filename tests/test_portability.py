@@ -284,6 +284,37 @@ def test_a_file_the_scanner_did_not_write_is_never_replaced(tmp_path):
     assert (out / "report.html").read_text() == "<html>the customer's own page</html>"
 
 
+def test_every_format_the_scanner_writes_is_recognised_as_its_own(tmp_path):
+    """A format whose file the signature check does not recognise could never be rewritten."""
+    out = tmp_path / "out"
+    assert _scan(out, "--format", ",".join(reports.FORMATS)).exit_code == 0
+    written = [p for p in out.iterdir() if p.is_file()]
+    assert len(written) == len(reports.FORMATS)
+    assert [p.name for p in written if not folder.written_by_classic_scan(p)] == []
+    assert _scan(out, "--format", ",".join(reports.FORMATS)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ours"),
+    [
+        ("findings.json.gz", b'{\n"schema_version": "1",\n"scan": {\n "tool_version": "0.1.0"', True),
+        ("findings.csv.gz", b"finding_id,rule_id,title\r\n", True),
+        ("findings.json.gz", b'{"name": "my-package", "version": "1.0.0"}', False),
+        ("junit.xml", b'<?xml version="1.0"?>\n<testsuites name="classic-scan">', True),
+        ("junit.xml", b'<?xml version="1.0"?>\n<project><modelVersion/></project>', False),
+        ("summary.md", b"# classic-scan summary\n", True),
+        ("summary.md", b"# Meeting notes\n", False),
+        ("report.xlsx", b"PK\x03\x04 not a workbook", False),
+    ],
+)
+def test_signatures_of_the_reports(tmp_path, name, content, ours):
+    import gzip
+
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(content) if name.endswith(".gz") else content)
+    assert folder.written_by_classic_scan(path) is ours
+
+
 def test_a_symlink_with_a_report_name_is_not_replaced(tmp_path):
     out, target = tmp_path / "out", tmp_path / "elsewhere.json"
     out.mkdir()
