@@ -14,7 +14,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_ONLY_BINARY=lxml,pandas,numpy
+    PIP_ONLY_BINARY=lxml,pandas,numpy,psutil
 RUN python -m venv /opt/classic-scan
 WORKDIR /src
 COPY pyproject.toml README.md LICENSE ./
