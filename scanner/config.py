@@ -200,10 +200,10 @@ def _convert(path: Path, key: str, spec: OptionSpec, raw: Any, base: Path) -> An
 
 
 def _path(text: str, base: Path) -> Path:
-    return relative_to(base, text)
+    return path_from_config(base, text)
 
 
-def relative_to(base: P, text: str) -> P:
+def path_from_config(base: P, text: str) -> P:
     """`text` as a path of `base`'s flavour (drive letters and backslashes on Windows), `~` expanded,
     relative to `base` unless absolute."""
     path = type(base)(text)

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 import reports
 from reports import folder
 from scanner.cli import _subscriptions, app
-from scanner.config import load_config, relative_to
+from scanner.config import load_config, path_from_config
 from scanner.engine.rules import load_pack, validate_dir
 from scanner.errors import InputError
 from scanner.sources import files as files_source
@@ -487,7 +487,7 @@ def test_csv_cells_fit_a_32_bit_c_long(tmp_path, monkeypatch):
     ],
 )
 def test_config_relative_paths_in_windows_form(text, resolved):
-    assert relative_to(PureWindowsPath("C:\\audits"), text) == PureWindowsPath(resolved)
+    assert path_from_config(PureWindowsPath("C:\\audits"), text) == PureWindowsPath(resolved)
 
 
 # --- consoles on legacy code pages -----------------------------------------------------------------
