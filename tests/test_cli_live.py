@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 
 import pytest
 from arg_rows import SUB, SUB2, classic_vm, cloud_service, er_circuit_with_keys, row
 from emulator import ARG_PATH, ArgEmulator
+from fake_az import install_fake_az
 from typer.testing import CliRunner
 
 from scanner.cli import app
@@ -42,20 +42,7 @@ def estate() -> list[dict]:
 def fake_az(tmp_path, monkeypatch):
     """An `az` on PATH that answers `az account get-access-token` like the real CLI."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "az"
-    payload = json.dumps(
-        {
-            "accessToken": TOKEN,
-            "expiresOn": "2099-01-01 00:00:00.000000",
-            "expires_on": 4070908800,
-            "subscription": SUB,
-            "tenant": "t",
-            "tokenType": "Bearer",
-        }
-    )
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{payload}\nEOF\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    script = install_fake_az(bin_dir, TOKEN, SUB)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     return script
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from arg_rows import SUB, classic_vm, cloud_service, er_circuit_with_keys, row
 from emulator import ARG_PATH, ArgEmulator
+from fake_az import install_fake_az
 from typer.testing import CliRunner
 
 import reports
@@ -177,20 +177,7 @@ SECRETS = ("SECRET-SERVICE-KEY-1234", "SECRET-AUTH-KEY-5678", "client-secret-9ab
 
 def test_no_planted_secret_reaches_any_output(tmp_path, monkeypatch):
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    az = bin_dir / "az"
-    token = json.dumps(
-        {
-            "accessToken": SECRETS[3],
-            "expiresOn": "2099-01-01 00:00:00.000000",
-            "expires_on": 4070908800,
-            "subscription": SUB,
-            "tenant": "t",
-            "tokenType": "Bearer",
-        }
-    )
-    az.write_text(f"#!/bin/sh\ncat <<'EOF'\n{token}\nEOF\n")
-    az.chmod(az.stat().st_mode | stat.S_IEXEC)
+    install_fake_az(bin_dir, SECRETS[3], SUB)
     circuit = er_circuit_with_keys(service_key=SECRETS[0], authorization_key=SECRETS[1])
     sub_row = row("Microsoft.Resources/subscriptions", "Prod", {}, location="")
     sub_row.update(id=f"/subscriptions/{SUB}", resourceGroup="")

@@ -98,6 +98,7 @@ def test_a_scan_over_budget_stops_cleanly_and_keeps_the_previous_reports(tmp_pat
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no partial or replaced file
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="measures the peak with the POSIX resource module")
 def test_a_1gb_input_fails_cleanly_within_the_memory_target(tmp_path):
     """Issue 8: a 1 GB input either completes within 1.5 GB or fails cleanly. At about 9 bytes of
     memory per input byte a 1 GB estate cannot fit, so the scan must refuse it before reading."""

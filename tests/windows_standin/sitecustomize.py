@@ -26,8 +26,9 @@ psutil.virtual_memory()
 POSIX_ONLY = ("fcntl", "termios", "pwd", "grp", "resource")
 for _name in POSIX_ONLY:
     sys.modules[_name] = None  # type: ignore[assignment]  # `import fcntl` now raises ImportError
-del os.sysconf
-del signal.SIGUSR1
+for _module, _attribute in ((os, "sysconf"), (signal, "SIGUSR1")):
+    if hasattr(_module, _attribute):  # on real Windows they are absent already
+        delattr(_module, _attribute)
 
 _HIDDEN = ("/proc", "/sys")
 _PLATFORM_LAYER = ("psutil",)
