@@ -487,6 +487,27 @@ def test_config_relative_paths_in_windows_form(text, resolved):
     assert path_from_config(PureWindowsPath("C:\\audits"), text) == PureWindowsPath(resolved)
 
 
+def test_masked_coverage_drops_the_folders_of_windows_input_paths():
+    """Consultants name folders after the customer: a masked report shows no folder of an input,
+    whatever form the path took on Windows."""
+    import dataclasses
+
+    from scanner.masking import mask_result
+    from scanner.scan import ScanOptions, run_scan
+
+    result = run_scan(ScanOptions(demo=True))
+    inputs = [
+        "C:\\Users\\ann\\Contoso Ltd\\estate.json sha256:" + "a" * 64,
+        "\\\\fileserver\\audits\\Contoso Ltd\\snapshot sha256:" + "b" * 64,
+        "D:/audits/Contoso Ltd/vms.csv sha256:" + "c" * 64,
+    ]
+    coverage = {**result.meta.coverage, "inputs": inputs}
+    result = dataclasses.replace(result, meta=dataclasses.replace(result.meta, coverage=coverage))
+    shown = json.dumps(mask_result(result, bytes(32)).meta.coverage)
+    assert "Contoso" not in shown and "ann" not in shown and "fileserver" not in shown
+    assert all(name in shown for name in ("estate.json", "vms.csv", "a" * 64))
+
+
 # --- consoles on legacy code pages -----------------------------------------------------------------
 
 
