@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import functools
 import os
 import re
 import signal
@@ -60,15 +61,15 @@ def limit() -> int | None:
     return resident() + int(min(free) * AVAILABLE_SHARE)
 
 
-_PROCESS: list[psutil.Process] = []
+@functools.cache
+def _this_process() -> psutil.Process:
+    return psutil.Process()
 
 
 def resident() -> int:
     """Resident memory of this process in bytes (the working set on Windows); 0 if it cannot be read."""
     try:
-        if not _PROCESS:
-            _PROCESS.append(psutil.Process())
-        return int(_PROCESS[0].memory_info().rss)
+        return int(_this_process().memory_info().rss)
     except (psutil.Error, OSError):
         return 0
 
