@@ -17,7 +17,7 @@ from pathlib import Path
 
 TOKEN = "fake-cli-token-0123456789"
 
-_SCRIPT = r'''
+_SCRIPT = r"""
 import json, os, shutil, sys
 from pathlib import Path
 
@@ -57,7 +57,7 @@ if args[:2] == ["storage", "blob"] and len(args) > 2:
         sys.exit(0)
 print("ERROR: stand-in az does not know: " + " ".join(args), file=sys.stderr)
 sys.exit(2)
-'''
+"""
 
 
 def write_fake_az(bin_dir: Path, token: str = TOKEN) -> Path:
