@@ -101,3 +101,22 @@ def test_a_live_scan_runs_from_the_installed_wheel(wheel, tmp_path):
     assert doc["scan"]["source"] == "live"
     assert doc["scan"]["coverage"]["complete"] is True
     assert {f["rule_id"] for f in doc["findings"] if f["status"] == "fail"} >= {"RET-001"}
+
+
+def test_ci_checks_what_users_install():
+    """.ci/run fails on any failed step and, after the suite, scans from the wheel outside the checkout."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    assert lines[0] == "set -euo pipefail"  # pytest's exit code 5 (nothing collected) fails CI too
+    assert "python -m pytest -q" in lines
+    wheel_part = script[script.index("python -m pytest -q") :]
+    assert "pip wheel" in wheel_part and "--no-deps" in wheel_part
+    install = next(line for line in lines if 'user-venv/bin/python" -m pip install' in line)
+    assert " -e " not in install and ".whl" in install
+    for check in (
+        '"$scan" rules list',
+        '"$scan" scan --demo',
+        "tests/emulator/serve.py",
+        '"$scan" scan --auth cli',
+    ):
+        assert check in wheel_part, check
