@@ -144,7 +144,11 @@ def failure_line(kind: str, exc: BaseException) -> str:
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     # A chain's first line only says that it failed; each attempt follows as a "Name: reason" line.
     attempts = [line for line in lines[1:] if ":" in line.rstrip(":") and not line.lower().startswith("to ")]
-    reason = attempts[0] if kind == "default" and attempts else lines[0] if lines else type(exc).__name__
+    # The chain stops at the first credential that tried and failed: that one is the reason; when
+    # every credential was merely unavailable, the first (the environment) is.
+    tried = [line for line in attempts if "unavailable" not in line.lower()]
+    chosen = (tried or attempts)[:1]
+    reason = chosen[0] if kind == "default" and chosen else lines[0] if lines else type(exc).__name__
     # The whole line stays under the 300 characters the collector keeps of an error.
     reason = reason.rstrip(".")[:90]
     return f"{CREDENTIAL_NAMES[kind]} could not get a token: {reason}. Next: {NEXT_STEP[kind]}"

@@ -166,6 +166,16 @@ def test_a_chain_failure_is_one_line_naming_the_first_attempt_and_the_next_step(
     assert len("authentication failed: " + line) <= 300  # what the collector keeps of an error
 
 
+def test_a_chain_failure_names_the_credential_that_tried_and_failed():
+    message = DAC_MESSAGE.replace(
+        "\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable, no response.",
+        "\tManagedIdentityCredential: unavailable.\n"
+        "\tAzureCliCredential: AADSTS700024: Client assertion expired.",
+    )
+    line = failure_line("default", ClientAuthenticationError(message=message))
+    assert "could not get a token: AzureCliCredential: AADSTS700024" in line
+
+
 @pytest.mark.parametrize(
     ("kind", "hint"),
     [
