@@ -64,7 +64,7 @@ ManagementGroupOpt = Annotated[
     list[str] | None, typer.Option("--management-group", help="Management group to read; repeatable.")
 ]
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Tenant id or domain for authentication.")]
-AuthOpt = Annotated[str, typer.Option("--auth", help="Credential: default, cli, env, msi or device.")]
+AuthOpt = Annotated[str, typer.Option("--auth", help="Credential: default, cli, env, msi, workload, device.")]
 EndpointOpt = Annotated[
     str | None,
     typer.Option(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import scanner
-from scanner.auth import arm_endpoint, cloud, make_credential
+from scanner.auth import arm_endpoint, cloud, configure_sdk_logging, make_credential
 from scanner.snapshot import Snapshot, write_snapshot
 from scanner.sources.graph import ArgClient, GraphSource, LiveScope, Progress
 
@@ -29,10 +29,13 @@ class LiveOptions:
     """Override of the ARM endpoint (also CLASSIC_SCAN_ARM_ENDPOINT)."""
     workers: int = 4
     """Concurrent requests (paced by the quota either way)."""
+    verbose: bool = False
+    """Show the Azure SDK's log lines (which credential was tried) on stderr."""
 
 
 def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:
     """Read the four datasets live. `credential` overrides the --auth choice (tests, embedding)."""
+    configure_sdk_logging(options.verbose)
     chosen = cloud(options.cloud)
     endpoint = arm_endpoint(options.arm_endpoint, chosen)
     cred = credential if credential is not None else make_credential(options.auth, options.tenant, chosen)

@@ -122,7 +122,7 @@ def test_relative_paths_follow_the_config_file_not_the_working_directory(tmp_pat
         ),
         ("as_of = '31/12/2026'\n", "'as_of' must be a date (2026-12-31, quoted or not), not '31/12/2026'"),
         ("cloud = 'mars'\n", "'cloud' is 'mars'; choose from public, usgov, china"),
-        ("auth = 'password'\n", "'auth' is 'password'; choose from default, cli, env, msi, device"),
+        ("auth = 'password'\n", "'auth' is 'password'; choose from default, cli, env, msi, workload, device"),
         ("customer = ['a']\n", "'customer' must be a string, not a list"),
         ("prepared_by = 'a'\nprepared-by = 'b'\n", "'prepared-by' repeats 'prepared_by'"),
     ],

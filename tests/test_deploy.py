@@ -81,7 +81,9 @@ def test_dockerfile_runs_classic_scan_as_a_non_root_user():
     assert entrypoints == ['["classic-scan"]']
     assert ("WORKDIR", "/reports") in steps[final:]
     runs = " ".join(arg for op, arg in steps if op == "RUN")
-    assert "pip install ." in runs
+    assert "pip install -c constraints.txt ." in runs
+    envs = " ".join(arg for op, arg in steps if op == "ENV")
+    assert "PIP_CONSTRAINT=/src/constraints.txt" in envs  # also pins the isolated build environment
     assert "[test]" not in runs
     assert not re.search(r"apt-get install|build-essential|gcc", runs)
 
@@ -94,12 +96,54 @@ def test_dockerignore_sends_only_the_package():
     ]
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
-    assert {"pyproject.toml", "README.md", "LICENSE", "scanner", "rules", "reports"} <= allowed
+    assert {
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        "constraints.txt",
+        "scanner",
+        "rules",
+        "reports",
+    } <= allowed
     assert not allowed & {"tests", ".venv", "bench", "deploy", ".git"}
     copied = re.findall(r"^COPY (?!--from)(.+)$", (ROOT / "Dockerfile").read_text(encoding="utf-8"), re.M)
     for line in copied:
         for source in line.split()[:-1]:
             assert source.rstrip("/") in allowed, source
+
+
+def test_constraints_pin_every_runtime_dependency_within_pyproject():
+    import importlib.metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not an exact pin: {line}"
+            pins[_normal(name)] = version
+    assert {"setuptools", "wheel"} <= set(pins)  # the build backend is pinned too
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for text in project["dependencies"]:
+        requirement = Requirement(text)
+        pinned = pins.get(_normal(requirement.name))
+        assert pinned, f"{requirement.name} is not pinned in constraints.txt"
+        assert requirement.specifier.contains(pinned), f"{requirement.name}=={pinned} is outside {text}"
+    # ...and so is everything they pull in (as installed here).
+    for name in list(pins):
+        if name in ("setuptools", "wheel"):
+            continue
+        for text in importlib.metadata.requires(name) or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                assert _normal(requirement.name) in pins, f"{name} needs {requirement.name}: not pinned"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # --- options ------------------------------------------------------------------------------------------
@@ -155,6 +199,8 @@ def test_every_option_the_samples_use_exists():
         o: sorted(files) for o, files in used.items() if o not in available and o not in PENDING_OPTIONS
     }
     assert not unknown, f"options not in `classic-scan scan --help`: {unknown}"
+    # Policy stays in each tenant's config: no scheduler overrides it.
+    assert "--fail-on" not in used, used.get("--fail-on")
 
 
 # --- the samples' contracts ------------------------------------------------------------------------------
@@ -164,22 +210,42 @@ def _documents(path: Path) -> list[dict]:
     return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
 
 
+#: The first majors of each action that run on Node 24 (the runners' JavaScript runtime).
+NODE24_MAJORS = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/upload-artifact": 6,
+    "azure/login": 3,
+}
+
+
 def test_github_workflow_uses_oidc_uploads_always_and_judges_the_exit_code():
     workflow = _documents(DEPLOY / "github-actions" / "classic-scan.yml")[0]
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert triggers["schedule"][0]["cron"]
+    assert "pull_request" not in triggers and "pull_request_target" not in triggers
     assert workflow["permissions"]["id-token"] == "write"
     job = workflow["jobs"]["scan"]
     assert job["strategy"]["fail-fast"] is False
+    for tenant in job["strategy"]["matrix"]["tenant"]:
+        assert (DEPLOY / "config" / f"{tenant}.toml").exists(), f"matrix tenant {tenant} has no config"
     steps = job["steps"]
-    uses = [s.get("uses", "") for s in steps]
-    assert any(u.startswith("azure/login@") for u in uses)
-    login = next(s for s in steps if s.get("uses", "").startswith("azure/login@"))
-    assert "client-secret" not in login["with"] and "creds" not in login["with"]
+    uses = [s["uses"] for s in steps if "uses" in s]
+    for action in uses:
+        name, _, major = action.partition("@")
+        assert name in NODE24_MAJORS, action
+        assert int(major.lstrip("v")) >= NODE24_MAJORS[name], f"{action} runs on an older Node"
+    assert "actions/cache" not in " ".join(uses)  # evicted after 7 idle days, restorable by other branches
+    for login in (s for s in steps if s.get("uses", "").startswith("azure/login@")):
+        assert "client-secret" not in login["with"] and "creds" not in login["with"]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["if"] == "always()"
+    assert upload["with"]["overwrite"] is True
     scan = next(s for s in steps if s.get("id") == "scan")
-    assert "--auth cli" in scan["run"]
+    assert "--auth workload" in scan["run"] and "AZURE_FEDERATED_TOKEN_FILE" in scan["env"]
+    assert "summary.md" in scan["run"] and "GITHUB_STEP_SUMMARY" in scan["run"]
+    save = next(s for s in steps if s.get("name") == "Upload history")
+    assert "steps.history.outcome == 'success'" in save["if"]
     verdict = steps[-1]
     assert verdict["if"] == "always()"
     assert "exit 3" in verdict["run"] and "exit 4" in verdict["run"]
@@ -189,10 +255,21 @@ def test_azure_devops_pipeline_is_scheduled_and_publishes_always():
     pipeline = _documents(DEPLOY / "azure-devops" / "azure-pipelines.yml")[0]
     assert pipeline["schedules"][0]["always"] is True
     assert pipeline["trigger"] == "none"
+    for tenant in pipeline["parameters"][0]["default"]:
+        assert (DEPLOY / "config" / f"{tenant['name']}.toml").exists(), tenant
+    (jobs,) = pipeline["jobs"][0].values()
+    steps = jobs[0]["steps"]
+    clis = [s for s in steps if s.get("task") == "AzureCLI@2"]
+    scan = next(s for s in clis if s.get("name") == "scan")
+    assert scan["inputs"]["azureSubscription"] == "${{ tenant.serviceConnection }}"
+    assert scan["inputs"]["keepAzSessionActive"] is True
+    history = [s for s in clis if s is not scan]
+    assert history and all(s["inputs"]["azureSubscription"] == "$(historyServiceConnection)" for s in history)
+    assert all("condition" not in s for s in history)  # the upload runs only after a good download
+    publish = next(s for s in steps if s.get("task") == "PublishPipelineArtifact@1")
+    assert publish["condition"] == "always()"
+    assert "$(System.JobAttempt)" in publish["inputs"]["artifact"]
     text = (DEPLOY / "azure-devops" / "azure-pipelines.yml").read_text(encoding="utf-8")
-    assert "task: AzureCLI@2" in text
-    assert "azureSubscription: ${{ tenant.serviceConnection }}" in text
-    assert re.search(r"PublishPipelineArtifact@1\n(.*\n){0,2}\s+condition: always\(\)", text)
     assert "exit 3" in text and "exit 4" in text
 
 
@@ -218,9 +295,33 @@ def test_kubernetes_cronjob_is_non_root_read_only_with_workload_identity():
     mounts = {m["mountPath"] for m in container["volumeMounts"]}
     assert {"/reports", "/tmp"} <= mounts
     command = " ".join(container["command"] + container["args"])
-    assert "--history /reports/" in command and "--auth default" in command
+    assert "--history /reports/" in command and "--auth workload" in command
+    (mask_key,) = [e for e in container["env"] if e["name"] == "CLASSIC_SCAN_MASK_KEY"]
+    assert "optional" not in mask_key["valueFrom"]["secretKeyRef"]  # no silent tenant-id-keyed fallback
+    # README (Memory): about 1.2 GB for 100k resources.
+    assert _mebibytes(container["resources"]["requests"]["memory"]) >= 1536
+    assert _mebibytes(container["resources"]["limits"]["memory"]) >= 2048
     failing = cron["jobTemplate"]["spec"]["podFailurePolicy"]["rules"][0]
     assert failing["action"] == "FailJob" and 3 in failing["onExitCodes"]["values"]
+    assert 4 not in failing["onExitCodes"]["values"]
+
+
+def _mebibytes(quantity: str) -> float:
+    units = {"Mi": 1, "Gi": 1024, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+    number, unit = re.fullmatch(r"([\d.]+)(\w*)", quantity).groups()
+    return float(number) * units[unit]
+
+
+def test_tenant_overlay_declares_its_namespace():
+    overlay = _documents(DEPLOY / "kubernetes-tenants" / "contoso" / "kustomization.yaml")[0]
+    namespaces = [
+        d
+        for resource in overlay["resources"]
+        if resource.endswith(".yaml")
+        for d in _documents(DEPLOY / "kubernetes-tenants" / "contoso" / resource)
+        if d["kind"] == "Namespace"
+    ]
+    assert [n["metadata"]["name"] for n in namespaces] == [overlay["namespace"]]
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
@@ -242,12 +343,30 @@ def test_tenant_overlay_builds_with_kustomize():
 
 
 def test_container_apps_job_is_scheduled_with_a_managed_identity_and_a_share():
-    text = (DEPLOY / "container-apps" / "job.bicep").read_text(encoding="utf-8")
+    folder = DEPLOY / "container-apps"
+    text = (folder / "job.bicep").read_text(encoding="utf-8")
     assert "'Microsoft.App/jobs@" in text
     assert "triggerType: 'Schedule'" in text
     assert "type: 'UserAssigned'" in text
     assert "storageType: 'AzureFile'" in text
     assert "--auth msi" in text
+    script = text.split("var script = '''", 1)[1].split("'''", 1)[0]
+    assert script.strip().splitlines()[0] == "set -eu"
+    # The mask key from Key Vault with the job identity, never a deployment parameter.
+    assert re.search(r"keyVaultUrl: maskKeySecretUri\s+identity: identity.id", text)
+    assert "@secure()" not in text
+    # Role assignments before the job: AcrPull (image pull), Key Vault Secrets User, Reader.
+    modules = dict(re.findall(r"^module (\w+) '([\w.-]+)'", text, re.M))
+    assert modules == {
+        "acrPull": "acr-pull.bicep",
+        "maskKeyReader": "vault-secret-user.bicep",
+        "reader": "reader.bicep",
+    }
+    for module in modules.values():
+        body = (folder / module).read_text(encoding="utf-8")
+        assert "Microsoft.Authorization/roleAssignments@" in body
+        assert body.count("{") == body.count("}")
+    assert "dependsOn: [acrPull, maskKeyReader, reader]" in text
     assert text.count("{") == text.count("}")
     assert text.count("[") == text.count("]")
 
@@ -306,7 +425,7 @@ def test_cron_wrapper_keeps_history_and_exits_with_the_scan_code(tmp_path, code)
     assert run.returncode == code, run.stderr
     state = tmp_path / "state" / "contoso"
     args = (tmp_path / "calls").read_text(encoding="utf-8").split()
-    assert args[:3] == ["scan", "--config", str(config)]
+    assert args[:5] == ["scan", "--config", str(config), "--auth", "env"]  # the .env file's credential
     assert args[args.index("--history") + 1] == str(state / "history.sqlite")
     assert args[-2:] == ["--as-of", "2026-12-31"]
     assert (state / "history.sqlite").exists()

@@ -3,17 +3,22 @@
 //
 //   az deployment group create -g rg-classic-scan -f deploy/container-apps/job.bicep \
 //     -p tenantName=contoso environmentName=cae-classic-scan storageAccountName=stclassicscan \
-//        image=myregistry.azurecr.io/classic-scan:0.1.0 registryServer=myregistry.azurecr.io
+//        image=myregistry.azurecr.io/classic-scan:0.1.0 registryName=myregistry registryResourceGroup=rg-acr \
+//        readerSubscriptionIds='["<subscription id>"]' \
+//        maskKeySecretUri=https://kv-classic-scan.vault.azure.net/secrets/mask-key-contoso \
+//        vaultName=kv-classic-scan vaultResourceGroup=rg-classic-scan
 //
-// Then, once per tenant (see deploy/README.md):
-//   - give the identity (output principalId) Reader where it scans, e.g. the tenant root group:
-//     az role assignment create --assignee-object-id <principalId> --assignee-principal-type ServicePrincipal \
-//       --role Reader --scope /providers/Microsoft.Management/managementGroups/<tenant id>
-//     and AcrPull on the registry;
-//   - upload the tenant's config to the share as scan.toml (az storage file upload ...).
+// In this order, each step waiting for the one before (dependsOn):
+//   1. the identity;
+//   2. its role assignments: AcrPull on the registry (the job pulls its image with it), Key Vault
+//      Secrets User on the vault (the mask key), Reader on each subscription in readerSubscriptionIds
+//      (for a management group assign Reader there by hand, see deploy/README.md);
+//   3. the share and the job.
+// Then upload the tenant's config to the share as scan.toml (az storage file upload ...): the job
+// refuses to start a history on a share without it (a share that did not mount looks empty).
 // A managed identity belongs to the environment's Entra tenant: for another tenant's subscriptions,
 // delegate them with Azure Lighthouse, or run the job with that tenant's service principal
-// (--auth env, credentials as secrets) instead.
+// (--auth env, its certificate from Key Vault) instead.
 
 @description('Short tenant name: names the job, its identity, its share and storage.')
 param tenantName string
@@ -27,15 +32,26 @@ param storageAccountName string
 @description('Container image built from the repository Dockerfile.')
 param image string
 
-@description('Registry server pulled with the job identity (AcrPull), or empty for a public image.')
-param registryServer string = ''
+@description('Azure Container Registry the image comes from (pulled with the job identity, AcrPull).')
+param registryName string
+
+@description('Resource group of the registry.')
+param registryResourceGroup string = resourceGroup().name
+
+@description('Subscriptions the job scans: the identity gets Reader on each.')
+param readerSubscriptionIds array = []
 
 @description('Cron expression, UTC.')
 param cronExpression string = '17 3 * * 1-5'
 
-@description('CLASSIC_SCAN_MASK_KEY for configs with mask = true (empty: none).')
-@secure()
-param maskKey string = ''
+@description('Key Vault secret holding CLASSIC_SCAN_MASK_KEY (openssl rand -hex 32), versionless URI.')
+param maskKeySecretUri string
+
+@description('Key vault of that secret (Azure RBAC authorization).')
+param vaultName string
+
+@description('Resource group of the key vault.')
+param vaultResourceGroup string = resourceGroup().name
 
 param location string = resourceGroup().location
 
@@ -77,26 +93,73 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
 }
 
+module acrPull 'acr-pull.bicep' = {
+  name: '${name}-acrpull'
+  scope: resourceGroup(registryResourceGroup)
+  params: {
+    registryName: registryName
+    principalId: identity.properties.principalId
+  }
+}
+
+module maskKeyReader 'vault-secret-user.bicep' = {
+  name: '${name}-maskkey'
+  scope: resourceGroup(vaultResourceGroup)
+  params: {
+    vaultName: vaultName
+    principalId: identity.properties.principalId
+  }
+}
+
+module reader 'reader.bicep' = [
+  for subscriptionId in readerSubscriptionIds: {
+    name: '${name}-reader-${uniqueString(subscriptionId)}'
+    scope: subscription(subscriptionId)
+    params: {
+      principalId: identity.properties.principalId
+    }
+  }
+]
+
 // SQLite needs byte-range locks an SMB share does not reliably give: the history database is copied
-// to local disk for the scan and copied back after it. The exit code is the scan's.
+// to local disk for the scan and copied back after it. `set -eu`: a failed copy stops the job before
+// the scan, so a fresh database can never replace the real history. The last line says what the
+// exit code means (the portal shows only "Failed"); the exit code is the scan's.
 var script = '''
-set -u
-dir="/reports"
-mkdir -p "$dir/runs"
+set -eu
+dir=/reports
 history=/tmp/history.sqlite
-if [ -f "$dir/history.sqlite" ]; then cp "$dir/history.sqlite" "$history"; fi
-classic-scan scan --config "$dir/scan.toml" --auth msi \
-  --out "$dir/runs/$(date -u +%Y-%m-%dT%H%M%SZ)" --history "$history"
-code=$?
-if [ -f "$history" ]; then
-  cp "$history" "$dir/history.sqlite.new" && mv "$dir/history.sqlite.new" "$dir/history.sqlite"
+if [ ! -f "$dir/scan.toml" ]; then
+  echo "classic-scan: exit code 2: no $dir/scan.toml: upload the tenant's config to the share (is it mounted?)" >&2
+  exit 2
 fi
-exit $code
+mkdir -p "$dir/runs"
+if [ -f "$dir/history.sqlite" ]; then cp "$dir/history.sqlite" "$history"; fi
+out="$dir/runs/$(date -u +%Y-%m-%dT%H%M%SZ)"
+code=0
+classic-scan scan --config "$dir/scan.toml" --auth msi --out "$out" --history "$history" || code=$?
+case $code in
+  0) meaning="done" ;;
+  3) meaning="findings at or above fail_on" ;;
+  4) meaning="scan incomplete: a scope or dataset could not be read (run the job again)" ;;
+  2) meaning="usage error or unreadable input" ;;
+  *) meaning="unexpected error" ;;
+esac
+case $code in
+  0|3|4)
+    cp "$history" "$dir/history.sqlite.new"
+    mv "$dir/history.sqlite.new" "$dir/history.sqlite"
+    ;;
+esac
+if [ -f "$out/summary.md" ]; then cat "$out/summary.md"; fi
+echo "classic-scan: exit code $code: $meaning; report in $out"
+exit "$code"
 '''
 
 resource job 'Microsoft.App/jobs@2024-03-01' = {
   name: name
   location: location
+  dependsOn: [acrPull, maskKeyReader, reader]
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -114,16 +177,17 @@ resource job 'Microsoft.App/jobs@2024-03-01' = {
       }
       replicaTimeout: 14400
       replicaRetryLimit: 0 // 3 (findings) and 2 (usage) would fail again; rerun 4 (incomplete) by hand
-      registries: empty(registryServer) ? [] : [
+      registries: [
         {
-          server: registryServer
+          server: '${registryName}${az.environment().suffixes.acrLoginServer}'
           identity: identity.id
         }
       ]
-      secrets: empty(maskKey) ? [] : [
+      secrets: [
         {
           name: 'mask-key'
-          value: maskKey
+          keyVaultUrl: maskKeySecretUri
+          identity: identity.id
         }
       ]
     }
@@ -134,20 +198,17 @@ resource job 'Microsoft.App/jobs@2024-03-01' = {
           image: image
           command: ['/bin/sh', '-c']
           args: [script]
-          env: concat(
-            [
-              {
-                name: 'AZURE_CLIENT_ID' // --auth msi uses this user-assigned identity
-                value: identity.properties.clientId
-              }
-            ],
-            empty(maskKey) ? [] : [
-              {
-                name: 'CLASSIC_SCAN_MASK_KEY'
-                secretRef: 'mask-key'
-              }
-            ]
-          )
+          env: [
+            {
+              name: 'AZURE_CLIENT_ID' // --auth msi uses this user-assigned identity
+              value: identity.properties.clientId
+            }
+            {
+              name: 'CLASSIC_SCAN_MASK_KEY' // read when the config says mask = true
+              secretRef: 'mask-key'
+            }
+          ]
+          // About 1.2 GB for 100k resources (README, Memory); the scan's budget is 80 % of this.
           resources: {
             cpu: json('1.0')
             memory: '2Gi'
