@@ -180,6 +180,9 @@ class ArgClient:
             policies.ProxyPolicy(),
             policies.RedirectPolicy(),
             ARMChallengeAuthenticationPolicy(credential, token_scope),
+            # After the authentication policy, which adds the bearer token on every hop: a redirect to
+            # another host must not receive it (the ARM pipeline's own order, azure-core's policy).
+            policies.SensitiveHeaderCleanupPolicy(),
             policies.CustomHookPolicy(),
             ARMHttpLoggingPolicy(),
         ]
