@@ -347,9 +347,11 @@ def collect(
     from scanner.live import collect as collect_live
     from scanner.live import save
     from scanner.progress import ProgressPrinter
+    from scanner.snapshot import check_target
 
     def run() -> int:
         live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+        check_target(out)  # before any query: a folder we may not replace is refused up front
         with memory.watch():
             snapshot = collect_live(live, ProgressPrinter())
             save(snapshot, out, load_pack().version)

@@ -104,7 +104,7 @@ def write_snapshot(
     interrupted write leaves the previous snapshot (or nothing) in place, never a mix. An existing
     directory is replaced only if it is empty or a snapshot itself.
     """
-    _check_target(directory)
+    check_target(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
     try:
@@ -132,11 +132,38 @@ def write_snapshot(
     return manifest
 
 
-def _check_target(directory: Path) -> None:
+def check_target(directory: Path) -> None:
+    """Refuse to replace anything but an empty directory or a snapshot this tool wrote: a folder that
+    merely holds some file named manifest.json (a web extension, a package) is not ours to delete."""
+    if directory.is_symlink():
+        raise InputError(f"{directory}: is a symbolic link; choose a new or empty directory")
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: exists and is not a directory")
-    if directory.is_dir() and any(directory.iterdir()) and not (directory / MANIFEST).is_file():
-        raise InputError(f"{directory}: not empty and not a snapshot; choose a new or empty directory")
+    if directory.is_dir() and any(directory.iterdir()) and not is_snapshot_dir(directory):
+        raise InputError(
+            f"{directory}: not empty and not a classic-scan snapshot; choose a new or empty directory"
+        )
+
+
+#: A snapshot manifest is a few KB; a larger manifest.json is not one of ours (and is not read whole).
+MANIFEST_MAX_BYTES = 16 << 20
+
+
+def is_snapshot_dir(directory: Path) -> bool:
+    """Whether `directory` holds a manifest.json of this format and version (a regular file, not a link)."""
+    path = directory / MANIFEST
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
+            return False
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return (
+        isinstance(manifest, dict)
+        and manifest.get("format") == FORMAT
+        and manifest.get("format_version") == FORMAT_VERSION
+        and isinstance(manifest.get("datasets"), dict)
+    )
 
 
 def _swap(staging: Path, directory: Path) -> None:

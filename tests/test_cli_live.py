@@ -169,3 +169,47 @@ def test_az_missing_is_a_clear_credential_error(emu, tmp_path, monkeypatch):
     result = cli("collect", "--auth", "cli", "--out", str(tmp_path / "snap"))
     assert result.exit_code == 2, result.output
     assert "authentication failed" in result.output
+
+
+def _foreign_folder(directory: Path) -> dict[str, bytes]:
+    """A folder that happens to hold a manifest.json (a browser extension) and other files."""
+    directory.mkdir()
+    (directory / "manifest.json").write_text('{"manifest_version": 3, "name": "my extension"}')
+    (directory / "background.js").write_text("console.log('keep me')")
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+@pytest.mark.parametrize("command", ["collect", "scan"])
+def test_a_folder_with_a_foreign_manifest_is_never_replaced(emu, tmp_path, command):
+    target = tmp_path / "extension"
+    before = _foreign_folder(target)
+    args = ["--auth", "cli", "--out"]
+    if command == "collect":
+        result = cli("collect", *args, str(target))
+    else:
+        result = cli("scan", *args, str(tmp_path / "reports"), "--save-snapshot", str(target))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"classic-scan: error: {target}: not empty and not a classic-scan snapshot; "
+        "choose a new or empty directory"
+    ]
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "extension"]
+    assert not emu.requests  # refused before anything was read
+
+
+def test_a_manifest_of_another_version_is_not_replaced(emu, tmp_path):
+    target = tmp_path / "snap"
+    target.mkdir()
+    (target / "manifest.json").write_text('{"format": "classic-scan-snapshot", "format_version": 99}')
+    result = cli("collect", "--auth", "cli", "--out", str(target))
+    assert result.exit_code == 2
+    assert json.loads((target / "manifest.json").read_text())["format_version"] == 99
+
+
+def test_collect_replaces_its_own_snapshot(emu, tmp_path):
+    target = tmp_path / "snap"
+    assert cli("collect", "--auth", "cli", "--out", str(target)).exit_code == 0
+    (target / "resources.jsonl").write_text("")
+    assert cli("collect", "--auth", "cli", "--out", str(target)).exit_code == 0
+    assert (target / "resources.jsonl").read_text().strip()
