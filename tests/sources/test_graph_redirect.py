@@ -21,7 +21,7 @@ from scanner.sources.graph import ARG_PATH, ArgClient, LiveScope
 class _Recorder(BaseHTTPRequestHandler):
     """Answers every POST; the server's `answer(handler)` gives status, headers and body."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         server: Any = self.server
@@ -34,7 +34,7 @@ class _Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
