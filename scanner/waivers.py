@@ -43,6 +43,7 @@ import yaml
 
 from scanner.errors import InputError
 from scanner.inventory import Inventory
+from scanner.limits import BoundedYamlLoader, load_yaml
 
 REQUIRED_KEYS = ("rule", "justification", "owner", "expires")
 TARGET_KEYS = ("resource", "resource_regex", "tags")
@@ -114,8 +115,8 @@ class WaiverResult:
     """Unexpired waivers that matched no non-pass finding: describe('unused') plus `matched` (0)."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys in a mapping."""
+class _UniqueKeyLoader(BoundedYamlLoader):
+    """BoundedYamlLoader (no aliases, bounded depth) that also rejects duplicate keys in a mapping."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -139,7 +140,7 @@ def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{name}: cannot read waivers file: {exc}") from None
     try:
-        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+        doc = load_yaml(text, _UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
     if doc is None:
