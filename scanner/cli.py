@@ -20,7 +20,7 @@ import yaml
 
 import scanner
 from scanner import memory
-from scanner.errors import InputError, ScanError
+from scanner.errors import InputError, ScanError, terminal_safe
 
 app = typer.Typer(
     name="classic-scan",
@@ -122,7 +122,7 @@ def _live_options(
 
 
 def log(message: str) -> None:
-    typer.echo(f"classic-scan: {message}", err=True)
+    typer.echo(f"classic-scan: {terminal_safe(message)}", err=True)
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -130,7 +130,7 @@ def _guard(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ScanError as exc:
-        typer.echo(f"classic-scan: error: {exc}", err=True)
+        typer.echo(f"classic-scan: error: {terminal_safe(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("classic-scan: interrupted; no report was replaced", err=True)
@@ -141,7 +141,7 @@ def _guard(fn: Callable[[], T]) -> T:
         if os.environ.get("CLASSIC_SCAN_DEBUG"):
             traceback.print_exc()
         typer.echo(
-            f"classic-scan: unexpected error: {type(exc).__name__}: {exc} "
+            f"classic-scan: unexpected error: {type(exc).__name__}: {terminal_safe(str(exc))} "
             "(set CLASSIC_SCAN_DEBUG=1 for details)",
             err=True,
         )
