@@ -319,7 +319,8 @@ def test_control_characters_from_tenant_data_are_escaped_on_stderr(tmp_path):
     )
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
-        'waivers:\n  - {rule: VM-001, resource: "vm\\e[31m9", justification: j, owner: o, expires: 2099-01-01}\n'
+        'waivers:\n  - {rule: VM-001, resource: "vm\\e[31m9", justification: j, owner: o,\n'
+        "     expires: 2099-01-01}\n"
     )
     result = scan("--input", str(snap), "--out", str(tmp_path / "out"), "--waivers", str(waivers))
     assert result.exit_code == 4, result.output
