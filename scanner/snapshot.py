@@ -15,7 +15,9 @@ manifest.json::
                                 "query": "resources | where ..."}, ...},
      "coverage": {"complete": true, "issues": [], ...}}
 
-Secrets (ExpressRoute `authorizationKey` and `serviceKey`) are removed before anything is written.
+Secrets (ExpressRoute keys, connection shared keys, URI query strings such as SAS tokens, credentials
+in connection strings, Cloud Services (extended support) setting values: scanner.redact) are removed
+before anything is written or kept.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.errors import InputError
+from scanner.redact import redact
 
 FORMAT = "classic-scan-snapshot"
 FORMAT_VERSION = 1
@@ -43,9 +46,6 @@ DATASETS: tuple[str, ...] = (
     "authorizationresources",
     "resourcecontainers",
 )
-
-#: Keys whose values are secrets and never leave memory (ExpressRoute circuits and authorizations).
-SECRET_KEYS = frozenset({"authorizationkey", "servicekey"})
 
 
 def dataset_for_type(arg_type: str) -> str:
@@ -60,12 +60,8 @@ def dataset_for_type(arg_type: str) -> str:
 
 
 def strip_secrets(value: Any) -> Any:
-    """A copy of `value` without secret keys, at any depth."""
-    if isinstance(value, dict):
-        return {k: strip_secrets(v) for k, v in value.items() if k.lower() not in SECRET_KEYS}
-    if isinstance(value, list):
-        return [strip_secrets(v) for v in value]
-    return value
+    """A copy of `value` without secrets, at any depth (scanner.redact)."""
+    return redact(value)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,20 @@ from __future__ import annotations
 import json
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
-from arg_rows import SUB, SUB2, classic_vm, cloud_service, er_circuit_with_keys, row
+from arg_rows import (
+    PLANTED_SECRETS,
+    SUB,
+    SUB2,
+    classic_vm,
+    cloud_service,
+    er_circuit_with_keys,
+    row,
+    secret_rows,
+)
 from emulator import ARG_PATH, ArgEmulator
 from typer.testing import CliRunner
 
@@ -213,3 +223,33 @@ def test_collect_replaces_its_own_snapshot(emu, tmp_path):
     (target / "resources.jsonl").write_text("")
     assert cli("collect", "--auth", "cli", "--out", str(target)).exit_code == 0
     assert (target / "resources.jsonl").read_text().strip()
+
+
+def test_live_collect_and_scan_keep_no_secret(fake_az, monkeypatch, tmp_path):
+    with ArgEmulator(estate() + secret_rows(), quota=100) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_bundle)
+        monkeypatch.setenv("CLASSIC_SCAN_ARM_ENDPOINT", server.base_url)
+        collected = cli("collect", "--auth", "cli", "--out", str(tmp_path / "collected"))
+        scanned = cli(
+            "scan",
+            "--auth",
+            "cli",
+            "--out",
+            str(tmp_path / "reports"),
+            "--save-snapshot",
+            str(tmp_path / "saved"),
+            "--format",
+            "xlsx,html,json,csv",
+        )
+    assert collected.exit_code == 0, collected.output
+    assert scanned.exit_code == 0, scanned.output
+    snapshot = all_text(tmp_path / "collected")
+    assert "conn1" in snapshot and "WebRole1" in snapshot  # the rows are there, their secrets are not
+    text = snapshot + all_text(tmp_path / "saved") + collected.output + scanned.output
+    text += "\n".join(
+        zipfile.ZipFile(p).read(n).decode("utf-8", "replace")
+        for p in (tmp_path / "reports").glob("*.xlsx")
+        for n in zipfile.ZipFile(p).namelist()
+    )
+    text += all_text(tmp_path / "reports")
+    assert [s for s in (*PLANTED_SECRETS, "SECRET") if s in text] == []

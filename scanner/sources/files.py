@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from scanner import memory
 from scanner.errors import InputError
 from scanner.limits import MAX_DEPTH, depth_exceeds, may_be_deep
+from scanner.redact import may_hold_secret
 from scanner.snapshot import (
     DATASETS,
     FORMAT,
@@ -302,15 +302,6 @@ def _csv_cells(path: Path, number: int, record: dict[str, Any]) -> Iterator[tupl
                     f"{path}: line {number}: column {column!r} nested deeper than {MAX_DEPTH} levels"
                 )
         yield column, value
-
-
-#: A secret key name as it appears in JSON text; rows whose text lacks it skip the (costly) deep strip.
-_SECRET_TEXT = re.compile(r'"(?:authorizationkey|servicekey)"', re.IGNORECASE)
-
-
-def may_hold_secret(text: str) -> bool:
-    """Whether a secret key could be in `text` (escaped key names count as possible)."""
-    return "\\u" in text or _SECRET_TEXT.search(text) is not None
 
 
 def _check_row(path: Path, where: str, row: Any, secrets: bool = True) -> dict[str, Any]:

@@ -34,7 +34,8 @@ from typing import Any
 
 from scanner.errors import InputError, ScanError
 from scanner.queries import PREFLIGHT, all_queries
-from scanner.snapshot import DATASETS, SECRET_KEYS, Snapshot, strip_secrets
+from scanner.redact import SECRET_KEYS, may_hold_secret, redact
+from scanner.snapshot import DATASETS, Snapshot, strip_secrets
 from scanner.sources.pacing import QuotaPacer, Slot
 
 BATCH_SIZE = 300
@@ -246,6 +247,8 @@ class ArgClient:
         if not isinstance(document, dict):
             raise DecodeError(message="the response is not a JSON object", response=response)
         data = document.get("data")
+        if isinstance(data, list) and may_hold_secret(response.content):
+            data = redact(data)
         token = document.get("$skipToken")
         total = document.get("totalRecords")
         return Page(
