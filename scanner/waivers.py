@@ -44,6 +44,7 @@ import yaml
 from scanner.errors import InputError
 from scanner.inventory import Inventory
 from scanner.limits import BoundedYamlLoader, load_yaml
+from scanner.patterns import PatternError, compile_pattern
 
 REQUIRED_KEYS = ("rule", "justification", "owner", "expires")
 TARGET_KEYS = ("resource", "resource_regex", "tags")
@@ -194,8 +195,8 @@ def _entry(name: str, index: int, raw: Any) -> Waiver:
     regex = text("resource_regex")
     if regex is not None:
         try:
-            re.compile(regex)
-        except re.error as exc:
+            compile_pattern(regex)
+        except PatternError as exc:
             raise fail(f"'resource_regex' is not a valid regular expression: {exc}") from None
     return Waiver(
         entry=index,
@@ -272,7 +273,10 @@ def apply_waivers(
         if w.resource is not None:
             return ids == w.resource.lower()
         if w.resource_regex is not None:
-            return ids.str.contains(w.resource_regex, flags=re.IGNORECASE, regex=True).astype(bool)
+            pattern = compile_pattern(w.resource_regex)  # RE2: linear time on hostile names
+            return pd.Series(
+                [pattern.search(i) is not None for i in ids.tolist()], index=ids.index, dtype=bool
+            )
         if not lowered:
             lowered.extend(_lower_keys(tags.get(rid)) for rid in unique_ids)
         ok = pd.Series(True, index=ids.index)
