@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.errors import InputError, ScanError
+from scanner.limits import MAX_DEPTH, depth_exceeds
 from scanner.queries import PREFLIGHT, all_queries
 from scanner.redact import SECRET_KEYS, may_hold_secret, redact
 from scanner.snapshot import DATASETS, Snapshot, strip_secrets
@@ -244,9 +245,15 @@ class ArgClient:
             document = json.loads(response.content, object_hook=_without_secrets)
         except ValueError as exc:
             raise DecodeError(message=f"JSON is invalid: {exc}", response=response, error=exc) from None
+        except RecursionError:
+            raise DecodeError(
+                message=f"rows nested deeper than {MAX_DEPTH} levels", response=response
+            ) from None
         if not isinstance(document, dict):
             raise DecodeError(message="the response is not a JSON object", response=response)
         data = document.get("data")
+        if isinstance(data, list) and any(depth_exceeds(row) for row in data):
+            raise DecodeError(message=f"rows nested deeper than {MAX_DEPTH} levels", response=response)
         if isinstance(data, list) and may_hold_secret(response.content):
             data = redact(data)
         token = document.get("$skipToken")
