@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,26 @@ from scanner.model import ScanResult
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+#: Formula starters, ASCII and the full-width forms some East Asian Excel locales also accept.
+_STARTERS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+#: A cell that opens, after blanks, line breaks or quotes (which an importer may trim), with a starter.
+_RISKY_START = re.compile(f'[\\s"]*[{_STARTERS}]')
+#: A starter right after a character a spreadsheet may split cells or rows on (`;` in locales whose
+#: list separator it is, `|`, tab, a line break when quotes are not honoured): the piece after the
+#: split would begin with it.
+_RISKY_SPLIT = re.compile(f'([;,|\\t\\r\\n])(?=[\\s"]*[{_STARTERS}])')
+#: First characters after which _RISKY_START has to look.
+_START_CHARS = frozenset('=+-@\t\r\n "\uff1d\uff0b\uff0d\uff20\u00a0\u3000')
+
 
 def neutralise(text: str) -> str:
-    """Prefix a formula-looking cell with an apostrophe so it stays text."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Text a spreadsheet cannot run as a formula: an apostrophe before a cell that starts (after
+    blanks or quotes) with = + - @ (or tab, CR), and after any separator a starter follows (`x;=cmd()`)."""
+    risky = bool(text) and (text[0] in _START_CHARS or not text[0].isprintable())
+    lead = "'" if risky and (text.startswith(FORMULA_PREFIXES) or _RISKY_START.match(text)) else ""
+    if ";" in text or "," in text or "|" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _RISKY_SPLIT.sub(r"\1'", text)
+    return lead + text
 
 
 def cell(value: Any) -> str:

@@ -494,7 +494,8 @@ def evidence(book: Book, result: ScanResult) -> list[str]:
     sheet.header("File", "SHA-256")
     for entry in meta.coverage.get("inputs") or []:
         path, sep, digest = str(entry).rpartition(" sha256:")
-        sheet.append([plain(sheet, path), plain(sheet, digest)] if sep else [plain(sheet, entry)])
+        name = history_view.file_name(path if sep else str(entry))  # the full path: findings.json only
+        sheet.append([plain(sheet, name), plain(sheet, digest)] if sep else [plain(sheet, name)])
     sheet.heading("Manifest coverage (as the collector recorded it)")
     sheet.header("Key", "Value")
     for key, value in sorted(dict(meta.coverage.get("manifest_coverage") or {}).items()):

@@ -233,7 +233,8 @@ HTML_ITEMS = 100
 HTML_TREND_ROWS = 12
 
 
-def _file_name(path: str) -> str:
+def file_name(path: str) -> str:
+    """The last component of a local path, POSIX or Windows."""
     return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -242,6 +243,8 @@ def html_waivers(waivers: Mapping[str, Any], as_of: str, masked: bool = False) -
     if not waivers_used(waivers):
         return {"present": False}
     file = _text(waivers.get("file"))
+    shown = file_name(file) if masked else file
+    sha = _text(waivers.get("sha256"))
     groups: dict[str, list[dict[str, Any]]] = {}
     for state in WAIVER_STATES:
         rows = []
@@ -259,7 +262,7 @@ def html_waivers(waivers: Mapping[str, Any], as_of: str, masked: bool = False) -
         groups[state] = rows
     return {
         "present": True,
-        "file": _file_name(file) if masked else file,
+        "file": f"{shown} sha256:{sha}" if sha else shown,
         "groups": groups,
         "counts": waiver_counts(waivers),
         "labels": WAIVER_STATE_LABELS,

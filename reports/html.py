@@ -743,7 +743,11 @@ def _coverage(result: ScanResult) -> dict[str, Any]:
     for item in cov.get("inputs") or []:
         match = _INPUT.match(str(item))
         inputs.append(
-            {"path": match["path"], "sha": match["sha"]} if match else {"path": str(item), "sha": ""}
+            # The file's name and digest identify it; the local folder says nothing to the reader (the
+            # full path stays in findings.json).
+            {"path": history_view.file_name(match["path"]), "sha": match["sha"]}
+            if match
+            else {"path": history_view.file_name(str(item)), "sha": ""}
         )
     datasets = [
         {"name": str(name), "collected": bool(d.get("collected")), "rows": int(d.get("rows") or 0)}

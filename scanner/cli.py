@@ -20,7 +20,7 @@ import yaml
 
 import scanner
 from scanner import memory
-from scanner.errors import InputError, ScanError
+from scanner.errors import InputError, ScanError, terminal_safe
 from scanner.textfile import read_text_file
 
 app = typer.Typer(
@@ -119,7 +119,7 @@ def _live_options(
 
 
 def log(message: str) -> None:
-    typer.echo(f"classic-scan: {message}", err=True)
+    typer.echo(f"classic-scan: {terminal_safe(message)}", err=True)
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -127,7 +127,7 @@ def _guard(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except ScanError as exc:
-        typer.echo(f"classic-scan: error: {exc}", err=True)
+        typer.echo(f"classic-scan: error: {terminal_safe(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("classic-scan: interrupted; no report was replaced", err=True)
@@ -138,7 +138,7 @@ def _guard(fn: Callable[[], T]) -> T:
         if os.environ.get("CLASSIC_SCAN_DEBUG"):
             traceback.print_exc()
         typer.echo(
-            f"classic-scan: unexpected error: {type(exc).__name__}: {exc} "
+            f"classic-scan: unexpected error: {type(exc).__name__}: {terminal_safe(str(exc))} "
             "(set CLASSIC_SCAN_DEBUG=1 for details)",
             err=True,
         )
@@ -344,9 +344,11 @@ def collect(
     from scanner.live import collect as collect_live
     from scanner.live import save
     from scanner.progress import ProgressPrinter
+    from scanner.snapshot import check_target
 
     def run() -> int:
         live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+        check_target(out)  # before any query: a folder we may not replace is refused up front
         with memory.watch():
             snapshot = collect_live(live, ProgressPrinter())
             save(snapshot, out, load_pack().version)

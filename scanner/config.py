@@ -44,6 +44,7 @@ from typing import Any, TypeVar
 
 from scanner.auth import AUTH_KINDS, CLOUDS
 from scanner.errors import InputError
+from scanner.limits import MAX_DEPTH, depth_exceeds
 from scanner.textfile import decode_text
 
 P = TypeVar("P", bound=PurePath)
@@ -124,6 +125,10 @@ def load_config(path: Path) -> dict[str, Any]:
         data = tomllib.loads(decode_text(raw_bytes, f"--config {path}"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"--config {path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"--config {path}: nested too deeply") from None
+    if depth_exceeds(data):
+        raise InputError(f"--config {path}: nested deeper than {MAX_DEPTH} levels")
 
     table: Mapping[str, Any] = data
     where = ""

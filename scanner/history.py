@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import sqlite3
 import time
@@ -147,6 +148,7 @@ class History:
                 header = fh.read(len(SQLITE_HEADER))
         except FileNotFoundError:
             header = b""
+            _create_private(file, name)
         except OSError as exc:
             raise InputError(f"{name}: cannot read history database: {exc}") from None
         if header and not SQLITE_HEADER.startswith(header):  # a mere prefix: a file being created now
@@ -362,3 +364,14 @@ def _in_transaction(conn: sqlite3.Connection, name: str, work: Callable[[], T]) 
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{name}: history database error: {exc}") from None
     raise AssertionError("unreachable")
+
+
+def _create_private(file: Path, name: str) -> None:
+    """Create a new database file readable by its owner only, like the reports (sqlite would create
+    it with the umask, usually 0644, and gives its journal files the database file's mode)."""
+    try:
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # created meanwhile (a concurrent scan), or a dangling link: sqlite decides
+    except OSError as exc:
+        raise InputError(f"{name}: cannot create history database: {exc.strerror}") from None

@@ -54,7 +54,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePath, PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -63,6 +63,7 @@ from scanner.errors import InputError
 from scanner.inventory import Inventory
 from scanner.inventory.columns import TABLES
 from scanner.model import ScanMeta, ScanResult
+from scanner.snapshot import DATASETS, MANIFEST
 
 KEY_ENV = "CLASSIC_SCAN_MASK_KEY"
 """Environment variable holding the masking key (hex or text, at least 16 bytes)."""
@@ -240,9 +241,49 @@ KIND_PRIORITY: tuple[str, ...] = (
     "subname",
     "rg",
     "res",
+    "tagkey",
+    "text",
 )
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+#: Inventory columns whose values the tenant writes as free text: each whole value is pseudonymised
+#: (`text-…`) wherever it appears; their words could name the customer, a project or a person.
+FREE_TEXT_COLUMNS = frozenset({"label", "description"})
+#: Tag names that are generic (they say what a tag is, not whose): kept; any other tag name is masked.
+GENERIC_TAG_KEYS = frozenset(
+    {
+        "env",
+        "environment",
+        "owner",
+        "costcenter",
+        "cost-center",
+        "cost_center",
+        "application",
+        "app",
+        "project",
+        "department",
+        "team",
+        "tier",
+        "role",
+        "stage",
+        "criticality",
+        "businessunit",
+        "createdby",
+        "created-by",
+        "managedby",
+        "service",
+        "workload",
+        "version",
+        "backup",
+        "patchgroup",
+        "purpose",
+    }
+)
+
+#: An e-mail address in any form seen in tenant data: guest UPNs (`name_domain#EXT#@tenant…`), hosts
+#: without a dot, URL-encoded `%40`, non-ASCII local parts. Broad on purpose: masking too much is safe.
+_EMAIL = re.compile(
+    r"""[^\s@<>()\[\]{},;:"'`/\\|=&?!*]+(?:@|%40)[^\s@<>()\[\]{},;:"'`/\\|=&?!*%]+""", re.IGNORECASE
+)
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")
 _DISK_SUFFIX = re.compile(r"\.vhdx?$", re.IGNORECASE)
@@ -334,6 +375,25 @@ class Identifiers:
         if len(value) < 2 or folded.isdigit() or folded in STOP_NAMES or "@" in value:
             return
         self.kinds.setdefault(folded, set()).add(kind)
+
+    def add_text(self, value: Any) -> None:
+        """A string the tenant wrote (label, description, tag value): pseudonymised whole, even with an
+        @ or spaces in it; nested dicts and lists (tags) value by value, their keys as tag names."""
+        if isinstance(value, str):
+            text = value.strip()
+            folded = _fold(text)
+            if len(text) >= 2 and not folded.isdigit() and folded not in STOP_NAMES:
+                self.kinds.setdefault(folded, set()).add("text")
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and key.strip().lower() not in GENERIC_TAG_KEYS:
+                    folded_key = _fold(key.strip())
+                    if len(folded_key) >= 2 and folded_key not in STOP_NAMES:
+                        self.kinds.setdefault(folded_key, set()).add("tagkey")
+                self.add_text(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                self.add_text(item)
 
     def add_all(self, values: Any, kind: str) -> None:
         for value in _strings(values):
@@ -451,6 +511,9 @@ def collect_identifiers(result: ScanResult) -> Identifiers:
             elif column in ("disk_blob_names", "unmanaged_disks"):
                 for value in values:
                     found.add_disk(value)
+            elif column in FREE_TEXT_COLUMNS or column == "tags":
+                for value in values:
+                    found.add_text(value)
             elif column in NAME_COLUMNS:
                 for value in values:
                     found.add_all(value, NAME_COLUMNS[column])
@@ -565,18 +628,25 @@ class Masker:
         return exact if exact is not None else key
 
     def email(self, address: str) -> str:
-        digest = hmac.new(self.key, b"email\0" + _fold(address).encode(), hashlib.sha256).hexdigest()
+        normal = _fold(address.replace("%40", "@"))
+        digest = hmac.new(self.key, b"email\0" + normal.encode(), hashlib.sha256).hexdigest()
         return f"user-{digest[:HASH_CHARS]}@{EMAIL_DOMAIN}"
 
+    def opaque(self, kind: str, value: str) -> str:
+        """A pseudonym for a string that is no known identifier (a waiver's regex or justification)."""
+        digest = hmac.new(self.key, kind.encode() + b"\0" + _fold(value.strip()).encode(), hashlib.sha256)
+        return _format(kind, digest.hexdigest()[:HASH_CHARS])
+
     def _replace_emails_and_tokens(self, text: str) -> str:
-        if "@" not in text:
+        if "@" not in text and "%40" not in text:
             return self._replace_tokens(text)
         out: list[str] = []
         last = 0
         for match in _EMAIL.finditer(text):
+            address = match.group(0).rstrip(".")  # a sentence's full stop is not part of the address
             out.append(self._replace_tokens(text[last : match.start()]))
-            out.append(self.email(match.group(0)))
-            last = match.end()
+            out.append(self.email(address))
+            last = match.start() + len(address)
         out.append(self._replace_tokens(text[last:]))
         return "".join(out)
 
@@ -721,6 +791,8 @@ def mask_result(result: ScanResult, key: bytes) -> ScanResult:
     column_names = frozenset(c.name for t in TABLES.values() for c in t.all_columns)
     masker = Masker(pseudonyms, key, keep_keys=column_names)
     others = {f.name: _mask_other(getattr(result, f.name), masker) for f in _other_fields(result)}
+    if "waivers" in others:
+        others["waivers"] = _mask_waivers(result.waivers, masker)
     return dataclasses.replace(
         result,
         findings=_mask_findings(result, masker),
@@ -782,7 +854,8 @@ def _mask_findings(result: ScanResult, masker: Masker) -> pd.DataFrame:
     findings = result.findings.copy()
     for column in FINDING_VALUE_COLUMNS:
         if column in findings.columns:
-            findings[column] = _map(findings[column], masker.value)
+            mask = (lambda v: _mask_waiver(v, masker)) if column == "waiver" else masker.value
+            findings[column] = _map(findings[column], mask)
     if "message" in findings.columns:
         messages = _Messages(result, masker)
         rule_ids = findings["rule_id"].tolist() if "rule_id" in findings.columns else [""] * len(findings)
@@ -822,27 +895,9 @@ def _map(series: pd.Series[Any], fn: Callable[[Any], Any]) -> pd.Series[Any]:
 
 
 def _mask_meta(meta: ScanMeta, masker: Masker) -> ScanMeta:
-    coverage = dict(meta.coverage)
-    inputs = coverage.get("inputs")
-    folders = sorted(
-        {_folder(str(item).split(" sha256:")[0]) for item in inputs or [] if isinstance(item, str)} - {""},
-        key=len,
-        reverse=True,
-    )
-
-    def strip_folders(value: Any) -> Any:
-        if isinstance(value, str):
-            for folder in folders:
-                value = value.replace(folder, "")
-            return value
-        if isinstance(value, Mapping):
-            return {k: strip_folders(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [strip_folders(v) for v in value]
-        return value
-
-    masked_coverage = masker.value(strip_folders(coverage))
-    scope = masker.value(dict(meta.scope))
+    coverage = _neutral_inputs(dict(meta.coverage))
+    masked_coverage = masker.value(coverage)
+    scope = {key: _mask_scope_value(key, value, masker) for key, value in meta.scope.items()}
     scope["masked"] = True
     others = {
         f.name: _mask_other(getattr(meta, f.name), masker)
@@ -852,8 +907,156 @@ def _mask_meta(meta: ScanMeta, masker: Masker) -> ScanMeta:
     return dataclasses.replace(meta, scope=scope, coverage=masked_coverage, **others)
 
 
-def _folder(path: str) -> str:
-    """The folder part of an input path, with its trailing separator ('' for a bare file name)."""
-    pure: PurePath = PureWindowsPath(path) if "\\" in path and "/" not in path else PurePosixPath(path)
-    name = pure.name
-    return path[: len(path) - len(name)] if name and path.endswith(name) else ""
+#: Scope keys holding identifiers (masked as such); any other scope value is text a person wrote.
+_SCOPE_ID_KEYS = frozenset({"tenant_ids", "tenant_id", "subscriptions", "management_groups"})
+#: Scope kinds the collector writes (kept as they are).
+_SCOPE_KINDS = frozenset({"tenant", "subscriptions", "management_groups", "subscription", "management_group"})
+
+
+def _mask_scope_value(key: str, value: Any, masker: Masker) -> Any:
+    if key in _SCOPE_ID_KEYS:
+        return masker.value(value)
+    if key == "kind" and value in _SCOPE_KINDS:
+        return value
+    return _opaque_all(value, masker)
+
+
+def _opaque_all(value: Any, masker: Masker) -> Any:
+    """Every string of `value` replaced: a known identifier by its pseudonym, anything else opaquely."""
+    if isinstance(value, str):
+        if not value.strip():
+            return value
+        return masker.pseudonyms.get(value.strip()) or masker.opaque("text", value)
+    if isinstance(value, Mapping):
+        return {k: _opaque_all(v, masker) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_opaque_all(v, masker) for v in value]
+    return value
+
+
+#: File names the scanner itself gives snapshot files: kept when masked (they name no one).
+_TOOL_FILE_NAMES = frozenset({MANIFEST, *(f"{name}.jsonl" for name in DATASETS)})
+#: Suffixes an input keeps under its neutral name.
+_INPUT_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".csv"})
+
+
+def _neutral_inputs(coverage: dict[str, Any]) -> dict[str, Any]:
+    """The coverage with every input file under a neutral name (`input-1.json`, or the snapshot's own
+    file names) and its SHA-256: consultants name files and folders after the customer."""
+    renames: dict[str, str] = {}
+    inputs: list[Any] = []
+    count = 0
+    for item in coverage.get("inputs") or []:
+        if not isinstance(item, str):
+            inputs.append(item)
+            continue
+        path, sep, digest = item.partition(" sha256:")
+        name = PurePosixPath(path.replace("\\", "/")).name
+        if name not in _TOOL_FILE_NAMES:
+            count += 1
+            suffix = PurePosixPath(name).suffix.lower()
+            name = f"input-{count}{suffix if suffix in _INPUT_SUFFIXES else ''}"
+        renames[path] = name
+        inputs.append(f"{name}{sep}{digest}")
+    originals = sorted(renames, key=len, reverse=True)
+    folders = sorted(
+        {p[: len(p) - len(PurePosixPath(p.replace("\\", "/")).name)] for p in originals} - {""},
+        key=len,
+        reverse=True,
+    )
+    bare = {PurePosixPath(p.replace("\\", "/")).name: n for p, n in renames.items()}
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            for original in originals:
+                value = value.replace(original, renames[original])
+            for folder in folders:
+                value = value.replace(folder, "")
+            for name in sorted(bare, key=len, reverse=True):
+                if name not in _TOOL_FILE_NAMES:
+                    value = value.replace(name, bare[name])
+            return value
+        if isinstance(value, Mapping):
+            return {k: rename(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    renamed = rename({k: v for k, v in coverage.items() if k != "inputs"})
+    if "inputs" in coverage:
+        renamed["inputs"] = inputs
+    return dict(renamed)
+
+
+#: Name a waivers file has in masked reports (its SHA-256 identifies it).
+WAIVERS_FILE_NAME = "waivers.yaml"
+#: Waiver fields that are the scanner's own vocabulary (rule ids, dates, states, counts).
+_WAIVER_PLAIN_KEYS = frozenset({"rule", "expires", "state", "entry", "matched", "sha256"})
+
+
+def _mask_waivers(waivers: Mapping[str, Any], masker: Masker) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in waivers.items():
+        if key == "file":
+            out[key] = WAIVERS_FILE_NAME if value else value
+        elif key == "sha256":
+            out[key] = value
+        elif isinstance(value, list | tuple):
+            out[key] = [_mask_waiver(entry, masker) for entry in value]
+        else:
+            out[key] = _opaque_all(value, masker)
+    return out
+
+
+def _mask_waiver(entry: Any, masker: Masker) -> Any:
+    """A waiver as recorded on a finding or in the waivers summary: its target through the pseudonyms
+    (a name the scan did not see, a regex: opaque), its free text (justification, owner, ticket,
+    approver) opaque, since consultants write the customer's words there."""
+    if not isinstance(entry, Mapping):
+        return masker.value(entry)
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key in _WAIVER_PLAIN_KEYS or not isinstance(value, str) or not value.strip():
+            out[key] = value
+        elif key == "target":
+            out[key] = _mask_target(value, masker)
+        elif _EMAIL.fullmatch(value.strip()):
+            out[key] = masker.email(value.strip())
+        else:
+            out[key] = masker.opaque("text", value)
+    return out
+
+
+def _mask_resource_id(resource_id: str, masker: Masker) -> str:
+    """A resource id whose every name segment is a pseudonym (opaque for a resource the scan did not
+    see); `subscriptions`, `resourceGroups`, `providers`, namespaces and type segments stay."""
+    parts = resource_id.split("/")
+    for i in range(2, len(parts), 2):
+        segment, value = parts[i - 1].lower(), parts[i]
+        if segment == "providers" or segment in ID_PLATFORM_TYPES or not value:
+            continue
+        parts[i] = masker.pseudonyms.get(value) or masker.opaque("res", value)
+    return "/".join(parts)
+
+
+def _mask_target(target: str, masker: Masker) -> str:
+    """`resource NAME`, `resource matching REGEX` or `tags k=v, ...` (Waiver.target), masked."""
+
+    def name(value: str, kind: str) -> str:
+        return masker.pseudonyms.get(value.strip()) or masker.opaque(kind, value)
+
+    if target.startswith("resource matching "):
+        return "resource matching " + masker.opaque("regex", target[len("resource matching ") :])
+    if target.startswith("resource "):
+        resource = target[len("resource ") :]
+        if resource.lower().startswith(("/subscriptions/", "/providers/")):
+            return "resource " + _mask_resource_id(resource, masker)
+        return "resource " + name(resource, "res")
+    if target.startswith("tags "):
+        pairs = []
+        for pair in target[len("tags ") :].split(", "):
+            key, _, value = pair.partition("=")
+            shown_key = key if key.strip().lower() in GENERIC_TAG_KEYS else name(key, "tagkey")
+            pairs.append(f"{shown_key}={name(value, 'text')}")
+        return "tags " + ", ".join(pairs)
+    return masker.opaque("text", target)

@@ -19,7 +19,7 @@ from scanner.inventory import build_inventory
 from scanner.live import LiveOptions, collect, save
 from scanner.model import Branding, ScanMeta, ScanResult
 from scanner.plan import build_plan
-from scanner.snapshot import DATASETS, Snapshot
+from scanner.snapshot import DATASETS, Snapshot, check_target, sha256_file
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
 from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
@@ -62,6 +62,8 @@ def run_scan(
     # Fail fast on a bad rule pack, waivers file or history database, before reading large inputs.
     pack = load_pack(options.rules_dirs)
     waivers = load_waivers(options.waivers) if options.waivers else ()
+    if options.save_snapshot is not None:
+        check_target(options.save_snapshot)
     history = History.open(options.history) if options.history else None
     try:
         with _cyclic_gc_paused():
@@ -145,6 +147,7 @@ def _scan(
         branding=options.branding,
         waivers={
             "file": str(options.waivers) if options.waivers else None,
+            "sha256": sha256_file(options.waivers) if options.waivers else None,
             "active": list(waived.active),
             "expired": list(waived.expired),
             "unused": list(waived.unused),

@@ -15,7 +15,9 @@ manifest.json::
                                 "query": "resources | where ..."}, ...},
      "coverage": {"complete": true, "issues": [], ...}}
 
-Secrets (ExpressRoute `authorizationKey` and `serviceKey`) are removed before anything is written.
+Secrets (ExpressRoute keys, connection shared keys, URI query strings such as SAS tokens, credentials
+in connection strings, Cloud Services (extended support) setting values: scanner.redact) are removed
+before anything is written or kept.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.errors import InputError
+from scanner.redact import redact
 
 FORMAT = "classic-scan-snapshot"
 FORMAT_VERSION = 1
@@ -43,9 +46,6 @@ DATASETS: tuple[str, ...] = (
     "authorizationresources",
     "resourcecontainers",
 )
-
-#: Keys whose values are secrets and never leave memory (ExpressRoute circuits and authorizations).
-SECRET_KEYS = frozenset({"authorizationkey", "servicekey"})
 
 
 def dataset_for_type(arg_type: str) -> str:
@@ -60,12 +60,8 @@ def dataset_for_type(arg_type: str) -> str:
 
 
 def strip_secrets(value: Any) -> Any:
-    """A copy of `value` without secret keys, at any depth."""
-    if isinstance(value, dict):
-        return {k: strip_secrets(v) for k, v in value.items() if k.lower() not in SECRET_KEYS}
-    if isinstance(value, list):
-        return [strip_secrets(v) for v in value]
-    return value
+    """A copy of `value` without secrets, at any depth (scanner.redact)."""
+    return redact(value)
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def write_snapshot(
     interrupted write leaves the previous snapshot (or nothing) in place, never a mix. An existing
     directory is replaced only if it is empty or a snapshot itself.
     """
-    _check_target(directory)
+    check_target(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
     try:
@@ -132,11 +128,38 @@ def write_snapshot(
     return manifest
 
 
-def _check_target(directory: Path) -> None:
+def check_target(directory: Path) -> None:
+    """Refuse to replace anything but an empty directory or a snapshot this tool wrote: a folder that
+    merely holds some file named manifest.json (a web extension, a package) is not ours to delete."""
+    if directory.is_symlink():
+        raise InputError(f"{directory}: is a symbolic link; choose a new or empty directory")
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: exists and is not a directory")
-    if directory.is_dir() and any(directory.iterdir()) and not (directory / MANIFEST).is_file():
-        raise InputError(f"{directory}: not empty and not a snapshot; choose a new or empty directory")
+    if directory.is_dir() and any(directory.iterdir()) and not is_snapshot_dir(directory):
+        raise InputError(
+            f"{directory}: not empty and not a classic-scan snapshot; choose a new or empty directory"
+        )
+
+
+#: A snapshot manifest is a few KB; a larger manifest.json is not one of ours (and is not read whole).
+MANIFEST_MAX_BYTES = 16 << 20
+
+
+def is_snapshot_dir(directory: Path) -> bool:
+    """Whether `directory` holds a manifest.json of this format and version (a regular file, not a link)."""
+    path = directory / MANIFEST
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MANIFEST_MAX_BYTES:
+            return False
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return (
+        isinstance(manifest, dict)
+        and manifest.get("format") == FORMAT
+        and manifest.get("format_version") == FORMAT_VERSION
+        and isinstance(manifest.get("datasets"), dict)
+    )
 
 
 def _swap(staging: Path, directory: Path) -> None:

@@ -43,6 +43,8 @@ import yaml
 
 from scanner.errors import InputError
 from scanner.inventory import Inventory
+from scanner.limits import BoundedYamlLoader, load_yaml
+from scanner.patterns import PatternError, compile_pattern
 
 REQUIRED_KEYS = ("rule", "justification", "owner", "expires")
 TARGET_KEYS = ("resource", "resource_regex", "tags")
@@ -114,8 +116,8 @@ class WaiverResult:
     """Unexpired waivers that matched no non-pass finding: describe('unused') plus `matched` (0)."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys in a mapping."""
+class _UniqueKeyLoader(BoundedYamlLoader):
+    """BoundedYamlLoader (no aliases, bounded depth) that also rejects duplicate keys in a mapping."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -139,7 +141,7 @@ def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{name}: cannot read waivers file: {exc}") from None
     try:
-        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+        doc = load_yaml(text, _UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
     if doc is None:
@@ -193,8 +195,8 @@ def _entry(name: str, index: int, raw: Any) -> Waiver:
     regex = text("resource_regex")
     if regex is not None:
         try:
-            re.compile(regex)
-        except re.error as exc:
+            compile_pattern(regex)
+        except PatternError as exc:
             raise fail(f"'resource_regex' is not a valid regular expression: {exc}") from None
     return Waiver(
         entry=index,
@@ -271,7 +273,10 @@ def apply_waivers(
         if w.resource is not None:
             return ids == w.resource.lower()
         if w.resource_regex is not None:
-            return ids.str.contains(w.resource_regex, flags=re.IGNORECASE, regex=True).astype(bool)
+            pattern = compile_pattern(w.resource_regex)  # RE2: linear time on hostile names
+            return pd.Series(
+                [pattern.search(i) is not None for i in ids.tolist()], index=ids.index, dtype=bool
+            )
         if not lowered:
             lowered.extend(_lower_keys(tags.get(rid)) for rid in unique_ids)
         ok = pd.Series(True, index=ids.index)

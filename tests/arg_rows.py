@@ -252,3 +252,60 @@ def findings(rule_id: str, rows: list[dict[str, Any]], **kwargs: Any) -> list[di
         kwargs.get("cloud", "public"),
     )
     return list(result.findings.to_dict("records"))
+
+
+#: Secrets planted by secret_rows(); none may reach a snapshot, a report or a log.
+PLANTED_SECRETS = (
+    "SHAREDKEY-SECRET-1",
+    "SASSIG-SECRET-2",
+    "SASPKG-SECRET-3",
+    "CSCFG-ACCOUNTKEY-SECRET-4",
+    "CSCFG-PASSWORD-SECRET-5",
+    "CSCFG-COMMENT-SECRET-6",
+    "VHD-SAS-SECRET-7",
+)
+CSCFG = """<?xml version="1.0" encoding="utf-16"?>
+<ServiceConfiguration serviceName="cses1" osFamily="6" osVersion="*" schemaVersion="2015-04.2.6"
+    xmlns="http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceConfiguration">
+  <!-- old key: CSCFG-COMMENT-SECRET-6 -->
+  <Role name="WebRole1">
+    <Instances count="3" />
+    <ConfigurationSettings>
+      <Setting name="StorageConnection"
+        value="DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=CSCFG-ACCOUNTKEY-SECRET-4" />
+      <Setting name="AdminPassword" value="CSCFG-PASSWORD-SECRET-5" />
+    </ConfigurationSettings>
+    <Certificates>
+      <Certificate name="ssl" thumbprint="0123456789ABCDEF0123456789ABCDEF01234567"
+        thumbprintAlgorithm="sha1" />
+    </Certificates>
+  </Role>
+</ServiceConfiguration>
+"""
+
+
+def secret_rows(sub: str = SUB) -> list[dict[str, Any]]:
+    """Rows carrying each kind of secret the scanner strips (besides ExpressRoute keys): a connection's
+    sharedKey, SAS query strings on URIs, and a Cloud Services (extended support) .cscfg."""
+    connection = row(
+        "Microsoft.Network/connections",
+        "conn1",
+        {"connectionType": "ExpressRoute", "sharedKey": "SHAREDKEY-SECRET-1"},
+        sub=sub,
+    )
+    cses = row(
+        "Microsoft.Compute/cloudServices",
+        "cses1",
+        {
+            "configuration": CSCFG,
+            "configurationUrl": "https://acct.blob.core.windows.net/cfg/app.cscfg?sv=2022-11-02&sig=SASSIG-SECRET-2",
+            "packageUrl": "https://acct.blob.core.windows.net/pkg/app.cspkg?sp=r&sig=SASPKG-SECRET-3&se=2099",
+            "roleProfile": {
+                "roles": [{"name": "WebRole1", "sku": {"name": "Standard_D1_v2", "capacity": 3}}]
+            },
+        },
+        sub=sub,
+    )
+    vm = classic_vm("vm-sas", "cs-sas", sub=sub)
+    vm["properties"]["storageProfile"]["operatingSystemDisk"]["vhdUri"] += "?sv=2022&sig=VHD-SAS-SECRET-7"
+    return [connection, cses, vm, cloud_service("cs-sas", sub=sub)]

@@ -301,3 +301,30 @@ def test_config_file_and_mask(tmp_path, monkeypatch):
     broken = runner.invoke(app, ["scan", "--config", str(bad)])
     assert broken.exit_code == 2
     assert "bogus" in broken.output
+
+
+def test_control_characters_from_tenant_data_are_escaped_on_stderr(tmp_path):
+    from scanner.snapshot import write_snapshot
+
+    hostile = "pwned\x1b]0;owned\x07\x1b[2J\r\u202eevil"
+    snap = tmp_path / "snap"
+    vm = classic_vm("vm1", "cs1")
+    write_snapshot(
+        snap,
+        {"resources": [vm, cloud_service("cs1")]},
+        {
+            "cloud": "public",
+            "coverage": {"complete": False, "issues": [f"subscription {hostile} was throttled"]},
+        },
+    )
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        'waivers:\n  - {rule: VM-001, resource: "vm\\e[31m9", justification: j, owner: o,\n'
+        "     expires: 2099-01-01}\n"
+    )
+    result = scan("--input", str(snap), "--out", str(tmp_path / "out"), "--waivers", str(waivers))
+    assert result.exit_code == 4, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\r" not in result.output
+    assert "\u202e" not in result.output
+    assert "pwned\\x1b]0;owned\\x07\\x1b[2J\\x0d\\u202eevil" in result.output
+    assert "vm\\x1b[31m9" in result.output

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
-from arg_rows import SUB, SUB2, classic_vm, cloud_service, er_circuit_with_keys, row
+from arg_rows import (
+    PLANTED_SECRETS,
+    SUB,
+    SUB2,
+    classic_vm,
+    cloud_service,
+    er_circuit_with_keys,
+    row,
+    secret_rows,
+)
 from emulator import ARG_PATH, ArgEmulator
 from fake_az import install_fake_az
 from typer.testing import CliRunner
@@ -156,3 +166,77 @@ def test_az_missing_is_a_clear_credential_error(emu, tmp_path, monkeypatch):
     result = cli("collect", "--auth", "cli", "--out", str(tmp_path / "snap"))
     assert result.exit_code == 2, result.output
     assert "authentication failed" in result.output
+
+
+def _foreign_folder(directory: Path) -> dict[str, bytes]:
+    """A folder that happens to hold a manifest.json (a browser extension) and other files."""
+    directory.mkdir()
+    (directory / "manifest.json").write_text('{"manifest_version": 3, "name": "my extension"}')
+    (directory / "background.js").write_text("console.log('keep me')")
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+@pytest.mark.parametrize("command", ["collect", "scan"])
+def test_a_folder_with_a_foreign_manifest_is_never_replaced(emu, tmp_path, command):
+    target = tmp_path / "extension"
+    before = _foreign_folder(target)
+    args = ["--auth", "cli", "--out"]
+    if command == "collect":
+        result = cli("collect", *args, str(target))
+    else:
+        result = cli("scan", *args, str(tmp_path / "reports"), "--save-snapshot", str(target))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"classic-scan: error: {target}: not empty and not a classic-scan snapshot; "
+        "choose a new or empty directory"
+    ]
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "extension"]
+    assert not emu.requests  # refused before anything was read
+
+
+def test_a_manifest_of_another_version_is_not_replaced(emu, tmp_path):
+    target = tmp_path / "snap"
+    target.mkdir()
+    (target / "manifest.json").write_text('{"format": "classic-scan-snapshot", "format_version": 99}')
+    result = cli("collect", "--auth", "cli", "--out", str(target))
+    assert result.exit_code == 2
+    assert json.loads((target / "manifest.json").read_text())["format_version"] == 99
+
+
+def test_collect_replaces_its_own_snapshot(emu, tmp_path):
+    target = tmp_path / "snap"
+    assert cli("collect", "--auth", "cli", "--out", str(target)).exit_code == 0
+    (target / "resources.jsonl").write_text("")
+    assert cli("collect", "--auth", "cli", "--out", str(target)).exit_code == 0
+    assert (target / "resources.jsonl").read_text().strip()
+
+
+def test_live_collect_and_scan_keep_no_secret(fake_az, monkeypatch, tmp_path):
+    with ArgEmulator(estate() + secret_rows(), quota=100) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_bundle)
+        monkeypatch.setenv("CLASSIC_SCAN_ARM_ENDPOINT", server.base_url)
+        collected = cli("collect", "--auth", "cli", "--out", str(tmp_path / "collected"))
+        scanned = cli(
+            "scan",
+            "--auth",
+            "cli",
+            "--out",
+            str(tmp_path / "reports"),
+            "--save-snapshot",
+            str(tmp_path / "saved"),
+            "--format",
+            "xlsx,html,json,csv",
+        )
+    assert collected.exit_code == 0, collected.output
+    assert scanned.exit_code == 0, scanned.output
+    snapshot = all_text(tmp_path / "collected")
+    assert "conn1" in snapshot and "WebRole1" in snapshot  # the rows are there, their secrets are not
+    text = snapshot + all_text(tmp_path / "saved") + collected.output + scanned.output
+    text += "\n".join(
+        zipfile.ZipFile(p).read(n).decode("utf-8", "replace")
+        for p in (tmp_path / "reports").glob("*.xlsx")
+        for n in zipfile.ZipFile(p).namelist()
+    )
+    text += all_text(tmp_path / "reports")
+    assert [s for s in (*PLANTED_SECRETS, "SECRET") if s in text] == []

@@ -99,7 +99,7 @@ def test_snapshot_never_replaces_a_directory_that_is_not_a_snapshot(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
     from scanner.errors import InputError
 
-    with pytest.raises(InputError, match="not a snapshot"):
+    with pytest.raises(InputError, match="not a classic-scan snapshot"):
         write_snapshot(tmp_path, {"resources": []}, {})
     assert (tmp_path / "precious.txt").read_text() == "keep me"
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import re
 import shutil
 import sqlite3
+import stat
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -289,3 +291,17 @@ def test_concurrent_scans_are_all_recorded(tmp_path):
         out = h.record(meta("after", "2026-11-20T00:00:00Z"), frame(("shared-0", "fail")))
     assert out.previous_scan_id == f"proc-{workers - 1}"
     assert len(out.trend) == workers + 1
+
+
+def test_a_new_history_database_is_readable_by_its_owner_only(tmp_path):
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "history.db"
+        with History.open(db) as history:
+            history.record(meta("s1", "2026-11-01T00:00:00Z"), frame(("a", "fail")))
+            side_files = [p for p in tmp_path.iterdir() if p.name.startswith("history.db")]
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in side_files}
+    finally:
+        os.umask(old)
+    assert modes["history.db"] == 0o600
+    assert set(modes.values()) == {0o600}, modes

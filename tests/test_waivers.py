@@ -122,7 +122,9 @@ def entry_yaml(**changes: object) -> str:
     import yaml
 
     bad = {k: v for k, v in {**GOOD, **changes}.items() if v is not None}
-    return yaml.safe_dump({"waivers": [GOOD, GOOD, bad]}, sort_keys=False)
+    # Copies, so the dumper writes each entry out instead of an alias (aliases are refused).
+    entries = [dict(GOOD), dict(GOOD), bad]
+    return yaml.safe_dump({"waivers": entries}, sort_keys=False)
 
 
 @pytest.mark.parametrize(

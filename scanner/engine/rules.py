@@ -21,6 +21,7 @@ from scanner.engine.conditions import Compiled, ConditionError, compile_conditio
 from scanner.engine.retirements import RetirementCalendar
 from scanner.errors import InputError
 from scanner.inventory.columns import TABLES
+from scanner.limits import load_yaml
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -186,7 +187,7 @@ def _lf_bytes(path: Path) -> bytes:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: not valid YAML: {first}") from None

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from scanner import memory
 from scanner.errors import InputError
+from scanner.limits import MAX_DEPTH, depth_exceeds, may_be_deep
+from scanner.redact import may_hold_secret
 from scanner.snapshot import (
     DATASETS,
     FORMAT,
@@ -142,7 +143,7 @@ def _looks_like_json_lines(path: Path) -> bool:
         return False
     try:
         doc = json.loads(first)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return isinstance(doc, dict) and "id" in doc and "type" in doc and "data" not in doc
 
@@ -163,12 +164,7 @@ def _iter_json_lines(path: Path) -> Iterator[tuple[str, Any, bool]]:
                     raise InputError(f"{path}: line {number}: not UTF-8 text") from None
                 if not line.strip():
                     continue
-                try:
-                    yield f"line {number}", json.loads(line), may_hold_secret(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"{path}: line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
-                    ) from None
+                yield f"line {number}", _loads_line(path, number, line), may_hold_secret(line)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -187,15 +183,21 @@ def _read_text(path: Path) -> str:
 def _parse_json(path: Path, text: str, issues: list[str]) -> list[tuple[str, Any]]:
     stripped = text.lstrip()
     if not stripped.startswith(("[", "{")):
-        raise InputError(f"{path}: not JSON, JSON Lines or CSV (starts with {stripped[:12]!r})")
+        # Position only: the file's own bytes could be anything (a key, control characters).
+        line = text[: len(text) - len(stripped)].count("\n") + 1
+        raise InputError(
+            f"{path}: not JSON, JSON Lines or CSV (line {line} starts with neither '[' nor '{{')"
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and stripped.startswith("{"):
             return _parse_json_lines(path, text)
         raise InputError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested deeper than {MAX_DEPTH} levels") from None
     if isinstance(doc, list):
-        return [(f"row {i + 1}", r) for i, r in enumerate(doc)]
+        return _bounded(path, [(f"row {i + 1}", r) for i, r in enumerate(doc)])
     if isinstance(doc, dict) and "data" in doc:
         data = doc["data"]
         if isinstance(data, dict) and "columns" in data and "rows" in data:
@@ -203,12 +205,19 @@ def _parse_json(path: Path, text: str, issues: list[str]) -> list[tuple[str, Any
         if not isinstance(data, list):
             raise InputError(f"{path}: 'data' is neither a list of rows nor a table")
         _check_complete(path, doc, len(data), issues)
-        return [(f"row {i + 1}", r) for i, r in enumerate(data)]
+        return _bounded(path, [(f"row {i + 1}", r) for i, r in enumerate(data)])
     if isinstance(doc, dict) and doc.get("format") == FORMAT:
         raise InputError(f"{path}: this is a snapshot manifest; pass its directory instead")
     raise InputError(
         f"{path}: expected a JSON array of ARG rows or an object with 'data' (az graph query output)"
     )
+
+
+def _bounded(path: Path, rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    for where, row in rows:
+        if depth_exceeds(row):
+            raise InputError(f"{path}: {where}: nested deeper than {MAX_DEPTH} levels")
+    return rows
 
 
 def _check_complete(path: Path, doc: dict[str, Any], count: int, issues: list[str]) -> None:
@@ -231,17 +240,25 @@ def _table_to_objects(path: Path, table: dict[str, Any]) -> list[Any]:
 
 
 def _parse_json_lines(path: Path, text: str) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            out.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}: line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
-            ) from None
-    return out
+    return [
+        (f"line {number}", _loads_line(path, number, line))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
+def _loads_line(path: Path, number: int, line: str) -> Any:
+    """One JSON Lines record, refused when it is not JSON or nests deeper than MAX_DEPTH."""
+    where = f"{path}: line {number}"
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels") from None
+    if may_be_deep(line) and depth_exceeds(value):
+        raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels")
+    return value
 
 
 #: The largest CSV cell: a C long, which is 32 bits on Windows (sys.maxsize overflows it there).
@@ -279,16 +296,15 @@ def _csv_cells(path: Path, number: int, record: dict[str, Any]) -> Iterator[tupl
             except json.JSONDecodeError:
                 if nested:
                     raise InputError(f"{path}: line {number}: column {column!r} is not valid JSON") from None
+            except RecursionError:
+                raise InputError(
+                    f"{path}: line {number}: column {column!r} nested deeper than {MAX_DEPTH} levels"
+                ) from None
+            if may_be_deep(cell) and depth_exceeds(value):
+                raise InputError(
+                    f"{path}: line {number}: column {column!r} nested deeper than {MAX_DEPTH} levels"
+                )
         yield column, value
-
-
-#: A secret key name as it appears in JSON text; rows whose text lacks it skip the (costly) deep strip.
-_SECRET_TEXT = re.compile(r'"(?:authorizationkey|servicekey)"', re.IGNORECASE)
-
-
-def may_hold_secret(text: str) -> bool:
-    """Whether a secret key could be in `text` (escaped key names count as possible)."""
-    return "\\u" in text or _SECRET_TEXT.search(text) is not None
 
 
 def _check_row(path: Path, where: str, row: Any, secrets: bool = True) -> dict[str, Any]:
@@ -334,12 +350,18 @@ def _canonical_key(key: Any) -> str:
 
 def _load_snapshot(directory: Path) -> _Loaded:
     manifest_path = directory / MANIFEST
+    if manifest_path.is_symlink():
+        raise InputError(f"{manifest_path}: is a symbolic link; a snapshot holds regular files only")
     if not manifest_path.is_file():
         raise InputError(f"{directory}: a directory input must be a snapshot with a {MANIFEST}")
     try:
         manifest = json.loads(_read_text(manifest_path))
     except json.JSONDecodeError as exc:
         raise InputError(f"{manifest_path}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{manifest_path}: nested deeper than {MAX_DEPTH} levels") from None
+    if depth_exceeds(manifest):
+        raise InputError(f"{manifest_path}: nested deeper than {MAX_DEPTH} levels")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InputError(f"{manifest_path}: not a classic-scan snapshot manifest")
     datasets = manifest.get("datasets")
@@ -352,10 +374,14 @@ def _load_snapshot(directory: Path) -> _Loaded:
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise InputError(f"{manifest_path}: dataset {name!r} has no file")
         data_path = directory / entry["file"]
+        if data_path.is_symlink():
+            raise InputError(f"{data_path}: is a symbolic link; a snapshot holds regular files only")
         if not data_path.is_file() or data_path.parent.resolve() != directory.resolve():
             raise InputError(f"{data_path}: listed in the manifest but missing")
+        if not isinstance(entry.get("sha256"), str):
+            raise InputError(f"{manifest_path}: dataset {name!r} has no sha256")
         digest = sha256_file(data_path)
-        if entry.get("sha256") and entry["sha256"] != digest:
+        if entry["sha256"].lower() != digest:
             raise InputError(f"{data_path}: SHA-256 does not match the manifest (file changed or truncated)")
         loaded.sources.append(f"{data_path} sha256:{digest}")
         loaded.rows.extend(

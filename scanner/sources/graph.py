@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.errors import InputError, ScanError
+from scanner.limits import MAX_DEPTH, depth_exceeds
 from scanner.queries import PREFLIGHT, all_queries
-from scanner.snapshot import DATASETS, SECRET_KEYS, Snapshot, strip_secrets
+from scanner.redact import SECRET_KEYS, may_hold_secret, redact
+from scanner.snapshot import DATASETS, Snapshot, strip_secrets
 from scanner.sources.pacing import QuotaPacer, Slot
 
 BATCH_SIZE = 300
@@ -180,6 +182,9 @@ class ArgClient:
             policies.ProxyPolicy(),
             policies.RedirectPolicy(),
             ARMChallengeAuthenticationPolicy(credential, token_scope),
+            # After the authentication policy, which adds the bearer token on every hop: a redirect to
+            # another host must not receive it (the ARM pipeline's own order, azure-core's policy).
+            policies.SensitiveHeaderCleanupPolicy(),
             policies.CustomHookPolicy(),
             ARMHttpLoggingPolicy(),
         ]
@@ -240,9 +245,17 @@ class ArgClient:
             document = json.loads(response.content, object_hook=_without_secrets)
         except ValueError as exc:
             raise DecodeError(message=f"JSON is invalid: {exc}", response=response, error=exc) from None
+        except RecursionError:
+            raise DecodeError(
+                message=f"rows nested deeper than {MAX_DEPTH} levels", response=response
+            ) from None
         if not isinstance(document, dict):
             raise DecodeError(message="the response is not a JSON object", response=response)
         data = document.get("data")
+        if isinstance(data, list) and any(depth_exceeds(row) for row in data):
+            raise DecodeError(message=f"rows nested deeper than {MAX_DEPTH} levels", response=response)
+        if isinstance(data, list) and may_hold_secret(response.content):
+            data = redact(data)
         token = document.get("$skipToken")
         total = document.get("totalRecords")
         return Page(

@@ -182,7 +182,7 @@ def test_first_scan_of_a_scope_says_so(first_html):
 def test_waivers_section_lists_active_expired_and_unused(two_scans, second_html):
     waivers = two_scans.second.waivers
     block = section(second_html, "waivers")
-    assert f"<code>{escape(waivers['file'])}</code>" in block
+    assert f"<code>{escape(waivers['file'])} sha256:{waivers['sha256']}</code>" in block
     kpis = re.findall(r'<span class="kpi-value">(\d+)</span>\s*<span class="kpi-note">([^<]+)</span>', block)
     assert kpis == [
         ("1", "4 findings waived"),
@@ -357,7 +357,9 @@ def test_masked_report_has_no_portal_links(two_scans):
     data = json.loads(embedded_json(text))
     assert all(r[6] == "" for r in data["res"])
     assert "no Azure portal links" in section(text, "coverage")
-    assert "<code>second.yaml</code>" in section(text, "waivers")  # the file name, not its folder
+    # a neutral name and the file's digest: consultants name waivers files after the customer
+    assert re.search(r"<code>waivers\.yaml sha256:[0-9a-f]{64}</code>", section(text, "waivers"))
+    assert "second.yaml" not in text
     # the unmasked report links every resource
     plain = json.loads(embedded_json(html.render(two_scans.second)))
     assert all(r[6].startswith("https://portal.azure.com/") for r in plain["res"])

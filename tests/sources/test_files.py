@@ -258,3 +258,39 @@ def test_secrets_are_dropped_in_every_format(tmp_path, fmt):
             for r in rows:
                 writer.writerow([r["id"], r["type"], json.dumps(r["properties"])])
     assert "SECRET" not in json.dumps(read(p).rows)
+
+
+def test_symlinks_inside_a_snapshot_are_refused(tmp_path):
+    d = tmp_path / "snap"
+    write_snapshot(d, {"resources": ROWS[:2]}, {})
+    outside = tmp_path / "outside.jsonl"
+    (d / "resources.jsonl").rename(outside)
+    (d / "resources.jsonl").symlink_to(outside)
+    with pytest.raises(InputError, match=r"resources\.jsonl: is a symbolic link"):
+        read(d)
+    (d / "resources.jsonl").unlink()
+    outside.rename(d / "resources.jsonl")
+    (d / "manifest.json").rename(tmp_path / "manifest.json")
+    (d / "manifest.json").symlink_to(tmp_path / "manifest.json")
+    with pytest.raises(InputError, match=r"manifest\.json: is a symbolic link"):
+        read(d)
+
+
+def test_a_dataset_without_its_sha256_is_refused(tmp_path):
+    d = tmp_path / "snap"
+    write_snapshot(d, {"resources": ROWS[:2]}, {})
+    manifest = json.loads((d / "manifest.json").read_text())
+    del manifest["datasets"]["resources"]["sha256"]
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="dataset 'resources' has no sha256"):
+        read(d)
+
+
+def test_a_non_json_input_is_named_by_position_not_by_its_bytes(tmp_path):
+    p = tmp_path / "export.json"
+    p.write_text("\n  AccountKey=c2VjcmV0\x1b[31m rest of the file")
+    with pytest.raises(InputError) as err:
+        read(p)
+    message = str(err.value)
+    assert message == f"{p}: not JSON, JSON Lines or CSV (line 2 starts with neither '[' nor '{{')"
+    assert "AccountKey" not in message and "\x1b" not in message

@@ -468,3 +468,21 @@ def test_the_pipeline_has_no_policy_that_can_write_or_retry():
     assert "ARMChallengeAuthenticationPolicy" in names_
     forbidden = (ARMAutoResourceProviderRegistrationPolicy, SdkRetryPolicy)
     assert not any(isinstance(p, forbidden) for p in policies)
+
+
+def test_rows_nested_too_deep_fail_their_query_not_the_scan(monkeypatch):
+    deep: object = "deep"
+    for _ in range(70):
+        deep = {"t": deep}
+    vm = classic_vm("vm-deep", "csa", sub=SUB)
+    vm["tags"] = deep
+    with ArgEmulator(
+        [vm, cloud_service("csa", sub=SUB), subscription_row(SUB, "Sub 1")], quota=100
+    ) as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_bundle)
+        snap = source(server).read()
+    coverage = snap.manifest["coverage"]
+    assert coverage["complete"] is False
+    assert snap.issues
+    assert "nested deeper than 64 levels" in json.dumps(coverage)
+    assert all(r["name"] != "vm-deep" for r in snap.rows["resources"])
