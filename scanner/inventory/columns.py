@@ -379,6 +379,12 @@ _table(
     ),
     _c("size", "str", "properties.hardwareProfile.vmSize (e.g. Standard_A1, Standard_D2s_v3)."),
     _c(
+        "resize_to",
+        "str",
+        "For a retired A-series v1 size (Standard_A0-A7, Basic_A0-A4) the Av2 size with the same vCPUs and at "
+        "least the memory; '' for any other size; NA when the size is absent.",
+    ),
+    _c(
         "extension_publishers",
         "list",
         "publisher of each of its extensions (vm_extension rows whose id is under the VM's id), aligned with "

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.inventory.ids import ParsedId, name_key, parse_id, resource_key
+from scanner.sizes import arm_size, resize_target
 
 MISSING: Any = object()
 _NO_ID = ParsedId("", "", "", "", "", "")
@@ -450,16 +451,19 @@ def classic_admin(row: Row, p: Props) -> dict[str, Any]:
 
 def arm_vm(row: Row, p: Props) -> dict[str, Any]:
     size = text(p, "hardwareProfile.vmSize")
+    landing = arm_size(size)
+    target = resize_target(landing) if landing else None
+    sizing = {"size": size, "resize_to": (target.arm_size if target else "") if size else None}
     profile = dig(p, "storageProfile")
     if not isinstance(profile, dict):
-        return {"unmanaged_disks": None, "size": size}
+        return {"unmanaged_disks": None, **sizing}
     disks = [dig(profile, "osDisk"), *(items(profile, "dataDisks") or [])]
     unmanaged = [
         text(d, "name") or text(d, "vhd.uri") or "disk"
         for d in disks
         if isinstance(d, dict) and text(d, "vhd.uri") and not text(d, "managedDisk.id")
     ]
-    return {"unmanaged_disks": unmanaged, "size": size}
+    return {"unmanaged_disks": unmanaged, **sizing}
 
 
 def vm_extension(row: Row, p: Props) -> dict[str, Any]:
