@@ -26,7 +26,10 @@ CLASSIC_VM_SCOPE = rid("Microsoft.ClassicCompute/virtualMachines", "vm1", "cs1")
         # migration keeps role assignments scoped to a classic storage account
         (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage"), "pass"),
         (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage").upper(), "pass"),
-        (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage") + "/blobServices/default", "pass"),
+        (
+            rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage") + "/blobServices/default",
+            "pass",
+        ),
         (rid("Microsoft.ClassicNetwork/virtualNetworks", "vnet1", "net").upper(), "fail"),
         (f"/subscriptions/{SUB}/resourceGroups/cs1/providers/Microsoft.ClassicCompute", "fail"),
         (f"/subscriptions/{SUB}", "pass"),
