@@ -79,10 +79,12 @@ def arm_size(classic_size: str | None) -> ArmSize | None:
     return SIZES.get(classic_size.strip().lower())
 
 
-
 #: Retired A-series v1 landing size (lower-cased) -> the Av2 size to resize to.
 _AV2_TARGETS: dict[str, str] = {
-    **{f"standard_a{n}": f"Standard_A{t}_v2" for n, t in enumerate(("1", "1", "2", "4", "8", "2m", "4m", "8m"))},
+    **{
+        f"standard_a{n}": f"Standard_A{t}_v2"
+        for n, t in enumerate(("1", "1", "2", "4", "8", "2m", "4m", "8m"))
+    },
     **{f"basic_a{n}": f"Standard_A{t}_v2" for n, t in enumerate(("1", "1", "2", "4", "8"))},
 }
 

@@ -113,9 +113,9 @@ _table(
     _c(
         "nic_subnet_names",
         "list",
-        "Distinct subnets (case-insensitive) of all the VM's NICs: subnetNames of the primary plus the subnet "
-        "of each secondary NIC (networkInterfaces[].ipConfigurations[].subnetName or .subnetName; ARG presence "
-        "unconfirmed); NA when a secondary NIC names no subnet.",
+        "Distinct subnets (case-insensitive) of all the VM's NICs: subnetNames of the primary plus the "
+        "subnet of each secondary NIC (networkInterfaces[].ipConfigurations[].subnetName or .subnetName; "
+        "ARG presence unconfirmed); NA when a secondary NIC names no subnet.",
     ),
     _c(
         "nic_count",
@@ -381,8 +381,8 @@ _table(
     _c(
         "resize_to",
         "str",
-        "For a retired A-series v1 size (Standard_A0-A7, Basic_A0-A4) the Av2 size with the same vCPUs and at "
-        "least the memory; '' for any other size; NA when the size is absent.",
+        "For a retired A-series v1 size (Standard_A0-A7, Basic_A0-A4) the Av2 size with the same vCPUs "
+        "and at least the memory; '' for any other size; NA when the size is absent.",
     ),
     _c(
         "extension_publishers",
@@ -400,7 +400,11 @@ _table(
     ("microsoft.compute/virtualmachines/extensions",),
     _c("vm_key", "str", "Key of the VM it belongs to (its id without the /extensions/<name> suffix)."),
     _c("publisher", "str", "properties.publisher (e.g. Microsoft.Azure.Diagnostics)."),
-    _c("extension_type", "str", "properties.type (e.g. IaaSDiagnostics); ARG's own `type` is the resource type."),
+    _c(
+        "extension_type",
+        "str",
+        "properties.type (e.g. IaaSDiagnostics); ARG's own `type` is the resource type.",
+    ),
     _c("type_handler_version", "str", "properties.typeHandlerVersion."),
     _c("provisioning_state", "str", "properties.provisioningState."),
 )
@@ -411,7 +415,11 @@ _table(
     ("microsoft.network/virtualnetworkgateways",),
     _c("gateway_type", "str", "properties.gatewayType (Vpn, ExpressRoute, LocalGateway)."),
     _c("vpn_type", "str", "properties.vpnType (RouteBased, PolicyBased)."),
-    _c("sku_name", "str", "properties.sku.name (Basic, Standard, HighPerformance, VpnGw1..5, VpnGw1AZ.., ...)."),
+    _c(
+        "sku_name",
+        "str",
+        "properties.sku.name (Basic, Standard, HighPerformance, VpnGw1..5, VpnGw1AZ.., ...).",
+    ),
     _c("sku_tier", "str", "properties.sku.tier."),
     _c(
         "zone_redundant",
@@ -482,8 +490,9 @@ _table(
     _c(
         "condition_type",
         "str",
-        "Kind of condition: the last dotted part of properties.condition['odata.type'] (ThresholdRuleCondition, "
-        "LocationThresholdRuleCondition, ManagementEventRuleCondition for activity-log rules).",
+        "Kind of condition: the last dotted part of properties.condition['odata.type'] "
+        "(ThresholdRuleCondition, LocationThresholdRuleCondition, ManagementEventRuleCondition for "
+        "activity-log rules).",
     ),
 )
 
@@ -598,8 +607,8 @@ _table(
     _c(
         "resize_needed",
         "list",
-        "'<vm>: <classic size> -> <ARM size>' for each VM whose landing size is retired (A-series v1) and must "
-        "be resized in ARM.",
+        "'<vm>: <classic size> -> <ARM size>, resize to <Av2 size>' for each VM whose landing size is "
+        "retired (A-series v1) and must be resized in ARM.",
     ),
     _c("unsized_vms", "list", "VMs whose size is missing or not in the size table."),
     _c("nic_count", "int", "NICs the migration creates (one per VM NIC)."),

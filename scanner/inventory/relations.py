@@ -242,7 +242,8 @@ def _public_ip_attachments(tables: Tables) -> None:
     gateway_of: dict[str, str | None] = {}
     for gw in tables["vnet_gateway"]:
         for ip in gw["public_ip_ids"]:
-            gateway_of[resource_key(ip)] = gw["gateway_type"] or None
+            if key := resource_key(ip):
+                gateway_of[key] = gw["gateway_type"] or None
     for ip in tables["public_ip"]:
         if ip["key"] in es_ips:
             ip["attached_resource_type"] = "microsoft.compute/cloudservices"
