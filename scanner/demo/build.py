@@ -81,8 +81,7 @@
 #     (fab-batch, fab-render-*: no VM in a set; fab-legacy: no hardwareProfile, read as not in a set)
 # CS-003 no classic VM: fail fab-portal (PaaS web role); pass every cloud service with VMs
 # CS-004 mixed NIC counts (manual, info): manual fab-web (1 NIC and 2 NICs); pass the others, incl. fab-sql,
-#     fab-dc
-#     (networkInterfaces [] and absent: both 1 NIC) and fab-legacy (no networkProfile: 1 NIC)
+#     fab-dc (networkInterfaces [] and absent: both 1 NIC) and fab-legacy (no networkProfile: 1 NIC)
 # NET-001 ARM peering: fail fabprodvnet (peered from ARM fab-prod-vnet; remote id lower-cased);
 #     pass the other classic VNets (fab-hub-vnet peers only with an ARM VNet)
 # NET-002 ASE / HDInsight: fail fabappsvnet (ASE fab-ase-01), fabdevvnet (HDInsight fab-hdi-dev);
