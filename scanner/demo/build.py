@@ -36,7 +36,7 @@
 # RET-017 Log Analytics agent: fail fab-crm-01 [P], fab-qa-01 [N] (MicrosoftMonitoringAgent); pass fab-ops-01,
 #     fab-build-01
 # RET-018 classic Application Insights: fail fab-portal-ai [P], fab-dev-ai [N] (no WorkspaceResourceId);
-#     pass fab-ops-ai (workspace-based) [P]
+#     pass fab-ops-ai [P], fab-qa-ai [N] (workspace-based)
 # RET-019 A-series v1 size: fail fab-crm-01 (Standard_A2, never resized after migration; resize to
 #     Standard_A2_v2) [P]; pass fab-ops-01, fab-qa-01, fab-build-01
 # VM-001 agent not Ready with extensions, not deallocated: fail fab-sql-02 (NotReady, BGInfo); pass the VMs
@@ -2224,6 +2224,13 @@ def lineage_rows(arm: Sequence[Row]) -> list[Row]:
         app_insights(p, "fab-prod-ops", "fab-portal-ai", WEU, None),
         app_insights(p, "fab-prod-ops", "fab-ops-ai", WEU, workspace),
         app_insights(n, "fab-dev-apps", "fab-dev-ai", NEU, None),
+        app_insights(
+            n,
+            "fab-dev-apps",
+            "fab-qa-ai",
+            NEU,
+            rid(n, "fab-dev-apps", "Microsoft.OperationalInsights/workspaces", "fab-dev-law"),
+        ),
     ]
 
 
