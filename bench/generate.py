@@ -64,13 +64,32 @@ MIX: dict[str, float] = {
     "alert_rule": 0.03,
     "autoscale_setting": 0.01,
     "key_vault": 0.01,
-    "arm_storage": 0.12,
+    "arm_storage": 0.084,
     "arm_vnet": 0.005,
     "app_service_env": 0.0005,
     "hdinsight": 0.0005,
     "apim": 0.0005,
     "resource_group": 0.02,
+    "vm_extension": 0.03,
+    "vnet_gateway": 0.001,
+    "app_insights": 0.005,
 }
+#: ARM VM extensions (publisher, type): current agents and the retiring ones RET-016/017 look for.
+VM_EXTENSIONS: tuple[tuple[str, str], ...] = (
+    ("Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent"),
+    ("Microsoft.Azure.Diagnostics", "IaaSDiagnostics"),
+    ("Microsoft.EnterpriseCloud.Monitoring", "MicrosoftMonitoringAgent"),
+    ("Microsoft.Compute", "BGInfo"),
+)
+VPN_SKUS: tuple[str, ...] = (
+    "Basic",
+    "Standard",
+    "HighPerformance",
+    "VpnGw1",
+    "VpnGw2",
+    "VpnGw1AZ",
+    "VpnGw2AZ",
+)
 #: Classic VMs per cloud service (1..50, most small) and VNet capacity in VMs (a few hundred at most).
 CS_SIZES: tuple[tuple[int, int, float], ...] = ((1, 4, 0.55), (5, 12, 0.30), (13, 30, 0.12), (31, 50, 0.03))
 VNET_SIZES: tuple[tuple[int, int, float], ...] = (
@@ -860,10 +879,13 @@ class Estate:
                 "tags": {},
             }
         groups = migrated or [f"app-{st.index}-Migrated"]
+        arm_vm_ids: list[str] = []
         for i in range(n["arm_vm"]):
             rg = self.pick(groups) if rng.random() < 0.3 else f"app-{i % 40:02d}"
             name = f"avm{st.index:04d}-{i:05d}"
-            yield self.arm_vm(st, rg, name, vhd=rng.random() < (0.5 if rg.endswith("-Migrated") else 0.03))
+            vm = self.arm_vm(st, rg, name, vhd=rng.random() < (0.5 if rg.endswith("-Migrated") else 0.03))
+            arm_vm_ids.append(vm["id"])
+            yield vm
         for i in range(n["public_ip"]):
             name = f"pip{st.index:04d}-{i:05d}"
             sku = (
@@ -1015,6 +1037,7 @@ class Estate:
                 sku=sku,
                 tags=self.tags(i),
             )
+        yield from self.lineage(st, n, arm_vm_ids)
         for i in range(n["arm_vnet"]):
             if not st.vnet_ids:
                 break
@@ -1093,6 +1116,60 @@ class Estate:
                         location=loc,
                         sku={"capacity": 1, "name": "Premium"},
                     )
+
+    def lineage(self, st: _SubState, n: dict[str, int], vm_ids: list[str]) -> Iterator[Row]:
+        """VM extension rows, virtual network gateways and Application Insights components."""
+        rng, sub, loc = self.rng, st.sub, st.location
+        for i in range(n["vm_extension"] if vm_ids else 0):
+            vm_id = self.pick(vm_ids)
+            publisher, ext_type = self.pick(VM_EXTENSIONS)
+            row = self.row(
+                sub,
+                vm_id.split("/")[4],
+                "Microsoft.Compute/virtualMachines/extensions",
+                f"{ext_type}-{i:05d}",
+                {
+                    "provisioningState": "Succeeded",
+                    "publisher": publisher,
+                    "type": ext_type,
+                    "typeHandlerVersion": "1.0",
+                },
+                location=loc,
+            )
+            row["id"] = f"{vm_id}/extensions/{ext_type}-{i:05d}"
+            yield row
+        for i in range(n["vnet_gateway"]):
+            gateway_type = "ExpressRoute" if rng.random() < 0.3 else "Vpn"
+            skus = ("Standard", "HighPerformance", "ErGw1AZ") if gateway_type == "ExpressRoute" else VPN_SKUS
+            props = {
+                "gatewayType": gateway_type,
+                "provisioningState": "Succeeded",
+                "sku": {"name": (sku := self.pick(skus)), "tier": sku, "capacity": 2},
+                "vpnType": "RouteBased",
+                "ipConfigurations": [],
+            }
+            yield self.row(
+                sub,
+                "net-hub",
+                "Microsoft.Network/virtualNetworkGateways",
+                f"gw{st.index:04d}-{i:04d}",
+                props,
+                location=loc,
+            )
+        for i in range(n["app_insights"]):
+            props = {"Application_Type": "web", "provisioningState": "Succeeded"}
+            if rng.random() < 0.6:
+                props["WorkspaceResourceId"] = rid(
+                    sub, "monitoring", "Microsoft.OperationalInsights/workspaces", f"law{st.index:04d}"
+                )
+            yield self.row(
+                sub,
+                "monitoring",
+                "Microsoft.Insights/components",
+                f"ai{st.index:04d}-{i:04d}",
+                props,
+                location=loc,
+            )
 
     def arm_vm(self, st: _SubState, rg: str, name: str, vhd: bool) -> Row:
         rng = self.rng

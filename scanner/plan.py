@@ -523,6 +523,8 @@ def _quota(inventory: Inventory) -> list[dict[str, Any]]:
                 "vms": int(r["vm_count"]),
                 "cores_by_family": dict(r["cores_by_family"]),
                 "unsized_vms": list(r["unsized_vms"]),
+                # Landing sizes of the retired A-series v1: their cores count in the Av2 family above.
+                "resize_needed": list(r["resize_needed"]),
                 "network_interfaces": int(r["nic_count"]),
                 "public_ips": int(r["public_ip_count"]),
                 "load_balancers": int(r["load_balancer_count"]),

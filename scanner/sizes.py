@@ -4,6 +4,11 @@ Sources: the previous-generation and Cloud Services size tables
 (https://learn.microsoft.com/azure/virtual-machines/sizes-previous-gen,
 https://learn.microsoft.com/azure/cloud-services/cloud-services-sizes-specs). The classic names
 ExtraSmall..ExtraLarge are the A0..A4 sizes; quota families are the names `az vm list-usage` reports.
+
+The A-series v1 (Standard_A0..A7, Basic_A0..A4), where ExtraSmall..A7 land, retired on 31 August 2024;
+Microsoft's retirement page asks for a resize to the Av2-series
+(https://learn.microsoft.com/azure/virtual-machines/av1-series-retirement). `resize_target` picks the Av2
+size with the same vCPU count and at least the memory (the m variants for the memory-heavy A5..A7).
 """
 
 from __future__ import annotations
@@ -72,3 +77,19 @@ def arm_size(classic_size: str | None) -> ArmSize | None:
     if not classic_size:
         return None
     return SIZES.get(classic_size.strip().lower())
+
+
+#: Retired A-series v1 landing size (lower-cased) -> the Av2 size to resize to.
+_AV2_TARGETS: dict[str, str] = {
+    **{
+        f"standard_a{n}": f"Standard_A{t}_v2"
+        for n, t in enumerate(("1", "1", "2", "4", "8", "2m", "4m", "8m"))
+    },
+    **{f"basic_a{n}": f"Standard_A{t}_v2" for n, t in enumerate(("1", "1", "2", "4", "8"))},
+}
+
+
+def resize_target(size: ArmSize) -> ArmSize | None:
+    """The current size to resize a retired A-series v1 landing size to; None when not retired."""
+    target = _AV2_TARGETS.get(size.arm_size.lower())
+    return SIZES[target.lower()] if target else None

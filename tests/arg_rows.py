@@ -42,6 +42,9 @@ SPEC_IDS = (
         "POST-003",
     ]
     + [f"MAN-{i:03d}" for i in range(1, 10)]
+    # added by the December 2026 rule review
+    + [f"RET-{i:03d}" for i in range(13, 20)]
+    + ["NET-008", "NET-009", "MAN-010", "MAN-011", "MAN-012"]
 )
 
 _PACK: RulePack | None = None
@@ -209,6 +212,95 @@ def er_circuit_with_keys(
         },
         sub=sub,
     )
+
+
+def arm_vm(
+    name: str = "armvm1", size: str | None = "Standard_D2s_v3", *, rg: str = "app-Migrated", sub: str = SUB
+) -> dict[str, Any]:
+    """An ARM VM on managed disks (what a migrated VM looks like once converted)."""
+    props: dict[str, Any] = {
+        "vmId": "0c8a6f1e-1111-4a2b-9c3d-000000000001",
+        "storageProfile": {
+            "osDisk": {
+                "osType": "Windows",
+                "name": f"{name}-os",
+                "createOption": "Attach",
+                "managedDisk": {"id": rid("Microsoft.Compute/disks", f"{name}-os", rg, sub)},
+            },
+            "dataDisks": [],
+        },
+    }
+    if size is not None:
+        props["hardwareProfile"] = {"vmSize": size}
+    return row("Microsoft.Compute/virtualMachines", name, props, rg=rg, sub=sub)
+
+
+def vm_extension(vm: dict[str, Any], name: str, publisher: str, extension_type: str) -> dict[str, Any]:
+    """An extension row of an ARM VM (type microsoft.compute/virtualmachines/extensions)."""
+    out = row(
+        "Microsoft.Compute/virtualMachines/extensions",
+        name,
+        {
+            "publisher": publisher,
+            "type": extension_type,
+            "typeHandlerVersion": "1.5",
+            "autoUpgradeMinorVersion": True,
+            "provisioningState": "Succeeded",
+        },
+        rg=vm["resourceGroup"],
+        sub=vm["subscriptionId"],
+    )
+    out["id"] = f"{vm['id']}/extensions/{name}"
+    out["name"] = f"{vm['name']}/{name}"
+    return out
+
+
+def vnet_gateway(
+    name: str = "gw1",
+    gateway_type: str | None = "Vpn",
+    sku: str | None = "VpnGw1AZ",
+    public_ips: list[str] | None = None,
+    *,
+    rg: str = "net-Migrated",
+) -> dict[str, Any]:
+    """An ARM virtual network gateway; `public_ips` are ids of its public IP addresses."""
+    props: dict[str, Any] = {
+        "provisioningState": "Succeeded",
+        "vpnType": "RouteBased",
+        "vpnGatewayGeneration": "Generation1",
+        "ipConfigurations": [
+            {
+                "name": f"ipconfig{i}",
+                "properties": {
+                    "publicIPAddress": {"id": ip},
+                    "subnet": {
+                        "id": rid("Microsoft.Network/virtualNetworks", "vnet1", rg) + "/subnets/GatewaySubnet"
+                    },
+                },
+            }
+            for i, ip in enumerate(public_ips or [])
+        ],
+    }
+    if gateway_type is not None:
+        props["gatewayType"] = gateway_type
+    if sku is not None:
+        props["sku"] = {"name": sku, "tier": sku, "capacity": 2}
+    return row("Microsoft.Network/virtualNetworkGateways", name, props, rg=rg)
+
+
+def app_insights(
+    name: str = "ai1", workspace: str | None = None, *, rg: str = "monitoring"
+) -> dict[str, Any]:
+    """An Application Insights component; classic when `workspace` is None."""
+    props: dict[str, Any] = {
+        "Application_Type": "web",
+        "InstrumentationKey": "00000000-0000-4000-8000-00000000000a",
+        "IngestionMode": "ApplicationInsights" if workspace is None else "LogAnalytics",
+        "provisioningState": "Succeeded",
+    }
+    if workspace is not None:
+        props["WorkspaceResourceId"] = workspace
+    return row("Microsoft.Insights/components", name, props, rg=rg, kind="web")
 
 
 def snapshot(rows: list[dict[str, Any]], collected: tuple[str, ...] = DATASETS) -> Snapshot:

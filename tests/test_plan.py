@@ -76,9 +76,11 @@ def test_storage_holding_disks_of_two_units_waits_for_both():
 
 
 def test_blocked_unit_lists_its_blockers_and_unknown_is_not_ready():
-    bad = classic_vm("v1", "cs1", "net1")
+    # VM-001 needs an extension on a running VM (a deallocated one, or one without extensions, passes)
+    bginfo = {"extension": "BGInfo", "publisher": "Microsoft.Compute", "version": "2.*", "status": "Ready"}
+    bad = classic_vm("v1", "cs1", "net1", extensions=[bginfo])
     bad["properties"]["instanceView"]["guestAgentStatus"]["status"] = "NotReady"
-    unsure = classic_vm("v2", "cs2", "net2")
+    unsure = classic_vm("v2", "cs2", "net2", extensions=[bginfo])
     del unsure["properties"]["instanceView"]["guestAgentStatus"]
     rows = [
         bad,

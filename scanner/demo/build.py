@@ -5,8 +5,8 @@
 # fab-rnd-001..405) exists for NET-005. It is healthy: each node fails only RET-001 (and passes every VM-*
 # rule and BK-001), each cloud service only RET-002, the VNet only RET-004 and NET-005; its disks sit in
 # fabprodvhds01/02, which fail ST-001 anyway. "Others" below include these rows.
-# No pass is possible for RET-001..006, RET-008, RET-012 (every resource of the kind fails) and POST-002
-# (its target is only vaults in -Migrated groups); CAP-001, NET-006 and MAN-* give manual verdicts.
+# No pass is possible for RET-001..006, RET-008 (every resource of the kind fails) and POST-002 (its target
+# is only vaults in -Migrated groups); CAP-001, NET-006 and MAN-* give manual verdicts.
 #
 # RET-001 classic VM: fail all 423 classic VMs (18 + 405 render nodes)
 # RET-002 cloud service: fail all 21 cloud services (12 + fab-render-01..09)
@@ -21,13 +21,28 @@
 # RET-008 CS (extended support): fail fab-tracking [P]
 # RET-009 ARM VM on VHDs: fail fab-crm-01 (VHD OS + data) [P], fab-qa-01 (managed OS, VHD data disk) [N];
 #     pass fab-ops-01 (managed) [P]; unknown fab-build-01 (no storageProfile) [N]
-# RET-010 Basic public IP: fail fab-crm-PublicIP [P]; pass fab-ops-agw-pip (Standard) [P];
-#     unknown fab-build-pip (sku null) [N]
-# RET-011 Basic LB: fail fab-crm-LB [P]; pass fab-ops-ilb (Standard) [P]
-# RET-012 classic alert rule: fail all 4 microsoft.insights/alertrules rows [P]
-# VM-001 agent not Ready: fail fab-sql-02, fab-rpt-01 (NotReady); pass the VMs reporting Ready;
-#     unknown fab-batch-01/02/03, fab-jump-01, fab-dc-02 (no guestAgentStatus),
-#     fab-legacy-01 (no instanceView)
+# RET-010 Basic public IP: fail fab-crm-PublicIP (load balancer) [P], fab-hub-vpngw-pip (VPN gateway) [S];
+#     pass fab-ops-agw-pip, fab-hub-ergw-pip, fab-prod-vpngw-pip (Standard), fab-tracking-vip (Basic, but on
+#     Cloud Service (extended support) fab-tracking: exempt) [P]; unknown fab-build-pip (sku null) [N]
+# RET-011 Basic LB: fail fab-crm-LB (public) [P]; pass fab-ops-ilb (Standard) [P]
+# RET-012 classic alert rule: fail the 3 metric rules [P]; pass "fab-prod classic VM deletes"
+#     (ManagementEventRuleCondition: activity-log rules are outside the retirement)
+# RET-013 GPv1 storage: fail fabcrmvhds01 (Storage, Standard_GRS) [P]; pass fabprodlogs01 (StorageV2)
+# RET-014 legacy VPN SKU: fail fab-hub-vpngw (Vpn, Standard) [S]; pass fab-hub-ergw (ExpressRoute, Standard),
+#     fab-prod-vpngw (VpnGw1)
+# RET-015 non-AZ VpnGw SKU: fail fab-prod-vpngw (VpnGw1) [P]; pass fab-hub-vpngw, fab-hub-ergw
+# RET-016 Diagnostics extension: fail fab-crm-01 (IaaSDiagnostics) [P]; pass fab-ops-01 (Azure Monitor
+#     Agent), fab-qa-01, fab-build-01 (no extension rows of their own)
+# RET-017 Log Analytics agent: fail fab-crm-01 [P], fab-qa-01 [N] (MicrosoftMonitoringAgent); pass fab-ops-01,
+#     fab-build-01
+# RET-018 classic Application Insights: fail fab-portal-ai [P], fab-dev-ai [N] (no WorkspaceResourceId);
+#     pass fab-ops-ai [P], fab-qa-ai [N] (workspace-based)
+# RET-019 A-series v1 size: fail fab-crm-01 (Standard_A2, never resized after migration; resize to
+#     Standard_A2_v2) [P]; pass fab-ops-01, fab-qa-01, fab-build-01
+# VM-001 agent not Ready with extensions, not deallocated: fail fab-sql-02 (NotReady, BGInfo); pass the VMs
+#     reporting Ready, fab-batch-01/02/03 (StoppedDeallocated, no agent status), fab-rnd-* (no extensions);
+#     unknown fab-jump-01, fab-dc-02 (no guestAgentStatus, with extensions), fab-rpt-01 (NotReady, no
+#     `extensions` key), fab-legacy-01 (no instanceView)
 # VM-002 extension handler status: fail fab-sql-02 (BGInfo NotReady), fab-app-01 (MicrosoftMonitoringAgent
 #     Unresponsive), fab-app-02 (SiteRecoveryMobilityAgent reports no status while the agent is Ready);
 #     pass fab-web-01, fab-sql-01, fab-dev-02, fab-dc-01/02 (instanceView.extensions), fab-web-02,
@@ -49,7 +64,8 @@
 #     unknown fab-rpt-01 (fabextdiag01 is not in the estate), fab-legacy-01 (no debugProfile)
 # VM-008 bad VM state: fail fab-jump-01 (RoleStateUnknown); pass ReadyRole VMs, fab-rpt-01 (StoppedVM),
 #     fab-batch-* (StoppedDeallocated); unknown fab-legacy-01 (no instanceView)
-# VM-009 more than one subnet: fail fab-app-02 (BackEnd, FrontEnd); pass the others
+# VM-009 more than one subnet: fail fab-app-02 (BackEnd, FrontEnd), fab-web-02 (FrontEnd; secondary NIC in
+#     BackEnd); pass the others
 # VM-010 VNet without subnet: fail fab-rpt-01 (subnetNames key absent), fab-test-01 (subnetNames []);
 #     pass the others (fab-ftp-01 and fab-legacy-01 are in no VNet)
 # VM-011 in no VNet: fail fab-ftp-01 (networkProfile without virtualNetwork), fab-legacy-01 (no
@@ -64,8 +80,8 @@
 # CS-002 VMs in and out of a set: fail fab-app (fab-app-01 in a set, fab-app-02 not); pass the other 20
 #     (fab-batch, fab-render-*: no VM in a set; fab-legacy: no hardwareProfile, read as not in a set)
 # CS-003 no classic VM: fail fab-portal (PaaS web role); pass every cloud service with VMs
-# CS-004 mixed NIC counts: fail fab-web (1 NIC and 2 NICs); pass the others, incl. fab-sql, fab-dc
-#     (networkInterfaces [] and absent: both 1 NIC) and fab-legacy (no networkProfile: 1 NIC)
+# CS-004 mixed NIC counts (manual, info): manual fab-web (1 NIC and 2 NICs); pass the others, incl. fab-sql,
+#     fab-dc (networkInterfaces [] and absent: both 1 NIC) and fab-legacy (no networkProfile: 1 NIC)
 # NET-001 ARM peering: fail fabprodvnet (peered from ARM fab-prod-vnet; remote id lower-cased);
 #     pass the other classic VNets (fab-hub-vnet peers only with an ARM VNet)
 # NET-002 ASE / HDInsight: fail fabappsvnet (ASE fab-ase-01), fabdevvnet (HDInsight fab-hdi-dev);
@@ -80,9 +96,10 @@
 # NET-007 unattached reserved IP: fail fabprodvip02 (inUse false, attachedTo {}), fabdevvip01 (no attachedTo
 #     key); pass fabprodvip01 (attached to fab-web); unknown fabnetvip01 (properties null)
 # ER-001 allowClassicOperations: fail fab-er-ams, fab-er-dub; pass fab-er-lon; unknown fab-er-test (not set)
-# ER-002 classic operations + authorization InUse: fail fab-er-ams; pass fab-er-dub (no InUse),
+# ER-002 classic operations + authorization InUse (manual): manual fab-er-ams; pass fab-er-dub (no InUse),
 #     fab-er-lon (classic operations off); unknown fab-er-test (neither field present)
-# ER-003 circuit in another subscription: fail fab-prod-er-conn [P] -> fab-er-ams [S];
+# ER-003 circuit in another subscription that allows classic operations: fail fab-prod-er-conn [P] ->
+#     fab-er-ams [S] (classic operations on);
 #     pass fab-hub-er-conn [S] -> fab-er-lon [S] (peer id with a lower-cased resourcegroups segment);
 #     fab-hub-s2s-conn [S] is IPsec (not an ExpressRoute connection: no finding)
 # ST-001 holds classic VM disks: fail fabprodvhds01 (also fab-rnd-001..225), fabprodvhds02 (also
@@ -93,13 +110,15 @@
 #     only virtualMachineId, IRPending); pass every other classic VM
 # BK-002 item of a VM not scanned: fail the item of fab-oldfs-01 (classic, not in the estate);
 #     pass the items of fab-sql-01, fab-app-01; the item of ARM VM fab-crm-01 is not a classic item
-# IAM-001 classic scope: fail assignments on classic VM fab-sql-01, classic storage fabprodvhds01 [P],
-#     cloud service fab-dev [N], classic VNet fabcorevnet (lower-cased path) [S];
-#     pass subscription and resource-group scopes (incl. Default-Networking, which holds classic VNets [S])
+# IAM-001 classic scope: fail assignments on classic VM fab-sql-01 [P], cloud service fab-dev [N], classic
+#     VNet fabcorevnet (lower-cased path) [S]; pass the one on classic storage fabprodvhds01 [P] (kept by the
+#     storage migration), subscription and resource-group scopes (incl. Default-Networking [S])
 # IAM-002 Owner converted from classic admin: fail [P] Owner with createdBy 0469d4cd-..., [N] Owner with only
 #     the conversion description; pass the ordinary Owner [P] and all other assignments
 # CAP-001 region: manual [P] westeurope (415 VMs with the render farm), [P] northeurope, [N] northeurope
-#     (fab-legacy-01 has no size: an unsized VM), [S] westeurope
+#     (fab-legacy-01 has no size: an unsized VM), [S] westeurope; A-series v1 landings counted in
+#     standardAv2Family with their resize: fab-app-02, fab-rpt-01 [P] westeurope, fab-ftp-01, fab-jump-01
+#     [P] northeurope, fab-dev-01 [N]
 # MON-001 alert rule on classic: fail "fab-sql-01 CPU above 80" (classic VM), "fab-portal WebRole1 CPU"
 #     (classic role, disabled); pass "fab-ops-01 CPU above 90" (ARM VM);
 #     unknown "fab-prod classic VM deletes" (management-event rule without resourceUri)
@@ -108,8 +127,18 @@
 #     fab-qa-Migrated [N]; pass every other resource group (incl. fab-render-classic [P])
 # POST-002 Key Vault in a -Migrated group: fail fab-crm-kv (fab-crm-Migrated); fab-prod-kv (fab-prod-ops) is
 #     outside the target
-# POST-003 ARM storage of kind Storage: fail fabcrmvhds01 (Storage); pass fabprodlogs01 (StorageV2)
+# POST-003 ARM storage of kind Storage, Standard SKU: fail fabcrmvhds01 (Storage); pass fabprodlogs01
+#     (StorageV2)
+# NET-008 gateway may use a classic circuit: manual fabprodvnet, fabdevvnet, fabcorevnet (GatewaySubnet);
+#     pass fabappsvnet, fabdmzvnet, fabrendervnet; unknown fabsandboxvnet (no subnets in the row)
+# NET-009 classic VMs and web/worker roles: fail fabprodvnet (fab-portal's web role is placed in it); pass
+#     the other 6 (no VM-less cloud service left unplaced)
 # MAN-001..009: manual for each of the 3 subscriptions (all hold classic resources)
+# MAN-010 load-balancer rules per migration unit: manual the 5 VNets with VMs and the VNet-less cloud
+#     services fab-ftp, fab-legacy; pass fabappsvnet, fabsandboxvnet (no VMs), fab-portal (no VM)
+# MAN-011 Prepared state per migration unit: manual all 10 units (7 VNets, fab-ftp, fab-legacy, fab-portal)
+# MAN-012 data-disk sizes: manual fab-app-01, fab-dc-01, fab-dc-02, fab-dev-02, fab-ftp-01, fab-rpt-01,
+#     fab-sql-01, fab-sql-02 (data disks); pass the others (no data disk)
 #
 # Not exercised: VM-013 unknown (a VM whose disk accounts are unknown would, per the column contract, also
 # make ST-001/ST-002 unknown for disk-less accounts).
@@ -355,7 +384,10 @@ def cloud_service_id(sub: str, rg: str, name: str) -> str:
     return rid(sub, rg, "Microsoft.ClassicCompute/domainNames", name)
 
 
-def cloud_service(sub: str, rg: str, name: str, location: str, label: str, created: str) -> Row:
+def cloud_service(
+    sub: str, rg: str, name: str, location: str, label: str, created: str, *, vnet: str | None = None
+) -> Row:
+    """A cloud service; `vnet` names the classic VNet its (web/worker-role) deployment is placed in."""
     props = {
         "provisioningState": "Succeeded",
         "status": "Created",
@@ -363,6 +395,8 @@ def cloud_service(sub: str, rg: str, name: str, location: str, label: str, creat
         "hostName": f"{name}.cloudapp.net",
         "dateCreated": created,
     }
+    if vnet is not None:
+        props["virtualNetworkName"] = vnet
     return resource(sub, rg, "Microsoft.ClassicCompute/domainNames", name, location, props)
 
 
@@ -761,7 +795,13 @@ def cloud_service_rows() -> list[Row]:
         cloud_service(p, PROD_CLASSIC_RG, "fab-rpt", WEU, "Reporting", "2016-07-19T12:00:00Z"),
         cloud_service(p, PROD_CLASSIC_RG, "fab-jump", NEU, "Jump host", "2015-06-30T12:00:00Z"),
         cloud_service(
-            p, PROD_CLASSIC_RG, "fab-portal", WEU, "Customer portal (web role)", "2015-04-14T08:00:00Z"
+            p,
+            PROD_CLASSIC_RG,
+            "fab-portal",
+            WEU,
+            "Customer portal (web role)",
+            "2015-04-14T08:00:00Z",
+            vnet="fabprodvnet",
         ),
         cloud_service(p, "fab-ftp", "fab-ftp", NEU, "fab-ftp", "2014-09-02T15:00:00Z"),
         cloud_service(n, NONPROD_CLASSIC_RG, "fab-dev", NEU, "Development", "2015-03-25T14:30:00Z"),
@@ -1433,7 +1473,7 @@ def arm_rows() -> list[Row]:
             crm_rg,
             "fab-crm-01",
             WEU,
-            "Standard_D2",
+            "Standard_A2",
             os_disk=vhd_disk(
                 "fab-crm-01-os", "https://fabcrmvhds01.blob.core.windows.net/vhds/fab-crm-01-os.vhd"
             ),
@@ -2033,6 +2073,167 @@ def expressroute_rows() -> list[Row]:
     ]
 
 
+def vm_extension(vm: Row, name: str, publisher: str, extension_type: str, version: str) -> Row:
+    """An ARM VM extension: a child row of its VM in the resources table."""
+    props = {
+        "publisher": publisher,
+        "type": extension_type,
+        "typeHandlerVersion": version,
+        "autoUpgradeMinorVersion": True,
+        "provisioningState": "Succeeded",
+    }
+    return arg_row(
+        f"{vm['id']}/extensions/{name}",
+        f"{vm['name']}/{name}",
+        "Microsoft.Compute/virtualMachines/extensions",
+        vm["subscriptionId"],
+        vm["resourceGroup"],
+        vm["location"],
+        props,
+    )
+
+
+def vnet_gateway(
+    sub: str, rg: str, name: str, location: str, gateway_type: str, sku: str, public_ip: str | None
+) -> Row:
+    gw_id = rid(sub, rg, "Microsoft.Network/virtualNetworkGateways", name)
+    configs = []
+    if public_ip is not None:
+        configs.append(
+            {
+                "name": "default",
+                "id": f"{gw_id}/ipConfigurations/default",
+                "properties": {
+                    "privateIPAllocationMethod": "Dynamic",
+                    "publicIPAddress": {"id": public_ip},
+                    "subnet": {"id": f"{gw_id.rsplit('/providers/', 1)[0]}/subnets/GatewaySubnet"},
+                },
+            }
+        )
+    props = {
+        "provisioningState": "Succeeded",
+        "gatewayType": gateway_type,
+        "vpnType": "RouteBased",
+        "vpnGatewayGeneration": "Generation1" if gateway_type == "Vpn" else "None",
+        "activeActive": False,
+        "enableBgp": False,
+        "sku": {"name": sku, "tier": sku, "capacity": 2},
+        "ipConfigurations": configs,
+    }
+    return resource(sub, rg, "Microsoft.Network/virtualNetworkGateways", name, location, props)
+
+
+def app_insights(sub: str, rg: str, name: str, location: str, workspace: str | None) -> Row:
+    """An Application Insights component; classic (no workspace) when `workspace` is None."""
+    props: dict[str, Any] = {
+        "ApplicationId": name,
+        "AppId": guid(f"appid:{name}"),
+        "Application_Type": "web",
+        "InstrumentationKey": guid(f"ikey:{name}"),
+        "IngestionMode": "ApplicationInsights" if workspace is None else "LogAnalytics",
+        "provisioningState": "Succeeded",
+    }
+    if workspace is not None:
+        props["WorkspaceResourceId"] = workspace
+    return resource(sub, rg, "Microsoft.Insights/components", name, location, props, kind="web")
+
+
+def lineage_rows(arm: Sequence[Row]) -> list[Row]:
+    """The retirements the classic lineage meets next: VM agents, gateway SKUs, classic App Insights,
+    and the Basic IP of the Cloud Service (extended support) (exempt from the Basic IP retirement)."""
+    p, n, s = SUB_PROD, SUB_NONPROD, SUB_NET
+    vms = {r["name"]: r for r in arm if r["type"] == "microsoft.compute/virtualmachines"}
+    hub_vpn_pip = rid(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-vpngw-pip")
+    hub_er_pip = rid(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-ergw-pip")
+    prod_vpn_pip = rid(p, "fab-prod-network", "Microsoft.Network/publicIPAddresses", "fab-prod-vpngw-pip")
+    tracking_rg = "fab-tracking-Migrated"
+    workspace = rid(p, "fab-prod-ops", "Microsoft.OperationalInsights/workspaces", "fab-prod-law")
+    gw_config = "/ipConfigurations/default"
+    return [
+        # fab-crm-01 came over from classic with WAD and the MMA; fab-qa-01 kept the MMA only;
+        # fab-ops-01 runs the Azure Monitor Agent.
+        vm_extension(
+            vms["fab-crm-01"], "IaaSDiagnostics", "Microsoft.Azure.Diagnostics", "IaaSDiagnostics", "1.5"
+        ),
+        vm_extension(
+            vms["fab-crm-01"],
+            "MicrosoftMonitoringAgent",
+            "Microsoft.EnterpriseCloud.Monitoring",
+            "MicrosoftMonitoringAgent",
+            "1.0",
+        ),
+        vm_extension(
+            vms["fab-qa-01"],
+            "MicrosoftMonitoringAgent",
+            "Microsoft.EnterpriseCloud.Monitoring",
+            "MicrosoftMonitoringAgent",
+            "1.0",
+        ),
+        vm_extension(
+            vms["fab-ops-01"],
+            "AzureMonitorWindowsAgent",
+            "Microsoft.Azure.Monitor",
+            "AzureMonitorWindowsAgent",
+            "1.22",
+        ),
+        # Gateways: the migrated classic VPN gateway on a legacy SKU with its Basic IP, the hub's ExpressRoute
+        # gateway, and a production VPN gateway on a non-zone-redundant SKU.
+        vnet_gateway(s, ER_RG, "fab-hub-vpngw", WEU, "Vpn", "Standard", hub_vpn_pip),
+        public_ip(
+            s,
+            ER_RG,
+            "fab-hub-vpngw-pip",
+            WEU,
+            "203.0.113.50",
+            "Basic",
+            rid(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-vpngw") + gw_config,
+        ),
+        vnet_gateway(s, ER_RG, "fab-hub-ergw", WEU, "ExpressRoute", "Standard", hub_er_pip),
+        public_ip(
+            s,
+            ER_RG,
+            "fab-hub-ergw-pip",
+            WEU,
+            "203.0.113.51",
+            "Standard",
+            rid(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-ergw") + gw_config,
+        ),
+        vnet_gateway(p, "fab-prod-network", "fab-prod-vpngw", WEU, "Vpn", "VpnGw1", prod_vpn_pip),
+        public_ip(
+            p,
+            "fab-prod-network",
+            "fab-prod-vpngw-pip",
+            WEU,
+            "203.0.113.52",
+            "Standard",
+            rid(p, "fab-prod-network", "Microsoft.Network/virtualNetworkGateways", "fab-prod-vpngw")
+            + gw_config,
+        ),
+        # The Basic VIP of the Cloud Service (extended support): exempt from the Basic IP retirement.
+        public_ip(
+            p,
+            tracking_rg,
+            "fab-tracking-vip",
+            WEU,
+            "203.0.113.60",
+            "Basic",
+            rid(p, tracking_rg, "Microsoft.Compute/cloudServices", "fab-tracking")
+            + "/loadBalancerConfigurations/fab-tracking-lb/frontendIpConfigurations/fab-tracking-fe",
+        ),
+        # Application Insights: the portal's classic resource and a workspace-based one.
+        app_insights(p, "fab-prod-ops", "fab-portal-ai", WEU, None),
+        app_insights(p, "fab-prod-ops", "fab-ops-ai", WEU, workspace),
+        app_insights(n, "fab-dev-apps", "fab-dev-ai", NEU, None),
+        app_insights(
+            n,
+            "fab-dev-apps",
+            "fab-qa-ai",
+            NEU,
+            rid(n, "fab-dev-apps", "Microsoft.OperationalInsights/workspaces", "fab-dev-law"),
+        ),
+    ]
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Backup items (recoveryservicesresources)
 # ----------------------------------------------------------------------------------------------------------
@@ -2398,13 +2599,15 @@ _RESOURCES_TABLE_TYPES = frozenset({"microsoft.recoveryservices/vaults"})
 
 def all_rows() -> list[Row]:
     """Every row of the estate, in construction order."""
+    arm = arm_rows()
     return [
         *classic_storage_rows(),
         *classic_network_rows(),
         *cloud_service_rows(),
         *classic_vm_rows(),
         *render_farm_rows(),
-        *arm_rows(),
+        *arm,
+        *lineage_rows(arm),
         *expressroute_rows(),
         *backup_rows(),
         *identity_rows(),

@@ -58,6 +58,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     classic_tables = tuple(sorted({TYPE_TO_TABLE[t] for t in CLASSIC_TYPES}))
     records["subscription"] = relations.subscriptions(records, classic_tables, subscription_names)
     records["region"] = relations.regions(records)
+    records["migration_unit"] = relations.migration_units(records)
     frames = {name: _frame(records[name], TABLES[name].all_columns) for name in TABLES}
     return Inventory(
         tables=frames, collected=snapshot.collected, unrouted_types=dict(sorted(unrouted.items()))

@@ -111,6 +111,13 @@ _table(
     _c("subnet_names", "list", "properties.networkProfile.virtualNetwork.subnetNames ([] when absent)."),
     _c("static_ip", "str", "properties.networkProfile.virtualNetwork.staticIpAddress ('' when none)."),
     _c(
+        "nic_subnet_names",
+        "list",
+        "Distinct subnets (case-insensitive) of all the VM's NICs: subnetNames of the primary plus the "
+        "subnet of each secondary NIC (networkInterfaces[].ipConfigurations[].subnetName or .subnetName; "
+        "ARG presence unconfirmed); NA when a secondary NIC names no subnet.",
+    ),
+    _c(
         "nic_count",
         "int",
         "1 + len(networkProfile.virtualNetwork.networkInterfaces) (AOE's formula; 1 when absent).",
@@ -194,6 +201,13 @@ _table(
     _c("host_name", "str", "properties.hostName (<name>.cloudapp.net)."),
     _c("status", "str", "properties.status."),
     _c("label", "str", "properties.label."),
+    _c(
+        "vnet_name",
+        "str",
+        "Classic VNet its deployment is placed in: properties.virtualNetwork.name (or the last part of its "
+        ".id), else properties.virtualNetworkName, as ASM's deployment VirtualNetworkName (ARG presence "
+        "unconfirmed); NA when absent.",
+    ),
     _c("vm_names", "list", "Names of the classic VMs in it."),
     _c("vm_count", "int", "Number of classic VMs in it."),
     _c(
@@ -243,6 +257,13 @@ _table(
     _c("arm_peerings", "list", "Ids of ARM VNets with a peering whose remote network is this VNet."),
     _c("unsupported_tenants", "list", "Ids of App Service Environments and HDInsight clusters in it."),
     _c("apim_services", "list", "Ids of API Management services deployed into it."),
+    _c(
+        "role_service_names",
+        "list",
+        "Cloud services without classic VMs (web/worker-role deployments or empty) whose vnet_name is this "
+        "VNet; NA when none names it but a cloud service without VMs in the same subscription and region "
+        "names no VNet (its roles cannot be placed).",
+    ),
 )
 
 _table(
@@ -300,6 +321,12 @@ _table(
         "bool",
         "The circuit is in another subscription than the connection; NA when either is unknown.",
     ),
+    _c(
+        "circuit_allows_classic_operations",
+        "bool",
+        "allowClassicOperations of the circuit (matched by circuit_id among scanned circuits); NA when the "
+        "circuit is not in the scan.",
+    ),
 )
 
 _table(
@@ -350,6 +377,61 @@ _table(
         "Names of the OS and data disks that are VHDs (vhd.uri set, no "
         "managedDisk); NA when storageProfile is absent.",
     ),
+    _c("size", "str", "properties.hardwareProfile.vmSize (e.g. Standard_A1, Standard_D2s_v3)."),
+    _c(
+        "resize_to",
+        "str",
+        "For a retired A-series v1 size (Standard_A0-A7, Basic_A0-A4) the Av2 size with the same vCPUs "
+        "and at least the memory; '' for any other size; NA when the size is absent.",
+    ),
+    _c(
+        "extension_publishers",
+        "list",
+        "publisher of each of its extensions (vm_extension rows whose id is under the VM's id), aligned with "
+        "extension_types; NA when the input holds no VM extension rows at all (not collected).",
+    ),
+    _c("extension_types", "list", "type of each of its extensions (e.g. IaaSDiagnostics, OmsAgentForLinux)."),
+    _c("extension_ids", "list", "'<publisher>.<type>' per extension, for publisher-qualified matching."),
+)
+
+_table(
+    "vm_extension",
+    "An extension of an ARM virtual machine (a child resource in the resources table).",
+    ("microsoft.compute/virtualmachines/extensions",),
+    _c("vm_key", "str", "Key of the VM it belongs to (its id without the /extensions/<name> suffix)."),
+    _c("publisher", "str", "properties.publisher (e.g. Microsoft.Azure.Diagnostics)."),
+    _c(
+        "extension_type",
+        "str",
+        "properties.type (e.g. IaaSDiagnostics); ARG's own `type` is the resource type.",
+    ),
+    _c("type_handler_version", "str", "properties.typeHandlerVersion."),
+    _c("provisioning_state", "str", "properties.provisioningState."),
+)
+
+_table(
+    "vnet_gateway",
+    "An ARM virtual network gateway (VPN or ExpressRoute); migrated classic gateways arrive as these.",
+    ("microsoft.network/virtualnetworkgateways",),
+    _c("gateway_type", "str", "properties.gatewayType (Vpn, ExpressRoute, LocalGateway)."),
+    _c("vpn_type", "str", "properties.vpnType (RouteBased, PolicyBased)."),
+    _c(
+        "sku_name",
+        "str",
+        "properties.sku.name (Basic, Standard, HighPerformance, VpnGw1..5, VpnGw1AZ.., ...).",
+    ),
+    _c("sku_tier", "str", "properties.sku.tier."),
+    _c(
+        "zone_redundant",
+        "bool",
+        "The SKU is zone-redundant: its name ends in AZ (VpnGw1AZ, ErGw1AZ, ...); NA when the SKU is absent.",
+    ),
+    _c("generation", "str", "properties.vpnGatewayGeneration (Generation1, Generation2, None)."),
+    _c(
+        "public_ip_ids",
+        "list",
+        "properties.ipConfigurations[].properties.publicIPAddress.id.",
+    ),
 )
 
 _table(
@@ -358,6 +440,20 @@ _table(
     ("microsoft.network/publicipaddresses",),
     _c("sku_name", "str", "sku.name (Basic/Standard)."),
     _c("allocation_method", "str", "properties.publicIPAllocationMethod."),
+    _c(
+        "attached_resource_type",
+        "str",
+        "ARM type of what the IP is attached to: the provider type in properties.ipConfiguration.id "
+        "(microsoft.network/networkinterfaces, .../loadbalancers, .../virtualnetworkgateways, ...), or "
+        "microsoft.compute/cloudservices when a scanned Cloud Service (extended support) references it; '' "
+        "when unattached; NA when properties are absent.",
+    ),
+    _c(
+        "attached_gateway_type",
+        "str",
+        "gateway_type of the virtual network gateway it is attached to ('' when not attached to a gateway; "
+        "NA when that gateway is not in the scan).",
+    ),
 )
 
 _table(
@@ -365,12 +461,24 @@ _table(
     "An ARM load balancer.",
     ("microsoft.network/loadbalancers",),
     _c("sku_name", "str", "sku.name (Basic/Standard/Gateway)."),
+    _c(
+        "frontend_kind",
+        "str",
+        "'public' when a properties.frontendIPConfigurations[] entry has a publicIPAddress, else 'internal' "
+        "(private frontends only); NA when there are no frontend configurations in the data.",
+    ),
 )
 
 _table(
     "cloud_service_es",
     "A Cloud Service (extended support).",
     ("microsoft.compute/cloudservices",),
+    _c(
+        "public_ip_ids",
+        "list",
+        "properties.networkProfile.loadBalancerConfigurations[].properties.frontendIpConfigurations[]"
+        ".properties.publicIPAddress.id.",
+    ),
 )
 
 _table(
@@ -379,6 +487,27 @@ _table(
     ("microsoft.insights/alertrules",),
     _c("target_resource_id", "str", "properties.condition.dataSource.resourceUri."),
     _c("enabled", "bool", "properties.isEnabled."),
+    _c(
+        "condition_type",
+        "str",
+        "Kind of condition: the last dotted part of properties.condition['odata.type'] "
+        "(ThresholdRuleCondition, LocationThresholdRuleCondition, ManagementEventRuleCondition for "
+        "activity-log rules).",
+    ),
+)
+
+_table(
+    "app_insights",
+    "An Application Insights component.",
+    ("microsoft.insights/components",),
+    _c(
+        "workspace_id",
+        "str",
+        "properties.WorkspaceResourceId; '' when properties are present without it (classic, not "
+        "workspace-based); NA when properties are absent.",
+    ),
+    _c("ingestion_mode", "str", "properties.IngestionMode (ApplicationInsights = classic, LogAnalytics)."),
+    _c("application_type", "str", "properties.Application_Type."),
 )
 
 _table(
@@ -439,6 +568,22 @@ _table(
 )
 
 _table(
+    "migration_unit",
+    "Derived: one row per unit the platform migrates in one validate/prepare/commit: each classic VNet, and "
+    "each cloud service whose VMs are in no VNet (or that has no VM); id, name and type are the VNet's or "
+    "the cloud service's.",
+    (),
+    _c("unit_kind", "str", "'vnet' (Move-AzureVirtualNetwork) or 'cloud_service' (Move-AzureService)."),
+    _c("vm_count", "int", "Classic VMs in the unit."),
+    _c("cloud_service_names", "list", "Cloud services with classic VMs in the unit."),
+    _c(
+        "load_balancer_count",
+        "int",
+        "Load balancers the migration creates for the unit: one per cloud service with VMs in it.",
+    ),
+)
+
+_table(
     "subscription",
     "Derived: one row per subscription that holds classic resources; id is /subscriptions/<id>.",
     (),
@@ -453,7 +598,18 @@ _table(
     "/subscriptions/<id>/providers/Microsoft.Compute/locations/<region> (ARM quota is per both).",
     (),
     _c("vm_count", "int", "Classic VMs in it."),
-    _c("cores_by_family", "dict", "ARM vCPU demand per ARM quota family, from the classic sizes."),
+    _c(
+        "cores_by_family",
+        "dict",
+        "ARM vCPU demand per ARM quota family, from the classic sizes; sizes that land on the retired "
+        "A-series v1 count in the family they must be resized to (standardAv2Family).",
+    ),
+    _c(
+        "resize_needed",
+        "list",
+        "'<vm>: <classic size> -> <ARM size>, resize to <Av2 size>' for each VM whose landing size is "
+        "retired (A-series v1) and must be resized in ARM.",
+    ),
     _c("unsized_vms", "list", "VMs whose size is missing or not in the size table."),
     _c("nic_count", "int", "NICs the migration creates (one per VM NIC)."),
     _c("public_ip_count", "int", "Public IPs: one per cloud service with VMs here plus reserved IPs here."),

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.inventory.ids import ParsedId, name_key, parse_id, resource_key
+from scanner.sizes import arm_size, resize_target
 
 MISSING: Any = object()
 _NO_ID = ParsedId("", "", "", "", "", "")
@@ -162,6 +163,7 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
         vnet_key: str | None = ""
         vnet_name, static_ip = "", ""
         subnets: list[str] = []
+        nic_subnets: list[str] | None = []
         nic_count = 1
     else:
         vnet_id = text(vnet, "id")
@@ -172,7 +174,9 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
         )
         subnets = [str(s) for s in items(vnet, "subnetNames") or []]
         static_ip = text(vnet, "staticIpAddress") or ""
-        nic_count = 1 + len(items(vnet, "networkInterfaces") or [])
+        secondary = items(vnet, "networkInterfaces") or []
+        nic_count = 1 + len(secondary)
+        nic_subnets = _nic_subnets(subnets, secondary)
     avset = text(p, "hardwareProfile.availabilitySet") or ""
 
     ext = _extensions(p)
@@ -189,6 +193,7 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
         "vnet_key": vnet_key,
         "vnet_name": vnet_name,
         "subnet_names": subnets,
+        "nic_subnet_names": nic_subnets,
         "static_ip": static_ip,
         "nic_count": nic_count,
         "endpoint_count": len(items(p, "networkProfile.inputEndpoints") or []),
@@ -198,6 +203,21 @@ def classic_vm(row: Row, p: Props) -> dict[str, Any]:
         "boot_diagnostics_account": account_of_uri(text(p, "debugProfile.serialOutputBlobUri")) or "",
         **disks,
     }
+
+
+def _nic_subnets(primary: list[str], secondary: list[Any]) -> list[str] | None:
+    """Distinct subnets of the primary and secondary NICs; None when a secondary NIC names none."""
+    names = list(primary)
+    for nic in secondary:
+        configs = [c for c in items(nic, "ipConfigurations") or [] if isinstance(c, dict)]
+        found = [text(c, "subnetName") for c in configs] or [text(nic, "subnetName")]
+        if not all(found):
+            return None
+        names.extend(str(n) for n in found)
+    distinct: dict[str, str] = {}
+    for name in names:
+        distinct.setdefault(name.lower(), name)
+    return list(distinct.values())
 
 
 def _extensions(p: Props) -> dict[str, Any]:
@@ -294,10 +314,13 @@ def _classic_disks(p: Props) -> dict[str, Any]:
 
 
 def cloud_service(row: Row, p: Props) -> dict[str, Any]:
+    vnet_id = text(p, "virtualNetwork.id")
+    vnet = text(p, "virtualNetwork.name") or (vnet_id.rstrip("/").rsplit("/", 1)[-1] if vnet_id else None)
     return {
         "host_name": text(p, "hostName"),
         "status": text(p, "status"),
         "label": text(p, "label"),
+        "vnet_name": vnet or text(p, "virtualNetworkName"),
     }
 
 
@@ -427,30 +450,108 @@ def classic_admin(row: Row, p: Props) -> dict[str, Any]:
 
 
 def arm_vm(row: Row, p: Props) -> dict[str, Any]:
+    size = text(p, "hardwareProfile.vmSize")
+    landing = arm_size(size)
+    target = resize_target(landing) if landing else None
+    sizing = {"size": size, "resize_to": (target.arm_size if target else "") if size else None}
     profile = dig(p, "storageProfile")
     if not isinstance(profile, dict):
-        return {"unmanaged_disks": None}
+        return {"unmanaged_disks": None, **sizing}
     disks = [dig(profile, "osDisk"), *(items(profile, "dataDisks") or [])]
     unmanaged = [
         text(d, "name") or text(d, "vhd.uri") or "disk"
         for d in disks
         if isinstance(d, dict) and text(d, "vhd.uri") and not text(d, "managedDisk.id")
     ]
-    return {"unmanaged_disks": unmanaged}
+    return {"unmanaged_disks": unmanaged, **sizing}
+
+
+def vm_extension(row: Row, p: Props) -> dict[str, Any]:
+    vm_id, _, _ = str(row["id"]).rpartition("/extensions/")
+    return {
+        "vm_key": resource_key(vm_id) if vm_id else None,
+        "publisher": text(p, "publisher"),
+        "extension_type": text(p, "type"),
+        "type_handler_version": text(p, "typeHandlerVersion"),
+        "provisioning_state": text(p, "provisioningState"),
+    }
+
+
+def vnet_gateway(row: Row, p: Props) -> dict[str, Any]:
+    sku = text(p, "sku.name")
+    configs = items(p, "ipConfigurations") or []
+    ips = [text(c, "properties.publicIPAddress.id") or text(c, "publicIPAddress.id") for c in configs]
+    return {
+        "gateway_type": text(p, "gatewayType"),
+        "vpn_type": text(p, "vpnType"),
+        "sku_name": sku,
+        "sku_tier": text(p, "sku.tier"),
+        "zone_redundant": sku.strip().lower().endswith("az") if sku else None,
+        "generation": text(p, "vpnGatewayGeneration"),
+        "public_ip_ids": [i for i in ips if i],
+    }
 
 
 def public_ip(row: Row, p: Props) -> dict[str, Any]:
-    return {"sku_name": text(row, "sku.name"), "allocation_method": text(p, "publicIPAllocationMethod")}
+    return {
+        "sku_name": text(row, "sku.name"),
+        "allocation_method": text(p, "publicIPAllocationMethod"),
+        "attached_resource_type": provider_type(text(p, "ipConfiguration.id") or "") if p else None,
+    }
+
+
+def provider_type(resource_id: str) -> str:
+    """'namespace/type' (lower-cased) of the top-level resource an id points into; '' for no id."""
+    parts = resource_id.strip("/").split("/")
+    lowered = [x.lower() for x in parts]
+    if "providers" not in lowered:
+        return ""
+    at = len(lowered) - 1 - lowered[::-1].index("providers")  # the last provider segment
+    return "/".join(lowered[at + 1 : at + 3])
 
 
 def load_balancer(row: Row, p: Props) -> dict[str, Any]:
-    return {"sku_name": text(row, "sku.name")}
+    frontends = items(p, "frontendIPConfigurations")
+    kind = None
+    if frontends:
+        public = any(
+            text(f, "properties.publicIPAddress.id") or text(f, "publicIPAddress.id") for f in frontends
+        )
+        kind = "public" if public else "internal"
+    return {"sku_name": text(row, "sku.name"), "frontend_kind": kind}
+
+
+def cloud_service_es(row: Row, p: Props) -> dict[str, Any]:
+    ids: list[str] = []
+    for config in items(p, "networkProfile.loadBalancerConfigurations") or []:
+        frontends = items(config, "properties.frontendIpConfigurations") or items(
+            config, "frontendIpConfigurations"
+        )
+        for f in frontends or []:
+            if ip := text(f, "properties.publicIPAddress.id") or text(f, "publicIPAddress.id"):
+                ids.append(ip)
+    return {"public_ip_ids": ids}
 
 
 def alert_rule(row: Row, p: Props) -> dict[str, Any]:
+    # The key itself holds a dot ("odata.type"), so it is read from the condition object directly.
+    condition = dig(p, "condition")
+    kind = None
+    if isinstance(condition, dict):
+        raw = next((v for k, v in condition.items() if str(k).lower() == "odata.type"), None)
+        kind = str(raw).rsplit(".", 1)[-1] if raw else None
     return {
         "target_resource_id": text(p, "condition.dataSource.resourceUri"),
         "enabled": flag(p, "isEnabled"),
+        "condition_type": kind,
+    }
+
+
+def app_insights(row: Row, p: Props) -> dict[str, Any]:
+    return {
+        "workspace_id": text_or_empty(p, "WorkspaceResourceId") if p else None,
+        "ingestion_mode": text(p, "IngestionMode"),
+        "application_type": text(p, "Application_Type"),
     }
 
 
@@ -511,7 +612,10 @@ EXTRACTORS: dict[str, Callable[[Row, Props], dict[str, Any]]] = {
     "arm_vm": arm_vm,
     "public_ip": public_ip,
     "load_balancer": load_balancer,
-    "cloud_service_es": nothing,
+    "cloud_service_es": cloud_service_es,
+    "vm_extension": vm_extension,
+    "vnet_gateway": vnet_gateway,
+    "app_insights": app_insights,
     "alert_rule": alert_rule,
     "autoscale_setting": autoscale_setting,
     "resource_group": nothing,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from scanner.inventory.ids import name_key, name_key_of_id, resource_key
-from scanner.sizes import arm_size
+from scanner.sizes import arm_size, resize_target
 
 Record = dict[str, Any]
 Tables = dict[str, list[Record]]
@@ -55,6 +55,10 @@ def derive(tables: Tables, collected: frozenset[str]) -> None:
     _backup(vms, tables["backup_item"], "recoveryservicesresources" in collected)
     _vnet_tenants(tables)
     _nsg_users(vms, tables["classic_nsg"])
+    _role_placement(tables["classic_vnet"], tables["cloud_service"])
+    _arm_vm_extensions(tables["arm_vm"], tables["vm_extension"])
+    _public_ip_attachments(tables)
+    _connection_circuits(tables["er_connection"], tables["er_circuit"])
 
 
 def _vm_cloud_services(vms: list[Record], services: list[Record]) -> None:
@@ -195,6 +199,102 @@ def _vnet_tenants(tables: Tables) -> None:
         )
 
 
+def _role_placement(vnets: list[Record], services: list[Record]) -> None:
+    """Cloud services without classic VMs (web/worker roles or empty) placed in each classic VNet."""
+    placed: dict[tuple[str, str], list[str]] = defaultdict(list)
+    unplaced: set[tuple[str, str]] = set()
+    for cs in services:
+        if cs["vm_count"]:
+            continue
+        where = (cs["subscription_id"] or "", cs["location"] or "")
+        if cs["vnet_name"] is None:
+            unplaced.add(where)
+        elif cs["vnet_name"]:
+            placed[(where[0], cs["vnet_name"].lower())].append(cs["name"])
+    for vnet in vnets:
+        names = sorted(placed.get((vnet["subscription_id"] or "", vnet["name"].lower()), []))
+        open_question = (vnet["subscription_id"] or "", vnet["location"] or "") in unplaced
+        vnet["role_service_names"] = names if names or not open_question else None
+
+
+def _arm_vm_extensions(vms: list[Record], extensions: list[Record]) -> None:
+    # Extensions are rows of their own: with none at all in the input, they were not collected.
+    by_vm: dict[str, list[Record]] = defaultdict(list)
+    for ext in extensions:
+        if ext["vm_key"]:
+            by_vm[ext["vm_key"]].append(ext)
+    for vm in vms:
+        if not extensions:
+            vm.update(extension_publishers=None, extension_types=None, extension_ids=None)
+            continue
+        own = by_vm.get(vm["key"], [])
+        publishers = [e["publisher"] or "" for e in own]
+        types = [e["extension_type"] or "" for e in own]
+        vm.update(
+            extension_publishers=publishers,
+            extension_types=types,
+            extension_ids=[f"{p}.{t}" if p else t for p, t in zip(publishers, types, strict=True)],
+        )
+
+
+def _public_ip_attachments(tables: Tables) -> None:
+    es_ips = {resource_key(i) for cs in tables["cloud_service_es"] for i in cs["public_ip_ids"]}
+    gateway_of: dict[str, str | None] = {}
+    for gw in tables["vnet_gateway"]:
+        for ip in gw["public_ip_ids"]:
+            if key := resource_key(ip):
+                gateway_of[key] = gw["gateway_type"] or None
+    for ip in tables["public_ip"]:
+        if ip["key"] in es_ips:
+            ip["attached_resource_type"] = "microsoft.compute/cloudservices"
+        if ip["attached_resource_type"] == "microsoft.network/virtualnetworkgateways":
+            ip["attached_gateway_type"] = gateway_of.get(ip["key"])
+        else:
+            ip["attached_gateway_type"] = "" if ip["attached_resource_type"] is not None else None
+
+
+def _connection_circuits(connections: list[Record], circuits: list[Record]) -> None:
+    allows = {c["key"]: c["allow_classic_operations"] for c in circuits}
+    for conn in connections:
+        circuit = resource_key(conn["circuit_id"]) if conn["circuit_id"] else None
+        conn["circuit_allows_classic_operations"] = allows.get(circuit) if circuit else None
+
+
+def migration_units(tables: Tables) -> list[Record]:
+    """Derived rows: each classic VNet, and each cloud service whose VMs are in no VNet (or has none)."""
+    vms_by_vnet: dict[str, list[Record]] = defaultdict(list)
+    vms_by_service: dict[str, list[Record]] = defaultdict(list)
+    for vm in tables["classic_vm"]:
+        if vm["vnet_key"]:
+            vms_by_vnet[vm["vnet_key"]].append(vm)
+        elif vm["cloud_service_key"]:
+            vms_by_service[vm["cloud_service_key"]].append(vm)
+    in_vnet = {vm["cloud_service_key"] for vms in vms_by_vnet.values() for vm in vms}
+    rows = []
+    anchors = [(v, "vnet", vms_by_vnet.get(v["key"], [])) for v in tables["classic_vnet"]]
+    anchors += [
+        (cs, "cloud_service", vms_by_service.get(cs["key"], []))
+        for cs in tables["cloud_service"]
+        if cs["key"] not in in_vnet
+    ]
+    for anchor, kind, vms in anchors:
+        services = sorted({vm["cloud_service_name"] or "" for vm in vms} - {""}, key=str.lower)
+        lbs = len({vm["cloud_service_key"] for vm in vms if vm["cloud_service_key"]})
+        rows.append(
+            {
+                **{k: anchor[k] for k in ("id", "key", "name", "type", "subscription_id", "resource_group")},
+                "location": anchor["location"],
+                "tags": anchor["tags"],
+                "unit_kind": kind,
+                "vm_count": len(vms),
+                "cloud_service_names": services,
+                "load_balancer_count": lbs,
+            }
+        )
+    rows.sort(key=lambda r: r["key"])
+    return rows
+
+
 def subscriptions(tables: Tables, classic_tables: tuple[str, ...], names: dict[str, str]) -> list[Record]:
     """Derived rows: one per subscription that holds classic resources."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -236,12 +336,18 @@ def regions(tables: Tables) -> list[Record]:
     for (sub, location), vms in sorted(groups.items()):
         cores: dict[str, int] = defaultdict(int)
         unsized = []
+        resize = []
         for vm in vms:
             size = arm_size(vm["size"])
             if size is None:
                 unsized.append(vm["name"])
-            else:
-                cores[size.family] += size.cores
+                continue
+            target = resize_target(size)
+            if target is not None:
+                # The landing size is retired: demand counts in the family it must be resized to.
+                resize.append(f"{vm['name']}: {vm['size']} -> {size.arm_size}, resize to {target.arm_size}")
+                size = target
+            cores[size.family] += size.cores
         services = {vm["cloud_service_key"] for vm in vms if vm["cloud_service_key"]}
         service_names = {name_key_of_id(k) or k for k in services}
         # A reserved IP that is a VIP of one of these cloud services is that service's public IP.
@@ -264,6 +370,7 @@ def regions(tables: Tables) -> list[Record]:
                 "vm_count": len(vms),
                 "cores_by_family": dict(sorted(cores.items())),
                 "unsized_vms": sorted(unsized),
+                "resize_needed": sorted(resize, key=str.lower),
                 "nic_count": sum(vm["nic_count"] or 1 for vm in vms),
                 "public_ip_count": len(services) + extra_ips,
                 "load_balancer_count": len(services),

@@ -69,7 +69,9 @@ def table_for_type(arg_type: str) -> str:
     Recovery Services *children* (backup items, jobs, policies, ...) are in `recoveryservicesresources`;
     the vault itself is an ordinary `resources` row. Role assignments, role definitions and classic
     administrators are in `authorizationresources`; subscriptions, resource groups and management
-    groups in `resourcecontainers`.
+    groups in `resourcecontainers`. Everything else is a `resources` row, including ARM child
+    resources such as VM extensions (`microsoft.compute/virtualmachines/extensions`), virtual network
+    gateways and Application Insights components.
     """
     t = arg_type.lower()
     if t.startswith("microsoft.recoveryservices/vaults/") or t.startswith(

@@ -80,9 +80,9 @@ def test_er_001_message_and_evidence():
 @pytest.mark.parametrize(
     ("allow", "authorizations", "expected"),
     [
-        (True, [auth("a1", "InUse")], "fail"),
-        (True, [auth("a1", "Available"), auth("a2", "InUse", nested=False)], "fail"),
-        ("true", [auth("a1", "inuse")], "fail"),
+        (True, [auth("a1", "InUse")], "manual"),
+        (True, [auth("a1", "Available"), auth("a2", "InUse", nested=False)], "manual"),
+        ("true", [auth("a1", "inuse")], "manual"),
         (True, [auth("a1", "Available")], "pass"),
         (True, [], "pass"),
         (False, [auth("a1", "InUse")], "pass"),
@@ -99,7 +99,8 @@ def test_er_002_message_names_the_authorization():
     f = finding(
         "ER-002", [circuit("er1", True, [auth("contoso-link", "InUse"), auth("spare", "Available")])], "er1"
     )
-    assert f["severity"] == "high"
+    assert (f["status"], f["severity"]) == ("manual", "high")  # a heuristic: checked by hand
+    assert f["remediation"].startswith("Verify by hand:")
     assert "contoso-link" in f["message"] and "spare" not in f["message"]
     assert f["evidence"]["authorizations_in_use"] == ["contoso-link"]
 
@@ -108,7 +109,7 @@ def test_er_002_authorization_keys_are_not_kept(tmp_path):
     circuit_row = circuit("er1", True, [auth("a1", "InUse")])
     circuit_row["properties"]["serviceKey"] = "a1410692-secret"
     circuit_row["properties"]["authorizations"][0]["properties"]["authorizationKey"] = "secret-key"
-    assert verdicts_via_files("ER-002", [circuit_row], tmp_path) == {"er1": "fail"}
+    assert verdicts_via_files("ER-002", [circuit_row], tmp_path) == {"er1": "manual"}
     f = finding("ER-002", [circuit_row], "er1")
     assert "secret" not in str(f)
 
@@ -131,18 +132,27 @@ def connection(name, peer_sub=None, kind="ExpressRoute", *, peer_id=None):
 
 
 @pytest.mark.parametrize(
-    ("conn", "expected"),
+    ("conn", "circuit_allows", "expected"),
     [
-        (connection("c1", SUB2), "fail"),
-        (connection("c1", SUB2.upper()), "fail"),
-        (connection("c1", SUB), "pass"),
-        (connection("c1", SUB.upper()), "pass"),  # the same subscription in another case
-        (connection("c1", None), "unknown"),  # no peer id
-        (connection("c1", None, peer_id="not-a-resource-id"), "unknown"),
+        # the FAQ's downtime case: a cross-subscription link to a circuit that still serves classic VNets
+        (connection("c1", SUB2), True, "fail"),
+        (connection("c1", SUB2.upper()), True, "fail"),
+        # an ordinary ARM cross-subscription connection is not affected
+        (connection("c1", SUB2), False, "pass"),
+        (connection("c1", SUB), True, "pass"),
+        (connection("c1", SUB.upper()), True, "pass"),  # the same subscription in another case
+        (connection("c1", SUB), None, "pass"),  # same subscription decides without the circuit
+        (connection("c1", SUB2), None, "unknown"),  # circuit not in the scan
+        (connection("c1", SUB2), MISSING, "unknown"),  # circuit in the scan, flag not in the data
+        (connection("c1", None), True, "unknown"),  # no peer id
+        (connection("c1", None, peer_id="not-a-resource-id"), True, "unknown"),
     ],
 )
-def test_er_003_circuit_in_other_subscription(conn, expected):
-    assert verdicts("ER-003", [conn]) == {"c1": expected}
+def test_er_003_cross_subscription_link_to_a_classic_enabled_circuit(conn, circuit_allows, expected):
+    rows = [conn]
+    if circuit_allows is not None:
+        rows.append(circuit("er1", circuit_allows, [], sub=SUB2 if SUB2 in str(conn).lower() else SUB))
+    assert verdicts("ER-003", rows) == {"c1": expected}
 
 
 def test_er_003_other_connection_types_get_no_finding():
@@ -150,12 +160,14 @@ def test_er_003_other_connection_types_get_no_finding():
     vpn["properties"]["virtualNetworkGateway2"] = {
         "id": rid("Microsoft.Network/localNetworkGateways", "onprem")
     }
-    assert verdicts("ER-003", [vpn, connection("c1", SUB2)]) == {"c1": "fail"}
+    rows = [vpn, connection("c1", SUB2), circuit("er1", True, [], sub=SUB2)]
+    assert verdicts("ER-003", rows) == {"c1": "fail"}
 
 
 def test_er_003_message_names_both_subscriptions():
-    f = finding("ER-003", [connection("c1", SUB2)], "c1")
+    f = finding("ER-003", [connection("c1", SUB2), circuit("er1", True, [], sub=SUB2)], "c1")
     assert f["severity"] == "medium"
     assert SUB in f["message"] and SUB2 in f["message"]
     assert f["evidence"]["circuit_subscription_id"] == SUB2
     assert f["evidence"]["cross_subscription"] is True
+    assert f["evidence"]["circuit_allows_classic_operations"] is True

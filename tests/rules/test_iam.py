@@ -23,7 +23,13 @@ CLASSIC_VM_SCOPE = rid("Microsoft.ClassicCompute/virtualMachines", "vm1", "cs1")
     ("scope", "expected"),
     [
         (CLASSIC_VM_SCOPE, "fail"),
-        (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage"), "fail"),
+        # migration keeps role assignments scoped to a classic storage account
+        (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage"), "pass"),
+        (rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage").upper(), "pass"),
+        (
+            rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage") + "/blobServices/default",
+            "pass",
+        ),
         (rid("Microsoft.ClassicNetwork/virtualNetworks", "vnet1", "net").upper(), "fail"),
         (f"/subscriptions/{SUB}/resourceGroups/cs1/providers/Microsoft.ClassicCompute", "fail"),
         (f"/subscriptions/{SUB}", "pass"),
@@ -34,6 +40,14 @@ CLASSIC_VM_SCOPE = rid("Microsoft.ClassicCompute/virtualMachines", "vm1", "cs1")
 def test_iam_001_classic_scope(scope, expected):
     ra = role_assignment("ra1", {"scope": scope, "roleDefinitionId": role_definition_id(CONTRIBUTOR_GUID)})
     assert verdicts("IAM-001", [ra]) == {"ra1": expected}
+
+
+def test_iam_001_classic_storage_scope_passes_with_the_reason():
+    scope = rid("Microsoft.ClassicStorage/storageAccounts", "stor1", "storage")
+    ra = role_assignment("ra1", {"scope": scope, "roleDefinitionId": role_definition_id(CONTRIBUTOR_GUID)})
+    f = finding("IAM-001", [ra], "ra1")
+    assert f["status"] == "pass"
+    assert "classic storage" in f["message"]
 
 
 def test_iam_001_unknown_without_scope():

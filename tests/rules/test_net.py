@@ -296,3 +296,70 @@ def test_net_007_message_names_the_address():
     assert "rip" in f["message"] and "52.174.10.20" in f["message"]
     assert f["evidence"]["ip_address"] == "52.174.10.20"
     assert f["evidence"]["attached_to"] == ""
+
+
+# --- NET-008 ExpressRoute gateway may use a classic circuit ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subnets", "expected"),
+    [
+        (
+            [
+                {"name": "Subnet-1", "addressPrefix": "10.0.0.0/24"},
+                {"name": "GatewaySubnet", "addressPrefix": "10.0.255.0/27"},
+            ],
+            "manual",
+        ),
+        ([{"name": "Subnet-1", "addressPrefix": "10.0.0.0/24"}], "pass"),
+    ],
+)
+def test_net_008_gateway_subnet_needs_a_circuit_check(subnets, expected):
+    assert verdicts("NET-008", [classic_vnet("vnet1", subnets=subnets)]) == {"vnet1": expected}
+
+
+def test_net_008_unknown_without_subnets():
+    vnet = classic_vnet("vnet1")
+    del vnet["properties"]["subnets"]
+    assert verdicts("NET-008", [vnet]) == {"vnet1": "unknown"}
+
+
+def test_net_008_manual_finding_carries_the_verification_steps():
+    gateway = [{"name": "GatewaySubnet", "addressPrefix": "10.0.255.0/27"}]
+    f = finding("NET-008", [classic_vnet("vnet1", subnets=gateway)], "vnet1")
+    assert f["remediation"].startswith("Verify by hand:")
+    assert "Get-AzureDedicatedCircuit" in f["remediation"]
+
+
+# --- NET-009 classic VMs and web/worker roles in one VNet ------------------------------------------
+
+
+def role_service(name, vnet=None, *, key="virtualNetwork", location="westeurope"):
+    """A cloud service without classic VMs (web/worker roles); `vnet` names the deployment's VNet."""
+    props = {"hostName": f"{name}.cloudapp.net", "status": "Created", "label": name}
+    if vnet is not None:
+        props[key] = {"name": vnet} if key == "virtualNetwork" else vnet
+    return row("Microsoft.ClassicCompute/domainNames", name, props, rg=name, location=location)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([classic_vm("vm1"), role_service("web", "vnet1")], "fail"),
+        ([classic_vm("vm1"), role_service("web", "VNET1", key="virtualNetworkName")], "fail"),
+        ([classic_vm("vm1"), role_service("web", "other-vnet")], "pass"),
+        ([classic_vm("vm1")], "pass"),  # no cloud service without VMs at all
+        ([role_service("web", "vnet1")], "pass"),  # roles but no VM in the VNet
+        ([classic_vm("vm1"), role_service("web")], "unknown"),  # the roles cannot be placed
+        ([classic_vm("vm1"), role_service("web", location="eastus")], "pass"),  # another region
+    ],
+)
+def test_net_009_vms_and_roles_in_one_vnet(rows, expected):
+    assert verdicts("NET-009", [classic_vnet("vnet1"), *rows]) == {"vnet1": expected}
+
+
+def test_net_009_message_names_the_role_services():
+    f = finding("NET-009", [classic_vnet("vnet1"), classic_vm("vm1"), role_service("web", "vnet1")], "vnet1")
+    assert (f["status"], f["severity"]) == ("fail", "high")
+    assert "web" in f["message"] and "vm1" in str(f["evidence"]["vm_names"])
+    assert f["evidence"]["role_service_names"] == ["web"]

@@ -104,9 +104,21 @@ def test_post_003_general_purpose_v1(kind, expected):
     assert verdicts("POST-003", [arm_storage("stor1", kind)]) == {"stor1": expected}
 
 
+@pytest.mark.parametrize(
+    ("sku", "expected"),
+    [("Standard_GRS", "fail"), ("standard_lrs", "fail"), ("Premium_LRS", "pass"), (None, "unknown")],
+)
+def test_post_003_only_standard_skus(sku, expected):
+    account = arm_storage("stor1", "Storage", sku)
+    if sku is None:
+        account["sku"] = None
+    assert verdicts("POST-003", [account]) == {"stor1": expected}
+
+
 def test_post_003_message_and_evidence():
     f = finding("POST-003", [arm_storage("stor1", "Storage", "Standard_RAGRS")], "stor1")
     assert f["severity"] == "low"
     assert "stor1" in f["message"] and "Standard_RAGRS" in f["message"] and "storage-Migrated" in f["message"]
     assert f["evidence"]["kind"] == "Storage"
     assert f["evidence"]["sku_name"] == "Standard_RAGRS"
+    assert "RET-013" in f["message"]

@@ -1,11 +1,24 @@
-"""RET-001..RET-012: one fail per existing resource of a retired kind; severity from the calendar."""
+"""RET-001..RET-012: one fail per existing resource of a retired kind; severity from the calendar.
+RET-013..RET-019 are in test_ret_next.py."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from arg_rows import AS_OF, SUB, classic_storage, classic_vm, classic_vnet, cloud_service, rid, row, verdicts
+from arg_rows import (
+    AS_OF,
+    SUB,
+    classic_storage,
+    classic_vm,
+    classic_vnet,
+    cloud_service,
+    pack,
+    rid,
+    row,
+    verdicts,
+    vnet_gateway,
+)
 from rule_helpers import classic_admin, finding, verdicts_via_files
 
 RET_DATES = {
@@ -90,21 +103,23 @@ MANAGED_PROFILE = {
 }
 
 
-def public_ip(name="pip1", sku=None, *, allocation="Static"):
-    return row(
-        "Microsoft.Network/publicIPAddresses",
-        name,
-        {"publicIPAllocationMethod": allocation, "ipAddress": "20.1.2.3", "publicIPAddressVersion": "IPv4"},
-        rg="cs1-Migrated",
-        sku=sku,
-    )
+def public_ip(name="pip1", sku=None, *, allocation="Static", attached=None):
+    """A public IP; `attached` is the id of the IP configuration using it (None: unattached)."""
+    props = {
+        "publicIPAllocationMethod": allocation,
+        "ipAddress": "20.1.2.3",
+        "publicIPAddressVersion": "IPv4",
+    }
+    if attached is not None:
+        props["ipConfiguration"] = {"id": attached}
+    return row("Microsoft.Network/publicIPAddresses", name, props, rg="cs1-Migrated", sku=sku)
 
 
-def load_balancer(name="lb1", sku=None):
+def load_balancer(name="lb1", sku=None, frontends=None):
     return row(
         "Microsoft.Network/loadBalancers",
         name,
-        {"frontendIPConfigurations": [], "backendAddressPools": []},
+        {"frontendIPConfigurations": frontends or [], "backendAddressPools": []},
         rg="cs1-Migrated",
         sku=sku,
     )
@@ -406,3 +421,179 @@ def test_ret_012_every_alert_rule_fails_whatever_it_targets():
     arm_target = rid("Microsoft.Compute/virtualMachines", "armvm1")
     rows = [alert_rule("a_arm", arm_target, enabled="false"), alert_rule("a_none", None)]
     assert verdicts("RET-012", rows) == {"a_arm": "fail", "a_none": "fail"}
+
+
+def test_ret_012_activity_log_rules_are_outside_the_retirement():
+    activity = alert_rule("a_activity", None)
+    activity["properties"]["condition"] = {
+        "odata.type": "Microsoft.Azure.Management.Insights.Models.ManagementEventRuleCondition",
+        "dataSource": {
+            "odata.type": "Microsoft.Azure.Management.Insights.Models.RuleManagementEventDataSource"
+        },
+    }
+    rows = [activity, alert_rule("a_metric", None)]
+    assert verdicts("RET-012", rows) == {"a_activity": "pass", "a_metric": "fail"}
+    f = finding("RET-012", rows, "a_activity")
+    assert "ManagementEventRuleCondition" in f["message"]
+
+
+def test_ret_012_unknown_when_the_condition_type_is_not_in_the_data():
+    rule = alert_rule("a1", None)
+    del rule["properties"]["condition"]["odata.type"]
+    f = finding("RET-012", [rule], "a1")
+    assert f["status"] == "unknown"
+    assert "condition_type" in f["message"]
+
+
+# --- RET-010 by attachment, and the Cloud Services (extended support) exemption --------------------
+
+BASIC = {"name": "Basic", "tier": "Regional"}
+NIC_CONFIG = (
+    rid("Microsoft.Network/networkInterfaces", "nic1", "cs1-Migrated") + "/ipConfigurations/ipconfig1"
+)
+GW_CONFIG = (
+    rid("Microsoft.Network/virtualNetworkGateways", "gw1", "net-Migrated") + "/ipConfigurations/default"
+)
+CSES_CONFIG = (
+    rid("Microsoft.Compute/cloudServices", "web", "web-Migrated") + "/roleInstances/r_0/ipConfigurations/x"
+)
+
+
+@pytest.mark.parametrize(
+    ("attached", "expected", "kind"),
+    [
+        (NIC_CONFIG, "fail", "microsoft.network/networkinterfaces"),
+        (GW_CONFIG, "fail", "microsoft.network/virtualnetworkgateways"),
+        (None, "fail", ""),  # unattached
+        (CSES_CONFIG, "pass", "microsoft.compute/cloudservices"),  # exempt from the Basic IP retirement
+    ],
+)
+def test_ret_010_attachment(attached, expected, kind):
+    f = finding("RET-010", [public_ip("pip1", BASIC, attached=attached)], "pip1")
+    assert f["status"] == expected
+    assert f["evidence"]["attached_resource_type"] == kind
+
+
+def test_ret_010_ip_referenced_by_a_cloud_service_extended_support_passes_with_the_reason():
+    ip = public_ip("pip1", BASIC)
+    cses = cloud_service_es("web")
+    cses["properties"]["networkProfile"] = {
+        "loadBalancerConfigurations": [
+            {
+                "name": "lb",
+                "properties": {
+                    "frontendIpConfigurations": [
+                        {"name": "fe", "properties": {"publicIPAddress": {"id": ip["id"]}}}
+                    ]
+                },
+            }
+        ]
+    }
+    f = finding("RET-010", [ip, cses], "pip1")
+    assert f["status"] == "pass"
+    assert "extended support" in f["message"] and "exempt" in f["message"]
+
+
+def test_ret_010_gateway_type_of_the_attached_gateway():
+    ip = public_ip("pip1", BASIC, attached=GW_CONFIG)
+    gw = vnet_gateway("gw1", "ExpressRoute", "Standard", [ip["id"]])
+    f = finding("RET-010", [ip, gw], "pip1")
+    assert f["status"] == "fail"
+    assert f["evidence"]["attached_gateway_type"] == "ExpressRoute"
+    assert "ExpressRoute" in f["message"]
+    # gateway not in the scan: the type stays open, the verdict does not depend on it
+    alone = finding("RET-010", [ip], "pip1")
+    assert alone["status"] == "fail" and alone["evidence"]["attached_gateway_type"] is None
+
+
+def test_ret_010_remediation_branches_on_what_the_ip_is_attached_to():
+    remediation = pack().get("RET-010").spec.remediation
+    for branch in ("loadbalancers", "VPN gateway", "ExpressRoute gateway", "networkinterfaces", "Unattached"):
+        assert branch in remediation
+    assert "new ExpressRoute gateway" in remediation
+
+
+def test_ret_010_unknown_when_properties_are_absent():
+    ip = public_ip("pip1", BASIC)
+    ip["properties"] = {}
+    assert verdicts("RET-010", [ip]) == {"pip1": "unknown"}
+    standard = public_ip("pip2", {"name": "Standard"})
+    standard["properties"] = {}
+    assert verdicts("RET-010", [standard]) == {"pip2": "pass"}  # the SKU decides
+
+
+# --- RET-011 public or internal --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frontends", "kind"),
+    [
+        (
+            [
+                {
+                    "name": "fe",
+                    "properties": {
+                        "publicIPAddress": {"id": rid("Microsoft.Network/publicIPAddresses", "p")}
+                    },
+                }
+            ],
+            "public",
+        ),
+        (
+            [{"name": "fe", "properties": {"subnet": {"id": "x/subnets/s"}, "privateIPAddress": "10.0.0.9"}}],
+            "internal",
+        ),
+        ([], None),
+    ],
+)
+def test_ret_011_message_says_public_or_internal(frontends, kind):
+    f = finding("RET-011", [load_balancer("lb1", BASIC, frontends)], "lb1")
+    assert f["status"] == "fail"
+    assert f["evidence"]["frontend_kind"] == kind
+    assert (kind or "n/a") in f["message"]
+
+
+def test_ret_011_remediation_distinguishes_public_and_internal_outbound():
+    remediation = pack().get("RET-011").spec.remediation
+    assert "public load balancer the module creates an outbound rule" in remediation
+    assert "internal load balancer" in remediation and "NAT gateway" in remediation
+
+
+# --- remediation and source corrections -------------------------------------------------------------
+
+
+def test_ret_009_deallocates_before_converting():
+    remediation = pack().get("RET-009").spec.remediation
+    assert remediation.index("Stop-AzVM") < remediation.index("ConvertTo-AzVMManagedDisk")
+    assert "unconfirmed" in pack().get("RET-009").spec.rationale.lower()
+
+
+def test_ret_006_cites_the_classic_networking_retirement():
+    urls = [r.url for r in pack().get("RET-006").spec.references]
+    assert not any("classic-administrators" in u for u in urls)
+    assert any("classic-networking" in u for u in urls)
+    assert "classic-networking" in pack().calendar.entries["classic_nsg"].source
+
+
+def test_ret_007_april_2024_cut_off_is_marked_unconfirmed():
+    rationale = pack().get("RET-007").spec.rationale
+    assert "3 April 2024" in rationale and "unconfirmed" in rationale
+
+
+def test_cloud_service_calendar_cites_the_retirement_announcement():
+    entry = pack().calendar.entries["cloud_service"]
+    assert "cloud-services-retirement-announcement" in entry.source
+
+
+@pytest.mark.parametrize("rule_id", ["RET-002", "CS-003"])
+def test_paas_remediations_lead_with_redeploying(rule_id):
+    remediation = pack().get(rule_id).spec.remediation
+    assert remediation.index("redeploy") < remediation.index("extended support")
+    assert "unconfirmed" in remediation
+
+
+@pytest.mark.parametrize("rule_id", ["CS-001", "VM-008", "VM-010", "VM-012", "MAN-009"])
+def test_vm_remediations_rebuild_in_arm_instead_of_recreating_classic_vms(rule_id):
+    remediation = pack().get(rule_id).spec.remediation
+    assert "New-AzDisk" in remediation or "New-AzVM" in remediation
+    assert "New-AzureVM" not in remediation and "Add-AzureDisk -OS" not in remediation

@@ -47,26 +47,60 @@ def without(name, *paths):
 
 
 @pytest.mark.parametrize(
-    ("agent", "expected"),
+    ("agent", "extensions", "state", "expected"),
     [
-        ({"status": "NotReady", "guestAgentVersion": "2.7.41491.1010"}, "fail"),
-        ({"status": "Unresponsive", "guestAgentVersion": "2.7.41491.949"}, "fail"),
-        ({"status": "Ready", "guestAgentVersion": "2.7.41491.1010"}, "pass"),
-        ({"status": "ready"}, "pass"),
-        ({"guestAgentVersion": "2.7.41491.1010"}, "unknown"),  # status key absent
-        ({"status": None}, "unknown"),
+        ({"status": "NotReady", "guestAgentVersion": "2.7.41491.1010"}, [BGINFO_2], "ReadyRole", "fail"),
+        ({"status": "Unresponsive", "guestAgentVersion": "2.7.41491.949"}, [BGINFO_2], "StoppedVM", "fail"),
+        ({"status": "Ready", "guestAgentVersion": "2.7.41491.1010"}, [BGINFO_2], "ReadyRole", "pass"),
+        ({"status": "ready"}, [BGINFO_2], "ReadyRole", "pass"),
+        # the planning guide: without extensions the agent need not work
+        ({"status": "NotReady"}, [], "ReadyRole", "pass"),
+        ({"status": "NotReady"}, None, "ReadyRole", "pass"),  # explicit null: no extensions
+        # ... and a stopped-deallocated VM's extensions need no work (every classic VM since 2023-09)
+        ({"status": "NotReady"}, [BGINFO_2], "StoppedDeallocated", "pass"),
+        ({"guestAgentVersion": "2.7.41491.1010"}, [], "StoppedDeallocated", "pass"),  # decided without agent
+        ({"guestAgentVersion": "2.7.41491.1010"}, [BGINFO_2], "ReadyRole", "unknown"),  # status key absent
+        ({"status": None}, [BGINFO_2], "ReadyRole", "unknown"),
     ],
 )
-def test_vm_001_agent_not_ready(agent, expected):
-    vm = vm_with("vm1", instanceView__guestAgentStatus=agent)
+def test_vm_001_agent_not_ready(agent, extensions, state, expected):
+    vm = vm_with("vm1", instanceView__guestAgentStatus=agent, instanceView__status=state)
+    vm["properties"]["extensions"] = extensions
     assert verdicts("VM-001", [vm]) == {"vm1": expected}
+
+
+def test_vm_001_every_deallocated_vm_of_a_2026_estate_passes():
+    vms = [
+        vm_with(
+            f"vm{i}",
+            instanceView__guestAgentStatus={"status": "NotReady"},
+            instanceView__status="StoppedDeallocated",
+            extensions=[BGINFO_2, VMSNAPSHOT],
+        )
+        for i in range(3)
+    ]
+    assert set(verdicts("VM-001", vms).values()) == {"pass"}
 
 
 def test_vm_001_unknown_without_guest_agent_status():
     vm = without("vm1", "instanceView__guestAgentStatus")
+    vm["properties"]["extensions"] = [BGINFO_2]
     f = finding("VM-001", [vm], "vm1")
     assert f["status"] == "unknown"
     assert "agent_status" in f["message"]
+
+
+def test_vm_001_unknown_when_extensions_are_not_in_the_data():
+    vm = without("vm1", "extensions")
+    vm["properties"]["instanceView"]["guestAgentStatus"]["status"] = "NotReady"
+    assert verdicts("VM-001", [vm]) == {"vm1": "unknown"}
+
+
+def test_vm_001_unknown_when_a_vm_with_extensions_has_no_state():
+    vm = without("vm1", "instanceView__status")
+    vm["properties"]["instanceView"]["guestAgentStatus"]["status"] = "NotReady"
+    vm["properties"]["extensions"] = [BGINFO_2]
+    assert verdicts("VM-001", [vm]) == {"vm1": "unknown"}
 
 
 def test_vm_001_message_and_evidence_hold_the_deciding_values():
@@ -121,6 +155,19 @@ def ext_vm(name, exts, status_list=None, agent="Ready"):
 )
 def test_vm_002_extension_status(exts, status_list, agent, expected):
     vm = ext_vm("vm1", exts, status_list, agent)
+    assert verdicts("VM-002", [vm]) == {"vm1": expected}
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [("StoppedDeallocated", "pass"), ("ReadyRole", "fail"), ("StoppedVM", "fail"), (None, "unknown")],
+)
+def test_vm_002_stopped_deallocated_vms_need_no_extension_work(state, expected):
+    vm = ext_vm("vm1", [BGINFO_2], [{"handlerName": "Microsoft.Compute.BGInfo", "status": "NotReady"}])
+    if state is None:
+        del vm["properties"]["instanceView"]["status"]
+    else:
+        vm["properties"]["instanceView"]["status"] = state
     assert verdicts("VM-002", [vm]) == {"vm1": expected}
 
 
@@ -327,6 +374,34 @@ def subnets_vm(name, subnets):
 )
 def test_vm_009_more_than_one_subnet(subnets, expected):
     assert verdicts("VM-009", [subnets_vm("vm1", subnets), classic_vnet()]) == {"vm1": expected}
+
+
+def nic(name, *subnets):
+    """A secondary NIC as ASM describes it: IP configurations that name their subnet."""
+    return {"name": name, "ipConfigurations": [{"subnetName": s, "address": "10.0.1.9"} for s in subnets]}
+
+
+@pytest.mark.parametrize(
+    ("nics", "expected"),
+    [
+        ([nic("nic2", "BackEnd")], "fail"),  # the documented case: a secondary NIC in another subnet
+        ([{"name": "nic2", "subnetName": "BackEnd"}], "fail"),
+        ([nic("nic2", "Subnet-1")], "pass"),
+        ([nic("nic2", "subnet-1")], "pass"),  # subnet names ignore case
+        ([nic("nic2")], "unknown"),  # the NIC's subnet is not in the data
+        ([{"name": "nic2"}], "unknown"),
+    ],
+)
+def test_vm_009_secondary_nic_in_another_subnet(nics, expected):
+    vm = classic_vm("vm1")
+    vm["properties"]["networkProfile"]["virtualNetwork"]["networkInterfaces"] = nics
+    assert verdicts("VM-009", [vm, classic_vnet()]) == {"vm1": expected}
+
+
+def test_vm_009_subnet_list_decides_even_when_a_nic_subnet_is_unknown():
+    vm = subnets_vm("vm1", ["FrontEnd", "BackEnd"])
+    vm["properties"]["networkProfile"]["virtualNetwork"]["networkInterfaces"] = [{"name": "nic2"}]
+    assert verdicts("VM-009", [vm, classic_vnet()]) == {"vm1": "fail"}
 
 
 def test_vm_009_message_lists_the_subnets():
