@@ -130,10 +130,18 @@ def test_plan_summary_and_html_agree_on_every_classic_resource_of_the_demo(demo)
     assert {r["id"]: r["migration"] for r in document["rules"]} == demo.pack.migration_roles
 
 
-def _scan_rows(tmp_path: Path, rows: list[dict], rules: tuple[Path, ...] = ()):
+def _scan_rows(tmp_path: Path, rows: list[dict], rules: tuple[Path, ...] = (), waivers: Path | None = None):
     export = tmp_path / "export.json"
     export.write_text(json.dumps(rows), encoding="utf-8")
-    return run_scan(ScanOptions(inputs=(export,), as_of=AS_OF, rules_dirs=rules))
+    return run_scan(ScanOptions(inputs=(export,), as_of=AS_OF, rules_dirs=rules, waivers=waivers))
+
+
+def _vm_on_a_missing_account() -> dict:
+    vm = classic_vm("vm1", "cs1")
+    disk = vm["properties"]["storageProfile"]["operatingSystemDisk"]
+    disk["vhdUri"] = "https://gone01.blob.core.windows.net/vhds/vm1-os.vhd"
+    disk["storageAccount"] = {"name": "gone01"}
+    return vm
 
 
 def _unit_of(result, name: str) -> dict:
@@ -142,11 +150,7 @@ def _unit_of(result, name: str) -> dict:
 
 def test_a_medium_blocking_rule_blocks_in_the_plan_and_the_summary_alike(tmp_path):
     """VM-013 (medium, blocking) used to read "Needs review" in the summary and "blocked" in the plan."""
-    vm = classic_vm("vm1", "cs1")
-    vm["properties"]["storageProfile"]["operatingSystemDisk"]["vhdUri"] = (
-        "https://gone01.blob.core.windows.net/vhds/vm1-os.vhd"
-    )
-    vm["properties"]["storageProfile"]["operatingSystemDisk"]["storageAccount"] = {"name": "gone01"}
+    vm = _vm_on_a_missing_account()
     result = _scan_rows(tmp_path, [vm, cloud_service("cs1"), classic_storage("stor1")])
     failed = result.findings[
         (result.findings["status"] == "fail") & (result.findings["resource_name"] == "vm1")
@@ -196,3 +200,25 @@ def test_custom_pack_rule_with_migration_blocking_blocks_its_unit(tmp_path, migr
         assert result.resource_readiness()[vm["id"].lower()] == "blocked"
     else:  # undeclared: the rule plays none and the unit is what the bundled rules make it
         assert unit["state"] != "blocked" and "ACME-001" not in listed
+
+
+def test_a_waived_blocker_still_blocks_in_every_view(tmp_path):
+    """Waivers accept a finding; they do not make the platform's validate pass."""
+    vm = _vm_on_a_missing_account()
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        f"""waivers:
+  - rule: VM-013
+    resource: {vm["id"]}
+    justification: The account is being restored from backup (CHG-1)
+    owner: ops@example.com
+    expires: 2099-12-31
+""",
+        encoding="utf-8",
+    )
+    result = _scan_rows(tmp_path, [vm, cloud_service("cs1"), classic_storage("stor1")], waivers=waivers)
+    waived = result.findings[(result.findings["rule_id"] == "VM-013")]
+    assert list(waived["status"]) == ["waived"]
+    assert _unit_of(result, "vm1")["state"] == "blocked"
+    assert result.summary()["readiness"]["blocked"] == 1
+    assert html.context(result)["readiness"]["blocked"] == 1
