@@ -377,6 +377,14 @@ def _plan_summary(sheet: Sheet, result: ScanResult) -> None:
         sheet.append([state(sheet, name), int(by_state.get(name, 0))])
 
 
+def _readiness_summary(sheet: Sheet, by_state: Mapping[str, int]) -> None:
+    """Classic resources by readiness state: findings.json's `summary.readiness`."""
+    sheet.heading("Classic resources by migration readiness")
+    sheet.header("State", "Classic resources")
+    for name in STATES:
+        sheet.append([state(sheet, name), int(by_state[name])])
+
+
 def _changes_summary(sheet: Sheet, result: ScanResult) -> None:
     """Waivers and the delta in brief, when the scan used them."""
     if history_view.waivers_used(result.waivers):
@@ -539,6 +547,7 @@ def summary(
         for note in notes:
             sheet.append([book.text(note, "wrap")])
     _plan_summary(sheet, result)
+    _readiness_summary(sheet, counts["readiness"])
 
     sheet.heading("Findings by status")
     sheet.header("Status", "Findings")

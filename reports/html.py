@@ -43,25 +43,13 @@ from scanner.engine.evaluate import STATUSES, python_value
 from scanner.engine.retirements import RetirementCalendar
 from scanner.engine.rules import SEVERITIES
 from scanner.model import ScanResult
+from scanner.readiness import STATES
+from scanner.readiness import counts as readiness_counts
 
-#: Categories of the rules whose verdicts decide whether a classic resource can be migrated.
-READINESS_CATEGORIES: dict[str, str] = {
-    "vm-readiness": "VM",
-    "cloud-service": "CS",
-    "networking": "NET",
-    "expressroute": "ER",
-    "backup": "BK",
-}
-#: A `fail` of a readiness rule at one of these severities blocks the resource.
-BLOCKING_SEVERITIES: tuple[str, ...] = ("critical", "high")
 #: Readiness states of classic resources, as coded in the embedded data (0: not classic).
-READINESS: tuple[str, ...] = ("", "blocked", "review", "ready")
-READINESS_LABELS = {"blocked": "Blocked", "review": "Needs review", "ready": "Ready"}
-READINESS_COLORS = {
-    "blocked": SEVERITY_COLORS["high"][0],
-    "review": SEVERITY_COLORS["medium"][0],
-    "ready": STATUS_COLORS["pass"][0],
-}
+READINESS: tuple[str, ...] = ("", *STATES)
+READINESS_LABELS = plan_view.STATE_LABELS
+READINESS_COLORS = {s: plan_view.STATE_COLORS[s][0] for s in STATES}
 #: Rows per page in the findings table and resources list.
 PAGE_SIZE = 100
 #: The print version carries a static table of non-pass findings up to this many rows.
@@ -221,29 +209,6 @@ def https(url: object) -> str | None:
 # --- data preparation --------------------------------------------------------------------------------
 
 
-def readiness(findings: pd.DataFrame) -> dict[str, str]:
-    """Lower-cased classic resource id -> blocked / review / ready (see READINESS_CATEGORIES).
-
-    blocked: at least one `fail` from a readiness rule at critical or high severity;
-    review: not blocked, but a lower-severity `fail`, or an `unknown` or `manual`, from those rules;
-    ready: every readiness verdict is `pass` (or no readiness rule applies).
-    """
-    if findings.empty:
-        return {}
-    key = findings["resource_id"].astype(str).str.lower()
-    classic = findings["resource_type"].fillna("").astype(str).str.startswith("microsoft.classic")
-    rules = findings["category"].isin(list(READINESS_CATEGORIES))
-    status = findings["status"]
-    blocking = rules & (status == "fail") & findings["severity"].isin(list(BLOCKING_SEVERITIES))
-    open_ = rules & status.isin(["fail", "unknown", "manual"])
-    blocked = set(key[classic & blocking])
-    review = set(key[classic & open_]) - blocked
-    out = dict.fromkeys(key[classic].drop_duplicates(), "ready")
-    out.update(dict.fromkeys(review, "review"))
-    out.update(dict.fromkeys(blocked, "blocked"))
-    return out
-
-
 def subscription_names(result: ScanResult) -> dict[str, str]:
     """Subscription id -> display name (when the data has one)."""
     table = result.inventory.table("subscription")
@@ -381,7 +346,7 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], _Rows]:
     f = result.findings
     subs = _subscriptions(result)
     sub_index = {s: i for i, (s, _) in enumerate(subs)}
-    states = readiness(f)
+    states = result.resource_readiness()
     tenant = tenant_of(result)
     hidden_links = masked(result)
     ref_titles = {ref.url: ref.title for rule in result.pack.rules for ref in rule.spec.references}
@@ -562,13 +527,10 @@ def retirements(result: ScanResult) -> list[dict[str, Any]]:
 
 
 def top_blockers(result: ScanResult, limit: int = TOP_BLOCKERS) -> list[dict[str, Any]]:
-    """Non-retirement rules with the most critical/high `fail` findings."""
+    """Blocking rules (migration: blocking) with the most `fail` findings."""
     f = result.findings
-    mask = (
-        (f["status"] == "fail")
-        & f["severity"].isin(list(BLOCKING_SEVERITIES))
-        & (f["category"] != "retirement")
-    )
+    blocking = [rule_id for rule_id, role in result.pack.migration_roles.items() if role == "blocking"]
+    mask = (f["status"] == "fail") & f["rule_id"].isin(blocking)
     hits = f.loc[mask]
     if hits.empty:
         return []
@@ -789,8 +751,8 @@ def context(result: ScanResult) -> dict[str, Any]:
     summary = result.summary()
     subs = _subscriptions(result)
     names = dict(subs)
-    states = readiness(f)
-    state_counts = {s: sum(1 for v in states.values() if v == s) for s in READINESS_LABELS}
+    states = result.resource_readiness()
+    state_counts = readiness_counts(states)
     retire = retirements(result)
     overdue = [r for r in retire if r["overdue"] and r["fails"]]
     matrix = {
@@ -832,7 +794,6 @@ def context(result: ScanResult) -> dict[str, Any]:
         "readiness_legend": svg.legend(
             [(f"{READINESS_LABELS[s]} ({state_counts[s]:,})", READINESS_COLORS[s]) for s in READINESS_LABELS]
         ),
-        "readiness_rules": ", ".join(f"{p}-*" for p in READINESS_CATEGORIES.values()),
         "classic_total": len(states),
         "retirements": retire,
         "overdue": overdue,

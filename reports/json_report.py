@@ -66,6 +66,7 @@ def _tail(result: ScanResult) -> dict[str, Any]:
                 "title": r.spec.title,
                 "severity": r.spec.severity or "calendar",
                 "category": r.spec.category,
+                "migration": r.migration,
                 "target": r.spec.target,
                 "verdict": r.spec.verdict,
                 "retirement": r.spec.retirement,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from reports import svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
-from scanner.plan import BLOCKING, STATES
+from scanner.plan import STATES
 
 STATE_LABELS = {
     "blocked": "Blocked",
@@ -143,13 +143,8 @@ def command(unit: Mapping[str, Any], step: str) -> str:
 
 
 def circuit_state(circuit: Mapping[str, Any]) -> str:
-    """An ExpressRoute circuit drawn like a unit: blocked by a blocking rule, else preparation."""
-    found = circuit.get("findings") or []
-    if any(f["rule_id"] in BLOCKING and f["status"] == "fail" for f in found):
-        return "blocked"
-    if any(f["status"] == "unknown" for f in found):
-        return "unknown"
-    return "needs-preparation" if found else "ready"
+    """An ExpressRoute circuit's state, as the plan decided it (scanner.readiness)."""
+    return str(circuit.get("state") or "unknown")
 
 
 def names_by_id(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

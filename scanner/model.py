@@ -11,6 +11,7 @@ import pandas as pd
 from scanner.engine.evaluate import STATUSES
 from scanner.engine.rules import SEVERITIES, RulePack
 from scanner.inventory import Inventory
+from scanner.readiness import counts, resource_states
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,19 @@ class ScanResult:
     """The waivers file and its active, expired and unused entries (empty without --waivers)."""
     history: Mapping[str, Any] = field(default_factory=dict)
     """Delta against the previous scan of the same scope and the trend (empty without --history)."""
+    readiness: Mapping[str, str] | None = None
+    """Lower-cased classic resource id -> readiness state (scanner.readiness), from the verdicts before
+    waivers, as the plan reads them; None: derive it from `findings`."""
 
     @property
     def complete(self) -> bool:
         return bool(self.meta.coverage.get("complete", False))
+
+    def resource_readiness(self) -> Mapping[str, str]:
+        """Every classic resource's readiness state: what the plan, the summary and the reports show."""
+        if self.readiness is not None:
+            return self.readiness
+        return resource_states(self.findings, self.pack.migration_roles)
 
     def summary(self) -> dict[str, Any]:
         status = self.findings["status"]
@@ -85,6 +95,7 @@ class ScanResult:
             "fail_by_severity": {s: int((fails == s).sum()) for s in SEVERITIES},
             "resources": self.inventory.resource_count,
             "classic_resources": int(self.inventory.table("subscription")["classic_resources"].sum()),
+            "readiness": counts(self.resource_readiness()),
             "rules": len(self.pack.rules),
             "findings": len(self.findings),
         }

@@ -6,65 +6,28 @@ whose VMs are in no VNet (migrated per deployment); a storage account; an unatta
 an NSG no VM uses. Cloud services without VMs host web/worker roles, which the IaaS migration does
 not move: they are listed as PaaS units with their own path.
 
-State per unit, from its findings: `blocked` (a blocking rule fails), `unknown` (a blocking rule
-could not be evaluated), `needs-preparation` (a preparation rule fails or needs a manual check),
-else `ready`. Which rules block and which prepare is listed in BLOCKING and PREPARATION.
+State per unit, from the findings on its resources and its container, as scanner.readiness
+defines it from each rule's `migration` role: `blocked` (a blocking rule fails), `unknown` (a
+blocking rule could not be evaluated, or the container is not in the scan), `needs-preparation`
+(a preparation rule fails or needs a manual check), else `ready`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from scanner.engine.evaluate import plain_values
 from scanner.inventory import Inventory
+from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
 from scanner.runbook import runbook
 
-#: Rules whose failure stops validate or prepare for the unit.
-BLOCKING = frozenset(
-    {
-        "VM-001",
-        "VM-002",
-        "VM-003",
-        "VM-004",
-        "VM-007",
-        "VM-008",
-        "VM-009",
-        "VM-010",
-        "VM-012",
-        "VM-013",
-        "VM-014",
-        "CS-001",
-        "CS-002",
-        "CS-003",
-        "NET-001",
-        "NET-002",
-        "NET-004",
-        "ER-002",
-        "BK-001",
-    }
-)
-#: Rules whose failure (or manual verdict) means work before or during the migration, not a stop.
-PREPARATION = frozenset(
-    {
-        "VM-005",
-        "VM-006",
-        "VM-011",
-        "CS-004",
-        "NET-003",
-        "NET-005",
-        "NET-006",
-        "NET-007",
-        "ER-001",
-        "MON-001",
-        "MON-002",
-        "IAM-001",
-    }
-)
-STATES = ("blocked", "unknown", "needs-preparation", "ready")
+__all__ = ["STATES", "build_plan"]
+
 
 ASSUMPTIONS = (
     "Management-plane lock = prepare to commit. Model: 20 minutes plus 1 minute per VM for a VNet or cloud "
@@ -87,8 +50,9 @@ _NONPROD = re.compile(
 _ENV_KEYS = {"env", "environment", "stage", "tier", "lifecycle"}
 
 
-def build_plan(inventory: Inventory, findings: pd.DataFrame) -> dict[str, Any]:
-    by_resource = _findings_by_resource(findings)
+def build_plan(inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str, str]) -> dict[str, Any]:
+    """The plan of an inventory from its findings (before waivers) and each rule's migration role."""
+    by_resource = _findings_by_resource(findings, roles)
     vms = inventory.table("classic_vm")
     units = _network_units(inventory, vms) + _storage_units(inventory) + _loose_units(inventory)
     for unit in units:
@@ -333,11 +297,15 @@ def _creates(
 # -- assessment and order -----------------------------------------------------------------------------
 
 
-def _findings_by_resource(findings: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+def _findings_by_resource(
+    findings: pd.DataFrame, roles: Mapping[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Lower-cased resource id -> its open findings of rules that matter to the migration."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    relevant = findings[findings["rule_id"].isin(BLOCKING | PREPARATION) & (findings["status"] != "pass")]
+    role = findings["rule_id"].map(roles).fillna("none")
+    relevant = findings.assign(migration=role)[(role != "none") & findings["status"].isin(OPEN_STATUSES)]
     for row in relevant[
-        ["rule_id", "title", "status", "severity", "resource_id", "resource_name"]
+        ["rule_id", "title", "status", "severity", "migration", "resource_id", "resource_name"]
     ].itertuples(index=False):
         out[str(row.resource_id).lower()].append(
             {
@@ -345,6 +313,8 @@ def _findings_by_resource(findings: pd.DataFrame) -> dict[str, list[dict[str, An
                 "title": row.title,
                 "status": row.status,
                 "severity": row.severity,
+                "migration": row.migration,
+                "resource_id": row.resource_id,
                 "resource_name": row.resource_name,
             }
         )
@@ -353,20 +323,13 @@ def _findings_by_resource(findings: pd.DataFrame) -> dict[str, list[dict[str, An
 
 def _assess(unit: dict[str, Any], by_resource: dict[str, list[dict[str, Any]]]) -> None:
     found = [f for r in unit["resources"] for f in by_resource.get(r["id"].lower(), [])]
-    blockers = [f for f in found if f["rule_id"] in BLOCKING and f["status"] == "fail"]
-    unknowns = [f for f in found if f["rule_id"] in BLOCKING and f["status"] == "unknown"]
-    preparation = [
-        f for f in found if f["rule_id"] in PREPARATION and f["status"] in ("fail", "manual", "unknown")
-    ]
-    if blockers:
-        state = "blocked"
-    elif unknowns or not unit["anchor_in_scan"]:
-        state = "unknown"
-    elif preparation:
-        state = "needs-preparation"
-    else:
-        state = "ready"
-    unit.update(state=state, blockers=blockers, unknowns=unknowns, preparation=preparation)
+    readiness = unit_readiness(found, unit["anchor_in_scan"])
+    unit.update(
+        state=readiness.state,
+        blockers=readiness.blockers,
+        unknowns=readiness.unknowns,
+        preparation=readiness.preparation,
+    )
     unit["downtime"] = _downtime(unit)
     unit["runbook"] = runbook(unit["kind"], unit["name"])
 
@@ -498,13 +461,15 @@ def _circuits(inventory: Inventory, by_resource: dict[str, list[dict[str, Any]]]
     for _, c in inventory.table("er_circuit").iterrows():
         if c["allow_classic_operations"] is pd.NA or not bool(c["allow_classic_operations"]):
             continue
+        found = by_resource.get(str(c["id"]).lower(), [])
         out.append(
             {
                 "id": c["id"],
                 "name": c["name"],
                 "subscription_id": c["subscription_id"],
                 "authorizations_in_use": list(c["authorizations_in_use"] or []),
-                "findings": by_resource.get(str(c["id"]).lower(), []),
+                "findings": found,
+                "state": unit_readiness(found).state,
             }
         )
     return out

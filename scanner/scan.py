@@ -19,6 +19,7 @@ from scanner.inventory import build_inventory
 from scanner.live import LiveOptions, collect, save
 from scanner.model import Branding, ScanMeta, ScanResult
 from scanner.plan import build_plan
+from scanner.readiness import resource_states
 from scanner.snapshot import DATASETS, Snapshot, check_target, sha256_file
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
@@ -130,8 +131,11 @@ def _scan(
         scope=scope,
         coverage=coverage,
     )
-    # The plan reads verdicts before waivers: a waived blocker still stops the platform migration.
-    plan = build_plan(inventory, evaluation.findings)
+    # The plan and readiness read verdicts before waivers: a waived blocker still stops the platform
+    # migration.
+    roles = pack.migration_roles
+    plan = build_plan(inventory, evaluation.findings, roles)
+    readiness = resource_states(evaluation.findings, roles)
     waived = apply_waivers(evaluation.findings, waivers, as_of, resource_tags(inventory))
     findings = waived.findings
     recorded: dict[str, Any] = {}
@@ -153,6 +157,7 @@ def _scan(
             "unused": list(waived.unused),
         },
         history=recorded,
+        readiness=readiness,
     )
 
 

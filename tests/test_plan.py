@@ -14,7 +14,7 @@ from scanner.scan import ScanOptions, run_scan
 def plan_of(rows):
     inv = inventory(rows)
     findings = evaluate(pack(), inv, date(2026, 11, 26), "public").findings
-    return build_plan(inv, findings)
+    return build_plan(inv, findings, pack().migration_roles)
 
 
 def units(plan, kind=None):

@@ -21,7 +21,7 @@
     W_ENTRY = 8, W_DAYS = 9;
   // Resource layout: [id, name, type, subscription, group, location, portal url, readiness]
   var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_URL = 6, RS_RD = 7;
-  var READINESS = ['Not classic', 'Blocked', 'Needs review', 'Ready'];
+  var READINESS = ['Not classic', 'Blocked', 'Unknown', 'Needs preparation', 'Ready'];
 
   function $(id) { return document.getElementById(id); }
   function h(tag, cls, text) {
@@ -412,7 +412,7 @@
         }
         view.push(j);
       }
-      var rank = [4, 0, 1, 2];
+      var rank = [5, 0, 1, 2, 3];
       view.sort(function (a, b) {
         return rank[RES[a][RS_RD]] - rank[RES[b][RS_RD]] || s[b][0] - s[a][0] || s[b][1] - s[a][1] ||
           (RES[a][RS_NAME].toLowerCase() < RES[b][RS_NAME].toLowerCase() ? -1 : RES[a][RS_NAME].toLowerCase() > RES[b][RS_NAME].toLowerCase() ? 1 : a - b);

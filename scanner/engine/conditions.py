@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scanner.engine.fields import field_column, field_values
 from scanner.inventory.columns import Column, Table
 from scanner.patterns import Pattern, PatternError, compile_pattern
 
@@ -110,15 +111,19 @@ class Columns:
             self._cache[key] = build()
         return self._cache[key]
 
+    def values(self, name: str) -> pd.Series[Any]:
+        """A column, or a field derived from one (a tag), as a Series."""
+        return self._get("values", name, lambda: field_values(self.frame, name))  # type: ignore[no-any-return]
+
     def known(self, name: str) -> Array:
         def build() -> Array:
             lists = self._cache.get(("lists", name))  # a list column's NA mask is already there
-            return ~lists[0] if lists is not None else self.frame[name].notna().to_numpy()
+            return ~lists[0] if lists is not None else self.values(name).notna().to_numpy()
 
         return self._get("known", name, build)  # type: ignore[no-any-return]
 
     def text(self, name: str) -> Factorized:
-        return self._get("text", name, lambda: _factorize(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+        return self._get("text", name, lambda: _factorize(self.values(name).to_numpy(dtype=object)))  # type: ignore[no-any-return]
 
     def lowered(self, name: str) -> list[str]:
         return self._get("lowered", name, lambda: [u.lower() for u in self.text(name).uniques])  # type: ignore[no-any-return]
@@ -130,11 +135,11 @@ class Columns:
 
     def numbers(self, name: str) -> np.ndarray[Any, np.dtype[np.float64]]:
         return self._get(  # type: ignore[no-any-return]
-            "numbers", name, lambda: self.frame[name].to_numpy(dtype="float64", na_value=np.nan)
+            "numbers", name, lambda: self.values(name).to_numpy(dtype="float64", na_value=np.nan)
         )
 
     def lists(self, name: str) -> tuple[Array, np.ndarray[Any, Any]]:
-        return self._get("lists", name, lambda: _lists(self.frame[name].to_numpy(dtype=object)))  # type: ignore[no-any-return]
+        return self._get("lists", name, lambda: _lists(self.values(name).to_numpy(dtype=object)))  # type: ignore[no-any-return]
 
     def lengths(self, name: str) -> np.ndarray[Any, np.dtype[np.int64]]:
         return self._get("lengths", name, lambda: _lengths(*self.lists(name)))  # type: ignore[no-any-return]
@@ -257,9 +262,9 @@ def _compile_test(spec: dict[str, Any], table: Table, path: str) -> tuple[_Test,
     name, op = spec.get("field"), spec.get("op")
     if not isinstance(name, str) or not isinstance(op, str):
         raise ConditionError(f"{path}: a test needs 'field' and 'op'")
-    column = table.column(name)
+    column = field_column(table, name)
     if column is None:
-        raise ConditionError(f"{path}: table {table.name} has no column {name!r}")
+        raise ConditionError(f"{path}: table {table.name} has no column {name!r} (tags.<key> tests a tag)")
     if op not in OPERATORS:
         raise ConditionError(f"{path}: unknown operator {op!r} (one of {', '.join(OPERATORS)})")
     if op not in ANY_OPS and op not in _OPS_BY_KIND[column.kind]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from scanner.engine.conditions import Columns, Context, Mask
+from scanner.engine.fields import field_values
 from scanner.engine.retirements import RetirementCalendar
 from scanner.engine.rules import SEVERITIES, Rule, RulePack
 from scanner.inventory import Inventory
@@ -214,6 +215,7 @@ class _TableView:
         self._text: dict[str, Objects] = {}
         self._plain: dict[str, Objects] = {}
         self._na: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
+        self._fields: dict[str, pd.Series[Any]] = {}
         self.ids = _objects(str(v) for v in table["id"].tolist())
         lowered = [rid.lower() for rid in self.ids]
         self.ids_lower = _objects(lowered)
@@ -224,14 +226,20 @@ class _TableView:
         self.sort_rank = np.empty(len(lowered), dtype=np.intp)
         self.sort_rank[order] = np.arange(len(lowered), dtype=np.intp)
 
+    def column(self, name: str) -> pd.Series[Any]:
+        """A column, or a field derived from one (a tag)."""
+        if name not in self._fields:
+            self._fields[name] = field_values(self.table, name)
+        return self._fields[name]
+
     def text(self, name: str) -> Objects:
         if name not in self._text:
-            self._text[name] = _objects(as_text_values(self.table[name].tolist()))
+            self._text[name] = _objects(as_text_values(self.column(name).tolist()))
         return self._text[name]
 
     def plain(self, name: str) -> Objects:
         if name not in self._plain:
-            column = self.table[name]
+            column = self.column(name)
             # Object columns already hold plain Python values with None for NA.
             values = column.tolist() if column.dtype == object else map(python_value, column.tolist())
             self._plain[name] = _objects(values)
@@ -239,7 +247,7 @@ class _TableView:
 
     def na(self, name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
         if name not in self._na:
-            self._na[name] = self.table[name].isna().to_numpy()
+            self._na[name] = self.column(name).isna().to_numpy()
         return self._na[name]
 
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scanner.engine.conditions import Compiled, ConditionError, compile_condition
+from scanner.engine.fields import field_column
 from scanner.engine.retirements import RetirementCalendar
 from scanner.errors import InputError
 from scanner.inventory.columns import TABLES
@@ -39,6 +40,9 @@ Category = Literal[
     "post-migration",
     "manual-check",
 ]
+#: What a rule's failure means for the migration unit of the resource (see scanner.readiness).
+Migration = Literal["blocking", "preparation", "none"]
+MIGRATION_ROLES: tuple[str, ...] = ("blocking", "preparation", "none")
 RETIREMENT_PLACEHOLDERS = frozenset({"service", "retire_date", "days", "when"})
 RETIREMENTS_FILE = "retirements.yaml"
 
@@ -58,6 +62,7 @@ class RuleSpec(BaseModel):
     id: str = Field(pattern=r"^[A-Z]{2,6}-\d{3}$")
     title: str = Field(min_length=5, max_length=120)
     severity: Severity | None = None
+    migration: Migration | None = None
     category: Category
     target: str
     verdict: Literal["fail", "manual"] = "fail"
@@ -105,6 +110,11 @@ class Rule:
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def migration(self) -> str:
+        """The rule's migration role; a custom rule that does not declare one plays none."""
+        return self.spec.migration or "none"
+
 
 @dataclass(frozen=True)
 class RulePack:
@@ -120,6 +130,11 @@ class RulePack:
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id.upper() == rule_id.upper()), None)
 
+    @property
+    def migration_roles(self) -> dict[str, str]:
+        """Rule id -> its migration role (blocking, preparation or none)."""
+        return {r.id: r.migration for r in self.rules}
+
 
 def bundled_dir() -> Path:
     return Path(str(resources.files("rules")))
@@ -128,6 +143,10 @@ def bundled_dir() -> Path:
 def load_pack(extra_dirs: tuple[Path, ...] = ()) -> RulePack:
     """Load the bundled pack and any custom packs; InputError on the first problem."""
     rules, calendar, digest = _load_dir(bundled_dir(), None)
+    for rule in rules:
+        # The bundled pack is the reference: every rule of it says what it means for the migration.
+        if rule.spec.migration is None:
+            raise InputError(f"{rule.origin}: migration is required (blocking, preparation or none)")
     for directory in extra_dirs:
         more, more_calendar, more_digest = _load_dir(directory, calendar)
         calendar = (
@@ -218,12 +237,12 @@ def load_rule(path: Path) -> Rule:
     except ConditionError as exc:
         raise InputError(f"{path}: {exc}") from None
     for name in (*spec.requires, *spec.evidence):
-        if table.column(name) is None:
+        if field_column(table, name) is None:
             raise InputError(f"{path}: table {table.name} has no column {name!r}")
     extras = RETIREMENT_PLACEHOLDERS if spec.retirement else frozenset()
     for label, template in (("message", spec.message), ("pass_message", spec.pass_message)):
         for placeholder in template_fields(template or ""):
-            if placeholder not in extras and table.column(placeholder) is None:
+            if placeholder not in extras and field_column(table, placeholder) is None:
                 raise InputError(f"{path}: {label} uses {{{placeholder}}}, not a column of {table.name}")
     fields = tuple(dict.fromkeys([*spec.requires, *cond_fields]))
     return Rule(spec=spec, condition=condition, where=where_fn, fields=fields, origin=str(path))

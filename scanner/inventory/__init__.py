@@ -11,6 +11,7 @@ import pandas as pd
 
 from scanner.inventory import extract, relations
 from scanner.inventory.columns import CLASSIC_TYPES, TABLES, TYPE_TO_TABLE, Column
+from scanner.inventory.selection import selected
 from scanner.snapshot import Snapshot
 
 _DTYPES = {"str": "object", "bool": "boolean", "int": "Int64", "list": "object", "dict": "object"}
@@ -47,10 +48,12 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
                 _subscription_name(row, subscription_names)
                 continue
             table = TYPE_TO_TABLE.get(arg_type)
-            if table is None or (table == "er_connection" and not extract.is_er_connection(row)):
+            if table is None:
                 unrouted[arg_type] = unrouted.get(arg_type, 0) + 1
                 continue
             props = _properties(row)
+            if not selected(table, row, props):
+                continue  # outside what the live query returns: set aside, as a live scan never sees it
             records[table].append({**extract.common(row), **extract.EXTRACTORS[table](row, props)})
     for rows in records.values():
         rows.sort(key=lambda r: r["key"])

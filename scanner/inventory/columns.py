@@ -66,7 +66,7 @@ COMMON: tuple[Column, ...] = (
     _c("subscription_id", "str", "ARG `subscriptionId`, else parsed from the id; lower-cased."),
     _c("resource_group", "str", "ARG `resourceGroup`, else parsed from the id; '' when ARG left it empty."),
     _c("location", "str", "ARG `location`, lower-cased."),
-    _c("tags", "dict", "ARG `tags` (empty dict when absent)."),
+    _c("tags", "dict", "ARG `tags` (empty dict when absent); rules test one tag as `tags.<key>`."),
 )
 
 TABLES: dict[str, Table] = {}

@@ -404,13 +404,6 @@ def er_connection(row: Row, p: Props) -> dict[str, Any]:
     }
 
 
-def is_er_connection(row: Row) -> bool:
-    p = row.get("properties")
-    kind = text(p, "connectionType") or ""
-    peer = (text(p, "peer.id") or "").lower()
-    return kind.lower() == "expressroute" or "/expressroutecircuits/" in peer
-
-
 def backup_item(row: Row, p: Props) -> dict[str, Any]:
     source = text(p, "sourceResourceId") or text(p, "virtualMachineId")
     item_type = text(p, "protectedItemType")

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from arg_rows import SPEC_IDS
 
+from scanner.engine import rules as rules_module
 from scanner.engine.retirements import RetirementCalendar
 from scanner.engine.rules import bundled_dir, load_pack, load_rule, validate_dir
 from scanner.errors import InputError
@@ -45,6 +46,40 @@ def test_bundled_rule_metadata(path):
         assert spec.severity is not None
     raw = yaml.safe_load(path.read_text())
     assert "pass_message" in raw or spec.verdict == "manual", "every evaluable rule explains a pass"
+    assert raw["migration"] in ("blocking", "preparation", "none")
+
+
+#: The plan's hard-coded sets before the role became rule data: each keeps its role.
+FORMER_BLOCKING = {
+    *(f"VM-{i:03d}" for i in (1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14)),
+    *("CS-001", "CS-002", "CS-003", "NET-001", "NET-002", "NET-004", "ER-002", "BK-001"),
+}
+FORMER_PREPARATION = {
+    *("VM-005", "VM-006", "VM-011", "CS-004", "NET-003", "NET-005", "NET-006", "NET-007"),
+    *("ER-001", "MON-001", "MON-002", "IAM-001"),
+}
+
+
+def test_bundled_migration_roles():
+    roles = load_pack().migration_roles
+    assert {r for r, role in roles.items() if role == "blocking"} >= FORMER_BLOCKING
+    assert {r for r, role in roles.items() if role == "preparation"} >= FORMER_PREPARATION
+    # retirements and residue never decide whether a unit can migrate
+    assert all(role == "none" for r, role in roles.items() if r.startswith(("RET-", "POST-")))
+
+
+def test_bundled_rules_must_declare_their_migration_role(tmp_path, monkeypatch):
+    copy = tmp_path / "rules"
+    for path in bundled_dir().rglob("*.yaml"):
+        target = copy / path.relative_to(bundled_dir())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text()
+        if path.stem == "VM-003":
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("migration:"))
+        target.write_text(text)
+    monkeypatch.setattr(rules_module, "bundled_dir", lambda: copy)
+    with pytest.raises(InputError, match=r"VM-003\.yaml: migration is required"):
+        load_pack()
 
 
 def test_retirement_calendar_entries_are_sourced():
@@ -107,7 +142,16 @@ def write_rule(root: Path, data: dict, folder: str = "acme", name: str | None = 
 def test_custom_pack_validates_and_loads(tmp_path):
     write_rule(tmp_path, GOOD)
     assert [r.id for r in validate_dir(tmp_path)] == ["ACME-001"]
-    assert load_pack((tmp_path,)).get("ACME-001") is not None
+    rule = load_pack((tmp_path,)).get("ACME-001")
+    assert rule is not None
+    assert rule.migration == "none"  # a custom rule that does not say plays no part in readiness
+
+
+@pytest.mark.parametrize("role", ["blocking", "preparation", "none"])
+def test_custom_rule_may_declare_its_migration_role(tmp_path, role):
+    write_rule(tmp_path, {**GOOD, "migration": role})
+    pack = load_pack((tmp_path,))
+    assert pack.migration_roles["ACME-001"] == role
 
 
 @pytest.mark.parametrize(
@@ -128,6 +172,7 @@ def test_custom_pack_validates_and_loads(tmp_path):
         ({"requires": ["nope"]}, "no column 'nope'"),
         ({"surprise": 1}, "surprise"),
         ({"id": "acme-1"}, "id"),
+        ({"migration": "blocker"}, "migration"),
     ],
 )
 def test_custom_rule_schema_errors(tmp_path, change, fragment):

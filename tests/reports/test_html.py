@@ -24,7 +24,7 @@ from markupsafe import escape
 from report_fixtures import needs_chromium
 
 from reports import html, plan_view, svg
-from reports.html import PAGE_SIZE, readiness, script_json
+from reports.html import PAGE_SIZE, script_json
 from scanner.model import Branding, ScanResult
 from scanner.scan import ScanOptions, run_scan
 
@@ -333,17 +333,16 @@ def test_sections_and_cover(demo, demo_file):
     assert "How readiness is decided" in text
 
 
-def test_readiness_definition(demo):
-    states = readiness(demo.findings)
-    f = demo.findings.assign(key=demo.findings["resource_id"].str.lower())
-    classic = f[f["resource_type"].str.startswith("microsoft.classic")]
-    assert set(states) == set(classic["key"])
-    gate = classic[classic["category"].isin(list(html.READINESS_CATEGORIES))]
-    blockers = gate[(gate["status"] == "fail") & gate["severity"].isin(["critical", "high"])]
-    open_ = gate[gate["status"].isin(["fail", "unknown", "manual"])]
-    assert {k for k, s in states.items() if s == "blocked"} == set(blockers["key"])
-    assert {k for k, s in states.items() if s == "review"} == set(open_["key"]) - set(blockers["key"])
-    assert "ready" in states.values() and "blocked" in states.values()
+def test_page_shows_the_readiness_the_scan_decided(demo, demo_file):
+    """Each classic resource's badge, the bar and the KPIs are the scan's one readiness result."""
+    text = demo_file.read_text(encoding="utf-8")
+    data, _ = data_blocks(text)
+    shown = {res[0].lower(): data["readiness"][res[7]] for res in data["res"] if res[7]}
+    assert shown == dict(demo.resource_readiness())
+    counts = demo.summary()["readiness"]
+    for state, label in html.READINESS_LABELS.items():
+        assert f"{label} ({counts[state]:,})" in text
+    assert f'<span class="kpi-label">Blocked</span><span class="kpi-value">{counts["blocked"]}</span>' in text
 
 
 def test_manual_checklist_and_print_table(demo, demo_file):
@@ -665,7 +664,7 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     page.click("#resources >> text=Show all resources")
     page.select_option("#r-state", "1")
     page.wait_for_timeout(50)
-    blocked = sum(1 for s in readiness(demo.findings).values() if s == "blocked")
+    blocked = sum(1 for s in demo.resource_readiness().values() if s == "blocked")
     assert page.locator("#res-list > li").count() == min(blocked, PAGE_SIZE)
 
     page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)

@@ -38,7 +38,8 @@ CLASSIC_VM_SCOPE = rid("Microsoft.ClassicCompute/virtualMachines", "vm1", "cs1")
     ],
 )
 def test_iam_001_classic_scope(scope, expected):
-    ra = role_assignment("ra1", {"scope": scope, "roleDefinitionId": role_definition_id(CONTRIBUTOR_GUID)})
+    # Owner: the live query reads Owner assignments at any scope, so every case here is evaluated.
+    ra = role_assignment("ra1", {"scope": scope, "roleDefinitionId": role_definition_id(OWNER_GUID)})
     assert verdicts("IAM-001", [ra]) == {"ra1": expected}
 
 
@@ -51,9 +52,17 @@ def test_iam_001_classic_storage_scope_passes_with_the_reason():
 
 
 def test_iam_001_unknown_without_scope():
-    ra = role_assignment("ra1", {"roleDefinitionId": role_definition_id(CONTRIBUTOR_GUID)})
+    ra = role_assignment("ra1", {"roleDefinitionId": role_definition_id(OWNER_GUID)})
     del ra["properties"]["scope"]
     assert verdicts("IAM-001", [ra]) == {"ra1": "unknown"}
+
+
+@pytest.mark.parametrize("rule_id", ["IAM-001", "IAM-002"])
+def test_other_role_assignments_are_outside_every_scan(rule_id):
+    """Neither on a classic scope nor Owner: the live query never returns it, so an export of it is
+    set aside too (no pass row that a live scan of the same tenant would not have)."""
+    ra = role_assignment("ra1", {"roleDefinitionId": role_definition_id(CONTRIBUTOR_GUID)})
+    assert verdicts(rule_id, [ra]) == {}
 
 
 def test_iam_001_message_and_evidence():
@@ -117,7 +126,9 @@ CONVERTED_DESCRIPTION = "The Classic Admin role was converted to an Azure Owner 
     ],
 )
 def test_iam_002_owner_from_classic_admin_conversion(props, expected):
-    assert verdicts("IAM-002", [role_assignment("ra1", props)]) == {"ra1": expected}
+    # On a classic scope, so that the live query reads it whatever its role.
+    ra = role_assignment("ra1", {"scope": CLASSIC_VM_SCOPE, **props})
+    assert verdicts("IAM-002", [ra]) == {"ra1": expected}
 
 
 def test_iam_002_message_and_evidence():

@@ -25,13 +25,14 @@ def resource_group(name, *, location="westeurope"):
         ("shop-Migrated", "fail"),
         ("shop-migrated", "fail"),
         ("Default-Networking-WestEurope-Migrated", "fail"),
-        ("shop", "pass"),
-        ("migrated-shop", "pass"),
-        ("shop-Migrated-old", "pass"),
+        # Other groups are outside what the live query reads, so no scan evaluates them.
+        ("shop", None),
+        ("migrated-shop", None),
+        ("shop-Migrated-old", None),
     ],
 )
 def test_post_001_migrated_resource_group(name, expected):
-    assert verdicts("POST-001", [resource_group(name)]) == {name: expected}
+    assert verdicts("POST-001", [resource_group(name)]) == ({name: expected} if expected else {})
 
 
 def test_post_001_message():
