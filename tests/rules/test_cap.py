@@ -73,7 +73,7 @@ def test_cap_001_evidence_holds_the_computed_demand():
     assert ev["load_balancer_count"] == 2  # one per cloud service
     assert ev["public_ip_count"] == 3  # one per cloud service plus the reserved IP
     assert "westeurope" in f["message"] and SUB in f["message"] and "standardDFamily" in f["message"]
-    assert "Standard_A1_v2" in f["message"]
+    assert "standardAv2Family" in f["message"] and "resize" in f["message"]
     assert f["remediation"].startswith("Verify by hand")
 
 
