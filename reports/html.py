@@ -667,6 +667,7 @@ def _catalog(result: ScanResult) -> tuple[list[dict[str, Any]], list[dict[str, A
                 "category": spec.category,
                 "target": spec.target,
                 "verdict": spec.verdict,
+                "migration": rule.migration,
                 "rationale": spec.rationale.strip(),
                 "remediation": spec.remediation.strip(),
                 "verification": list(spec.verification),

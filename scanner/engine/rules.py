@@ -42,7 +42,6 @@ Category = Literal[
 ]
 #: What a rule's failure means for the migration unit of the resource (see scanner.readiness).
 Migration = Literal["blocking", "preparation", "none"]
-MIGRATION_ROLES: tuple[str, ...] = ("blocking", "preparation", "none")
 RETIREMENT_PLACEHOLDERS = frozenset({"service", "retire_date", "days", "when"})
 RETIREMENTS_FILE = "retirements.yaml"
 

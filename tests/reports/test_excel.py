@@ -295,6 +295,9 @@ def test_summary_counts_match_the_result(demo, demo_wb):
     assert {s: (a, f) for s, a, f in by_severity[1:]} == {
         s: (summary["by_severity"][s], summary["fail_by_severity"][s]) for s in SEVERITIES
     }
+    by_readiness = section(ws, "Classic resources by migration readiness", 2)
+    assert by_readiness[0] == ("State", "Classic resources")
+    assert dict(by_readiness[1:]) == summary["readiness"]
     by_category = dict(section(ws, "Fail findings by category", 2)[1:])
     fails = demo.findings.loc[demo.findings["status"] == "fail", "category"].value_counts()
     assert {k: v for k, v in by_category.items() if v} == fails.to_dict()

@@ -343,6 +343,11 @@ def test_page_shows_the_readiness_the_scan_decided(demo, demo_file):
     for state, label in html.READINESS_LABELS.items():
         assert f"{label} ({counts[state]:,})" in text
     assert f'<span class="kpi-label">Blocked</span><span class="kpi-value">{counts["blocked"]}</span>' in text
+    # the catalogue gives each rule's role, and the top blockers are blocking rules
+    vm_013 = text[text.index('id="rule-VM-013"') :]
+    assert "<span>Migration <strong>blocking</strong></span>" in vm_013[: vm_013.index("</article>")]
+    roles = demo.pack.migration_roles
+    assert all(roles[b["rule_id"]] == "blocking" for b in html.top_blockers(demo))
 
 
 def test_manual_checklist_and_print_table(demo, demo_file):
