@@ -29,16 +29,23 @@ class LiveOptions:
     """Override of the ARM endpoint (also CLASSIC_SCAN_ARM_ENDPOINT)."""
     workers: int = 4
     """Concurrent requests (paced by the quota either way)."""
+    arm_details: bool = False
+    """Also read classic VMs, provider registration and usages from ARM (GETs; sources/arm.py)."""
 
 
 def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:
-    """Read the four datasets live. `credential` overrides the --auth choice (tests, embedding)."""
+    """Read the four ARG datasets live (and the ARM details when asked). `credential` overrides the --auth choice (tests, embedding)."""
     chosen = cloud(options.cloud)
     endpoint = arm_endpoint(options.arm_endpoint, chosen)
     cred = credential if credential is not None else make_credential(options.auth, options.tenant, chosen)
     client = ArgClient(cred, endpoint, chosen.token_scope)
     source = GraphSource(client, options.scope, workers=options.workers, progress=progress)
     snapshot = source.read()
+    if options.arm_details:
+        from scanner.sources.arm import ArmClient, read_details
+
+        arm_client = ArmClient(cred, endpoint, chosen.token_scope)
+        snapshot = read_details(snapshot, arm_client, workers=options.workers, progress=progress)
     tenants = sorted(
         {str(r.get("tenantId")).lower() for rows in snapshot.rows.values() for r in rows if r.get("tenantId")}
     )
