@@ -34,7 +34,8 @@ class LiveOptions:
 
 
 def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:
-    """Read the four ARG datasets live (and the ARM details when asked). `credential` overrides the --auth choice (tests, embedding)."""
+    """Read the four ARG datasets live, and the ARM details when asked. `credential` overrides the
+    --auth choice (tests, embedding)."""
     chosen = cloud(options.cloud)
     endpoint = arm_endpoint(options.arm_endpoint, chosen)
     cred = credential if credential is not None else make_credential(options.auth, options.tenant, chosen)

@@ -454,7 +454,8 @@ _table(
     _c(
         "migrate_provider_state",
         "str",
-        "--arm-details: registrationState of Microsoft.ClassicInfrastructureMigrate (ARM GET of the provider).",
+        "--arm-details: registrationState of Microsoft.ClassicInfrastructureMigrate (ARM GET of the "
+        "provider).",
     ),
 )
 
@@ -473,7 +474,8 @@ _table(
         "quota_read",
         "bool",
         "--arm-details: true when compute and network usages were read for this subscription and region, "
-        "false when the scan did not ask ARM (no arm_usages dataset), NA when the reads were denied or failed.",
+        "false when the scan did not ask ARM (no arm_usages dataset), NA when the reads were denied or "
+        "failed.",
     ),
     _c(
         "quota",

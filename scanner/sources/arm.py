@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -208,13 +209,13 @@ class ArmDetailsReader:
         """(rows per ARM dataset, the manifest's `arm_details`)."""
         self._state = state = _State()
         tasks: list[Callable[[], None]] = []
-        for sub, ids in what.vms.items():
-            tasks.append(lambda s=sub, i=ids: self._classic_vms(s, i))
-        for sub in what.subscriptions:
-            tasks.append(lambda s=sub: self._provider(s))
-        for sub, region in what.regions:
-            for op in ("compute_usages", "network_usages"):
-                tasks.append(lambda s=sub, r=region, o=op: self._usages(s, r, o))
+        tasks += [partial(self._classic_vms, sub, ids) for sub, ids in what.vms.items()]
+        tasks += [partial(self._provider, sub) for sub in what.subscriptions]
+        tasks += [
+            partial(self._usages, sub, region, op)
+            for sub, region in what.regions
+            for op in ("compute_usages", "network_usages")
+        ]
         self.progress("arm_start", {"reads": len(tasks)})
         with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(tasks)))) as pool:
             for future in [pool.submit(task) for task in tasks]:
