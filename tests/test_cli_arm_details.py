@@ -256,3 +256,39 @@ def test_the_flag_is_refused_for_offline_scans(tmp_path):
     assert result.exit_code == 2
     assert "classic-scan: error: --arm-details applies to live scans only" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_quota_sheet_and_html_table_show_usage_limit_and_headroom(emu, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    result = cli(
+        "scan",
+        "--auth",
+        "cli",
+        "--out",
+        str(out),
+        "--format",
+        "xlsx,html",
+        "--as-of",
+        "2026-11-26",
+        "--arm-details",
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out / "report.xlsx")["Quota"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    by_sub = {r["Subscription"]: r for r in rows}
+    assert (by_sub[SUB]["vCPUs in use"], by_sub[SUB]["vCPU limit"], by_sub[SUB]["vCPU headroom"]) == (
+        0,
+        100,
+        100,
+    )
+    assert by_sub[SUB]["Quota check"] == "fits"
+    assert by_sub[SUB2]["Quota check"].startswith("short: standardDFamily: needs 2, 99 of 100 in use")
+    assert "NetworkInterfaces: needs 2, 0 of 1000 used, headroom 1000" in by_sub[SUB]["Other usages"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    quota = html[html.index('id="plan-quota"') :]
+    assert "99 / 100 (1 free)" in quota
+    assert "ARM usage: short: standardDFamily" in quota
+    assert "ARM usage: fits" in quota

@@ -11,13 +11,14 @@ failed) leaves them NA (the rules are `unknown`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from scanner.snapshot import Snapshot
 from scanner.sources.arm import ARM_DATASETS, CLASSIC_VM_TYPE
 
-__all__ = ["ARM_DATASETS", "ArmDetails", "merge_properties"]
+__all__ = ["ARM_DATASETS", "ArmDetails", "merge_properties", "quota_usage"]
 
 Record = dict[str, Any]
 #: Network usage names (as Microsoft.Network reports them) per region demand column.
@@ -120,6 +121,24 @@ class ArmDetails:
             region["quota_read"] = True
             region["quota"] = quota
             region["quota_shortfalls"] = shortfalls
+
+
+def quota_usage(region: Mapping[str, Any]) -> dict[str, Any]:
+    """What the plan's quota entry says of ARM usage for one region row: whether it was read
+    (`read`, `not read` without --arm-details, `failed`), per usage its demand, usage, limit and
+    headroom, and the shortfalls (None when the fit could not be decided)."""
+    read = region.get("quota_read")
+    try:
+        state = "failed" if read is None else "read" if bool(read) else "not read"
+    except TypeError:  # pd.NA: asked for, not read
+        state = "failed"
+    usage = region.get("quota")
+    shortfalls = region.get("quota_shortfalls")
+    return {
+        "usage_read": state,
+        "usage": {str(k): dict(v) for k, v in usage.items()} if isinstance(usage, dict) else {},
+        "shortfalls": [str(s) for s in shortfalls] if isinstance(shortfalls, list) else None,
+    }
 
 
 def _demand(region: Record, nsgs: int) -> dict[str, int]:
