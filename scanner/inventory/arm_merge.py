@@ -123,7 +123,7 @@ class ArmDetails:
             region["quota_shortfalls"] = shortfalls
 
 
-def quota_usage(region: Mapping[str, Any]) -> dict[str, Any]:
+def quota_usage(region: Mapping[Any, Any]) -> dict[str, Any]:
     """What the plan's quota entry says of ARM usage for one region row: whether it was read
     (`read`, `not read` without --arm-details, `failed`), per usage its demand, usage, limit and
     headroom, and the shortfalls (None when the fit could not be decided)."""
