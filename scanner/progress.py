@@ -26,7 +26,7 @@ class ProgressPrinter:
                 self.rows += int(data.get("rows", 0))
             elif event == "throttled":
                 self.throttled += 1
-            elif event in ("arm_start", "arm_read"):
+            elif event in ("arm_start", "arm_read", "arm_throttled"):
                 self._arm(event, data)
                 return
             elif event == "query":
@@ -55,6 +55,11 @@ class ProgressPrinter:
         if event == "arm_start":
             self.arm_total = int(data.get("reads", 0))
             self._line(f"ARM details: {self.arm_total} reads (GET)")
+            return
+        if event == "arm_throttled":
+            self.throttled += 1
+            if not self.tty:
+                self._line(f"ARM throttled: waiting {float(data.get('wait', 0)):.1f} s (Retry-After)")
             return
         self.arm_done += 1
         where = f" in {data['region']}" if data.get("region") else ""

@@ -235,6 +235,7 @@ def test_throttling_paging_and_per_vm_fallback(monkeypatch, fake_az, tmp_path):
     assert result.exit_code == 0, result.output
     statuses = [e["status"] for e in requests if e["method"] == "GET"]
     assert statuses.count(429) == 2
+    assert result.output.count("ARM throttled: waiting 0.0 s (Retry-After)") == 2
     assert any("$skiptoken" in e["params"] for e in requests if e["method"] == "GET")
     items = [e for e in requests if e["method"] == "GET" and "/resourcegroups/" in e["path"].lower()]
     assert len(items) == 3

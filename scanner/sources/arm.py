@@ -358,7 +358,6 @@ class ArmDetailsReader:
             self._note_remaining(response.headers)
             status = response.status
             if status == 200:
-                self.progress("arm_request", {"subscription": sub})
                 return response.body
             if status == 429:
                 throttled += 1
@@ -366,7 +365,7 @@ class ArmDetailsReader:
                 if throttled > self.limits.max_throttled:
                     raise ArmReadFailed("failed", f"throttled {throttled} times in a row")
                 wait = _retry_after(response.headers, self.limits.backoff * 2 ** (throttled - 1))
-                self.progress("throttled", {"wait": min(wait, self.limits.max_wait)})
+                self.progress("arm_throttled", {"wait": min(wait, self.limits.max_wait)})
                 self.sleep(min(wait, self.limits.max_wait))
                 continue
             if status in (401, 403):
