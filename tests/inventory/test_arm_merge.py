@@ -203,3 +203,19 @@ def test_cap_001_quota_columns_show_usage_limit_headroom():
     assert quota["standardDFamily"] == {"demand": 2, "usage": 18, "limit": 20, "headroom": 2}
     assert quota["NetworkInterfaces"]["headroom"] == 9
     assert table["quota_shortfalls"].isna().iloc[0]  # public IPs / load balancers not in the answer
+
+
+def test_demo_keeps_classic_vm_agent_and_extensions_in_the_arm_dataset():
+    from scanner.sources import DEMO_ESTATE
+    from scanner.sources.files import FilesSource
+
+    snap = FilesSource((DEMO_ESTATE,)).read()
+    assert "arm_classic_vms" in snap.collected
+    vms = [r for r in snap.rows["resources"] if r["type"] == "microsoft.classiccompute/virtualmachines"]
+    assert vms and len(snap.rows["arm_classic_vms"]) == len(vms)
+    for vm in vms:
+        assert "extensions" not in vm["properties"]
+        assert "guestAgentStatus" not in (vm["properties"].get("instanceView") or {})
+    got = statuses("VM-003", snap)
+    assert got["fab-sql-01"] == "fail" and got["fab-web-01"] == "pass"
+    assert statuses("VM-001", snap)["fab-sql-02"] == "fail"
