@@ -293,3 +293,11 @@ def test_quota_sheet_and_html_table_show_usage_limit_and_headroom(emu, tmp_path)
     assert "99 / 100 (1 free)" in quota
     assert "ARM usage: short: standardDFamily" in quota
     assert "ARM usage: fits" in quota
+
+
+def test_an_offline_source_on_the_command_line_drops_the_configs_arm_details(tmp_path):
+    config = tmp_path / "scan.toml"
+    config.write_text('arm_details = true\nformat = "json"\nas_of = "2026-11-26"\n')
+    result = cli("scan", "--config", str(config), "--demo", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "findings.json").is_file()
