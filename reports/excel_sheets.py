@@ -183,12 +183,17 @@ QUOTA: tuple[Col, ...] = (
     Col("Region", 14),
     Col("ARM VM family", 26),
     Col("vCPUs", 9),
+    Col("vCPUs in use", 10),
+    Col("vCPU limit", 10),
+    Col("vCPU headroom", 10),
     Col("VMs in region", 10),
     Col("NICs", 9),
     Col("Public IPs", 10),
     Col("Load balancers", 10),
     Col("NSGs", 9),
     Col("VMs of unknown size", 30, wrapped),
+    Col("Quota check", 40, wrapped),
+    Col("Other usages", 50, wrapped),
     Col("Compare with", 90, wrapped),
 )
 _KIND_WIDTHS = {"str": 22, "bool": 10, "int": 10, "list": 40, "dict": 40}

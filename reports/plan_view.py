@@ -372,6 +372,8 @@ def html_context(
                 "subscription": _subscription(q["subscription_id"], sub_names),
                 "families": families,
                 "cores": sum(int(n) for _, n in families),
+                "check": quota_check(q),
+                "others": [line for line in other_usages(q).split("\n") if line],
             }
         )
     circuits = [
@@ -457,7 +459,9 @@ def quota_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tu
     rows = []
     for q in plan.get("quota") or []:
         families = sorted(dict(q.get("cores_by_family") or {}).items()) or [("", None)]
+        usage = dict(q.get("usage") or {})
         for family, cores in families:
+            read = dict(usage.get(family) or {})
             rows.append(
                 (
                     q["subscription_id"],
@@ -465,13 +469,45 @@ def quota_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tu
                     q["location"],
                     family,
                     cores,
+                    read.get("usage"),
+                    read.get("limit"),
+                    read.get("headroom"),
                     q["vms"],
                     q["network_interfaces"],
                     q["public_ips"],
                     q["load_balancers"],
                     q["network_security_groups"],
                     ", ".join(str(v) for v in q.get("unsized_vms") or []),
+                    quota_check(q),
+                    other_usages(q),
                     "\n".join(str(c) for c in q.get("check_with") or []),
                 )
             )
     return rows
+
+
+def quota_check(q: Mapping[str, Any]) -> str:
+    """Whether current ARM usage plus the demand fits the limits (read with --arm-details)."""
+    state = q.get("usage_read") or "not read"
+    if state == "not read":
+        return "usage not read: compare by hand"
+    if state != "read":
+        return "usage could not be read"
+    shortfalls = q.get("shortfalls")
+    if shortfalls is None:
+        return "not decided: a needed usage is missing or VM sizes are unknown"
+    return "short: " + "; ".join(str(s) for s in shortfalls) if shortfalls else "fits"
+
+
+def other_usages(q: Mapping[str, Any]) -> str:
+    """The read usages other than VM families (regional vCPUs, NICs, public IPs, ...), one per line."""
+    families = set(dict(q.get("cores_by_family") or {}))
+    lines = []
+    for name, u in sorted(dict(q.get("usage") or {}).items()):
+        if name in families:
+            continue
+        figures = (u.get("usage"), u.get("limit"), u.get("headroom"))
+        used, limit, headroom = figures
+        shown = "not in the answer" if None in figures else f"{used} of {limit} used, headroom {headroom}"
+        lines.append(f"{name}: needs {u.get('demand')}, {shown}")
+    return "\n".join(lines)

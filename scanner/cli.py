@@ -72,6 +72,14 @@ EndpointOpt = Annotated[
         help="ARM endpoint override (proxy, private endpoint, tests); also CLASSIC_SCAN_ARM_ENDPOINT.",
     ),
 ]
+ArmDetailsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--arm-details",
+        help="Also read, with GET requests only, classic VMs (agent and extensions), the "
+        "Microsoft.ClassicInfrastructureMigrate registration and ARM usages from Resource Manager.",
+    ),
+]
 
 
 def _subscriptions(values: list[str] | None) -> tuple[str, ...]:
@@ -96,6 +104,7 @@ def _live_options(
     cloud: str | None,
     auth: str,
     arm_endpoint: str | None,
+    arm_details: bool = False,
 ) -> Any:
     from scanner.auth import AUTH_KINDS
     from scanner.live import LiveOptions
@@ -115,6 +124,7 @@ def _live_options(
         tenant=tenant,
         cloud=cloud or "public",
         arm_endpoint=arm_endpoint,
+        arm_details=arm_details,
     )
 
 
@@ -210,6 +220,7 @@ def scan(
     tenant: TenantOpt = None,
     auth: AuthOpt = "default",
     arm_endpoint: EndpointOpt = None,
+    arm_details: ArmDetailsOpt = False,
     save_snapshot: Annotated[
         Path | None,
         typer.Option("--save-snapshot", help="Also write what a live scan read to this directory."),
@@ -274,6 +285,8 @@ def _scan_command(o: dict[str, Any]) -> int:
     offline = bool(demo or inputs)
     if offline and (o["subscription"] or o["management_group"] or o["save_snapshot"]):
         raise InputError("--subscription, --management-group and --save-snapshot apply to live scans only")
+    if offline and o.get("arm_details"):
+        raise InputError("--arm-details applies to live scans only (a snapshot keeps what was read)")
     if cloud is not None and cloud not in ("public", "usgov", "china"):
         raise InputError(f"--cloud: {cloud!r} is not one of public, usgov, china")
     if fail_on is not None and fail_on not in FAIL_ON:
@@ -284,7 +297,13 @@ def _scan_command(o: dict[str, Any]) -> int:
         None
         if offline
         else _live_options(
-            o["subscription"], o["management_group"], o["tenant"], cloud, o["auth"], o["arm_endpoint"]
+            o["subscription"],
+            o["management_group"],
+            o["tenant"],
+            cloud,
+            o["auth"],
+            o["arm_endpoint"],
+            bool(o.get("arm_details")),
         )
     )
     wanted = parse_formats(o["formats"])
@@ -338,6 +357,7 @@ def collect(
     cloud: Annotated[str | None, typer.Option("--cloud", help="public, usgov or china.")] = None,
     auth: AuthOpt = "default",
     arm_endpoint: EndpointOpt = None,
+    arm_details: ArmDetailsOpt = False,
 ) -> None:
     """Only collect a snapshot from Resource Graph (for offline scans and evidence)."""
     from scanner.engine.rules import load_pack
@@ -347,7 +367,7 @@ def collect(
     from scanner.snapshot import check_target
 
     def run() -> int:
-        live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint)
+        live = _live_options(subscription, management_group, tenant, cloud, auth, arm_endpoint, arm_details)
         check_target(out)  # before any query: a folder we may not replace is refused up front
         with memory.watch():
             snapshot = collect_live(live, ProgressPrinter())

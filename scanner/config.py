@@ -27,7 +27,7 @@ in the types the CLI would have produced: paths as `Path` (relative to the confi
 rest, defaults apply last. A list given on the command line replaces the config's list (no
 concatenation). The source of the scan is chosen as a whole: `--input` or `--demo` on the command
 line drops the config's `input`/`demo` and its live-only options (`subscription`,
-`management_group`, `save_snapshot`), so `classic-scan scan --config prod.toml --input snap/`
+`management_group`, `save_snapshot`, `arm_details`), so `classic-scan scan --config prod.toml --input snap/`
 re-scans a snapshot with the production settings. Likewise `--subscription` or
 `--management-group` on the command line drops the config's scope (both keys) and its offline source
 (`input`, `demo`): the scan is then a live scan of that scope.
@@ -83,6 +83,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "tenant": _spec("str", "tenant"),
     "auth": _spec("str", "auth", AUTH_KINDS),
     "arm_endpoint": _spec("str", "arm_endpoint"),
+    "arm_details": _spec("bool", "arm_details"),
     "save_snapshot": _spec("path", "save_snapshot"),
     "waivers": _spec("path", "waivers"),
     "history": _spec("path", "history"),
@@ -95,7 +96,7 @@ PARAM_NAMES: dict[str, str] = {key: spec.param for key, spec in OPTIONS.items()}
 #: Parameters that choose the source; given on the command line, they replace the config's.
 SOURCE_PARAMS = frozenset({"inputs", "demo"})
 #: Parameters that only apply to live scans (dropped from the config when the CLI picks files).
-LIVE_ONLY_PARAMS = frozenset({"subscription", "management_group", "save_snapshot"})
+LIVE_ONLY_PARAMS = frozenset({"subscription", "management_group", "save_snapshot", "arm_details"})
 #: Parameters that choose the live scope; given on the command line, they replace the config's.
 SCOPE_PARAMS = frozenset({"subscription", "management_group"})
 

@@ -31,10 +31,13 @@ class LiveOptions:
     """Concurrent requests (paced by the quota either way)."""
     verbose: bool = False
     """Show the Azure SDK's log lines (which credential was tried) on stderr."""
+    arm_details: bool = False
+    """Also read classic VMs, provider registration and usages from ARM (GETs; sources/arm.py)."""
 
 
 def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:
-    """Read the four datasets live. `credential` overrides the --auth choice (tests, embedding)."""
+    """Read the four ARG datasets live, and the ARM details when asked. `credential` overrides the
+    --auth choice (tests, embedding)."""
     configure_sdk_logging(options.verbose)
     chosen = cloud(options.cloud)
     endpoint = arm_endpoint(options.arm_endpoint, chosen)
@@ -42,6 +45,11 @@ def collect(options: LiveOptions, progress: Progress | None = None, credential: 
     client = ArgClient(cred, endpoint, chosen.token_scope)
     source = GraphSource(client, options.scope, workers=options.workers, progress=progress)
     snapshot = source.read()
+    if options.arm_details:
+        from scanner.sources.arm import ArmClient, read_details
+
+        arm_client = ArmClient(cred, endpoint, chosen.token_scope)
+        snapshot = read_details(snapshot, arm_client, workers=options.workers, progress=progress)
     tenants = sorted(
         {str(r.get("tenantId")).lower() for rows in snapshot.rows.values() for r in rows if r.get("tenantId")}
     )

@@ -23,6 +23,7 @@ import pandas as pd
 
 from scanner.engine.evaluate import plain_values
 from scanner.inventory import Inventory
+from scanner.inventory.arm_merge import quota_usage
 from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
 from scanner.runbook import runbook
 
@@ -494,6 +495,7 @@ def _quota(inventory: Inventory) -> list[dict[str, Any]]:
                 "public_ips": int(r["public_ip_count"]),
                 "load_balancers": int(r["load_balancer_count"]),
                 "network_security_groups": nsgs.get((str(r["subscription_id"]), str(r["location"])), 0),
+                **quota_usage(r.to_dict()),
                 "check_with": [
                     f"az vm list-usage --location {r['location']} --subscription {r['subscription_id']}",
                     f"az network list-usages --location {r['location']} --subscription "

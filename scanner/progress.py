@@ -15,6 +15,7 @@ class ProgressPrinter:
         self.tty = self.stream.isatty()
         self._lock = threading.Lock()
         self.total = self.done = self.pages = self.rows = self.throttled = 0
+        self.arm_total = self.arm_done = 0
 
     def __call__(self, event: str, data: dict[str, Any]) -> None:
         with self._lock:
@@ -25,6 +26,9 @@ class ProgressPrinter:
                 self.rows += int(data.get("rows", 0))
             elif event == "throttled":
                 self.throttled += 1
+            elif event in ("arm_start", "arm_read", "arm_throttled"):
+                self._arm(event, data)
+                return
             elif event == "query":
                 self.done += 1
                 if not self.tty:
@@ -45,6 +49,31 @@ class ProgressPrinter:
         if self.total and self.done == self.total:
             self.stream.write("\n")
         self.stream.flush()
+
+    def _arm(self, event: str, data: dict[str, Any]) -> None:
+        """ARM details (--arm-details): one read per subscription list, provider or region usages."""
+        if event == "arm_start":
+            self.arm_total = int(data.get("reads", 0))
+            self._line(f"ARM details: {self.arm_total} reads (GET)")
+            return
+        if event == "arm_throttled":
+            self.throttled += 1
+            if not self.tty:
+                self._line(f"ARM throttled: waiting {float(data.get('wait', 0)):.1f} s (Retry-After)")
+            return
+        self.arm_done += 1
+        where = f" in {data['region']}" if data.get("region") else ""
+        text = (
+            f"ARM read {self.arm_done}/{self.arm_total}: {data.get('what')} of {data.get('subscription')}"
+            f"{where}: {data.get('status')}"
+        )
+        if not self.tty or not str(data.get("status", "")).startswith("read"):
+            self._line(text)
+        else:
+            self.stream.write(f"\rclassic-scan: {text[:110]:<110}")
+            if self.arm_done == self.arm_total:
+                self.stream.write("\n")
+            self.stream.flush()
 
     def _line(self, text: str) -> None:
         self.stream.write(f"classic-scan: {text}\n")

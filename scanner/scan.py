@@ -22,6 +22,7 @@ from scanner.plan import build_plan
 from scanner.readiness import resource_states
 from scanner.snapshot import DATASETS, Snapshot, check_target, sha256_file
 from scanner.sources import DEMO_ESTATE, Source
+from scanner.sources.arm import ARM_DATASETS
 from scanner.sources.files import FilesSource
 from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
 
@@ -173,9 +174,8 @@ def _release_rows(snapshot: Snapshot) -> dict[str, int]:
 def _coverage(
     snapshot: Snapshot, read: dict[str, int], unrouted: dict[str, int] | Any, errors: tuple[str, ...]
 ) -> dict[str, Any]:
-    datasets = {
-        name: {"collected": name in snapshot.collected, "rows": read.get(name, 0)} for name in DATASETS
-    }
+    names = (*DATASETS, *(n for n in ARM_DATASETS if n in snapshot.collected))  # ARM: --arm-details
+    datasets = {name: {"collected": name in snapshot.collected, "rows": read.get(name, 0)} for name in names}
     issues = list(snapshot.issues)
     issues += [
         f"dataset {name} was not collected: rules that need it are unknown"

@@ -32,6 +32,7 @@ management_group = "corp"
 tenant = "contoso.onmicrosoft.com"
 auth = "msi"
 arm_endpoint = "https://management.usgovcloudapi.net"
+arm_details = true
 save_snapshot = "snapshots/today"
 waivers = "waivers.yaml"
 history = "/var/lib/classic-scan/contoso.sqlite"
@@ -60,6 +61,7 @@ def test_every_option_converts_to_the_cli_types(tmp_path):
     assert values["history"] == Path("/var/lib/classic-scan/contoso.sqlite")
     assert values["fail_on"] == "high"
     assert values["mask"] is True
+    assert values["arm_details"] is True
 
 
 def test_options_cover_the_documented_keys():
@@ -77,6 +79,7 @@ def test_options_cover_the_documented_keys():
         "tenant",
         "auth",
         "arm_endpoint",
+        "arm_details",
         "save_snapshot",
         "waivers",
         "history",

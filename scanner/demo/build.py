@@ -152,6 +152,7 @@ manual in a demo scan; re-check it against a scan whenever rows or rules change.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -160,6 +161,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from scanner.snapshot import DATASETS, dataset_for_type, write_snapshot
+from scanner.sources.arm import API_VERSIONS, PATHS
 
 Row = dict[str, Any]
 
@@ -2615,13 +2617,47 @@ def all_rows() -> list[Row]:
     ]
 
 
+#: Classic VM properties the demo keeps in the `arm_classic_vms` dataset instead of the ARG rows, as a
+#: `--arm-details` collection reads them from Resource Manager (scanner/sources/arm.py): the guest agent
+#: status and the extensions. The inventory merges them back by id, so the verdicts are the same.
+_ARM_ONLY = (("extensions",), ("instanceView", "guestAgentStatus"), ("instanceView", "extensions"))
+ARM_CLASSIC_VMS = "arm_classic_vms"
+
+
 def datasets(rows: Iterable[Row]) -> dict[str, list[Row]]:
-    """Rows grouped by ARG table (every dataset present, even when empty)."""
-    out: dict[str, list[Row]] = {name: [] for name in DATASETS}
+    """Rows grouped by ARG table (every dataset present, even when empty), plus the classic VMs' ARM
+    details."""
+    out: dict[str, list[Row]] = {name: [] for name in (*DATASETS, ARM_CLASSIC_VMS)}
     for row in rows:
         name = "resources" if row["type"] in _RESOURCES_TABLE_TYPES else dataset_for_type(row["type"])
+        if row["type"] == "microsoft.classiccompute/virtualmachines":
+            row, details = _split_arm_details(row)
+            out[ARM_CLASSIC_VMS].append(details)
         out[name].append(row)
     return out
+
+
+def _split_arm_details(row: Row) -> tuple[Row, Row]:
+    """(the ARG row without the ARM-only properties, the ARM GET of the VM holding them)."""
+    arg = copy.deepcopy(row)
+    moved: dict[str, Any] = {}
+    for path in _ARM_ONLY:
+        parent, target = arg["properties"], moved
+        for key in path[:-1]:
+            if not isinstance(parent.get(key), dict):
+                break
+            parent, target = parent[key], target.setdefault(key, {})
+        else:
+            if path[-1] in parent:
+                target[path[-1]] = parent.pop(path[-1])
+    arm = {
+        "id": row["id"],
+        "name": row["name"],
+        "type": "Microsoft.ClassicCompute/virtualMachines",
+        "location": row["location"],
+        "properties": moved,
+    }
+    return arg, arm
 
 
 def meta() -> dict[str, Any]:
@@ -2637,6 +2673,10 @@ def meta() -> dict[str, Any]:
             "description": "Fabrikam Logistics demo estate (fictional)",
         },
         "coverage": {"complete": True, "issues": []},
+        "arm_details": {
+            "api_versions": {"classic_vms": API_VERSIONS["classic_vms"]},
+            "issues": [],
+        },
     }
 
 
@@ -2646,7 +2686,8 @@ def build(directory: Path = OUT_DIR) -> dict[str, Any]:
     duplicates = sorted(i for i, n in Counter(r["id"].lower() for r in rows).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate ids in the demo estate: {duplicates}")
-    return write_snapshot(directory, datasets(rows), meta())
+    query = f"GET {PATHS['classic_vms']}?api-version={API_VERSIONS['classic_vms']}"
+    return write_snapshot(directory, datasets(rows), meta(), queries={ARM_CLASSIC_VMS: query})
 
 
 def main() -> None:

@@ -149,6 +149,9 @@ def _judge_rule(
     status = np.full(n, _CODE["pass"], dtype=np.uint8)
     status[result.value] = _CODE[spec.verdict]
     status[~known] = _CODE["unknown"]
+    if rule.manual_when is not None:
+        manual = rule.manual_when(columns, ctx)
+        status[manual.value & manual.known] = _CODE["manual"]
     if not spec.retirement:
         return RuleVerdicts(rule, rows, status[rows], spec.severity or "info")
     entry = calendar.entries[spec.retirement]
@@ -272,6 +275,9 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
 
     message = np.empty(n, dtype=object)
     message[shown] = render_rows(spec.message, view, rows[shown], verdict.placeholders)
+    if spec.manual_message:
+        is_manual = status == _CODE["manual"]
+        message[is_manual] = render_rows(spec.manual_message, view, rows[is_manual], verdict.placeholders)
     if spec.pass_message:
         message[is_pass] = render_rows(spec.pass_message, view, rows[is_pass], verdict.placeholders)
     else:
@@ -279,9 +285,12 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
     message[is_unknown] = _unknown_messages(rule, view, rows[is_unknown])
 
     remediation = spec.remediation.strip()
-    if spec.verdict == "manual":
+    by_hand = remediation
+    if spec.verification:
         steps = " ".join(f"{i}) {s.strip()}" for i, s in enumerate(spec.verification, start=1))
-        remediation = f"Verify by hand: {steps}\n{remediation}"
+        by_hand = f"Verify by hand: {steps}\n{remediation}"
+    if spec.verdict == "manual":
+        remediation = by_hand
     prefix = f"{spec.id}|"
     statuses = np.array(STATUSES, dtype=object)[status]
     return (
@@ -296,7 +305,7 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
         *(view.raw[name][rows].tolist() for name in _RESOURCE_COLUMNS),
         message.tolist(),
         _evidence(view, rows, [*rule.fields, *spec.evidence], verdict.evidence_extra),
-        _pick(is_pass, "", remediation),
+        _remediations(status, remediation, by_hand),
         [[r.url for r in spec.references]] * n,
         [None] * n,
         [None] * n,
@@ -304,12 +313,12 @@ def _rule_findings(verdict: RuleVerdicts, view: _TableView) -> tuple[Any, ...]:
     )
 
 
-def _pick(condition: np.ndarray[Any, np.dtype[np.bool_]], yes: str, no: str) -> list[str]:
-    """Per row `yes` where condition holds, else `no` (np.where would copy long text into a fixed-width
-    array row by row)."""
-    out = np.empty(len(condition), dtype=object)
-    out.fill(no)  # np.full would first make a fixed-width text array of `no`
-    out[condition] = yes
+def _remediations(status: Codes, remediation: str, by_hand: str) -> list[str]:
+    """Per row: none for a pass, the verification steps too for a manual verdict, else the remediation."""
+    out = np.empty(len(status), dtype=object)
+    out.fill(remediation)
+    out[status == _CODE["manual"]] = by_hand
+    out[status == _CODE["pass"]] = ""
     return out.tolist()
 
 

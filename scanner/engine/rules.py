@@ -68,9 +68,12 @@ class RuleSpec(BaseModel):
     where: dict[str, Any] | None = None
     requires: tuple[str, ...] = ()
     condition: dict[str, Any] | None = None
+    manual_when: dict[str, Any] | None = None
+    """Rows where this condition holds get `manual` (the scan did not read what the check needs)."""
     evidence: tuple[str, ...] = ()
     message: str = Field(min_length=5, max_length=500)
     pass_message: str | None = Field(default=None, max_length=500)
+    manual_message: str | None = Field(default=None, max_length=500)
     rationale: str = Field(min_length=20, max_length=1000)
     remediation: str = Field(min_length=20, max_length=2000)
     verification: tuple[str, ...] = ()
@@ -83,8 +86,10 @@ class RuleSpec(BaseModel):
             raise ValueError("severity is required (only retirement rules take it from the calendar)")
         if self.severity is not None and self.retirement is not None:
             raise ValueError("a retirement rule takes its severity from the calendar: remove severity")
-        if self.verdict == "manual" and not self.verification:
+        if (self.verdict == "manual" or self.manual_when is not None) and not self.verification:
             raise ValueError("a manual rule needs verification steps")
+        if self.manual_message is not None and self.manual_when is None:
+            raise ValueError("manual_message needs manual_when")
         if self.target not in TABLES:
             raise ValueError(f"unknown target table {self.target!r}")
         return self
@@ -104,6 +109,8 @@ class Rule:
     """Columns the condition and `requires` read; recorded as evidence with `spec.evidence`."""
     origin: str
     """File the rule came from (for messages)."""
+    manual_when: Compiled | None = None
+    """Compiled `manual_when` (None: no row turns manual)."""
 
     @property
     def id(self) -> str:
@@ -233,18 +240,30 @@ def load_rule(path: Path) -> Rule:
             compile_condition(spec.condition, table) if spec.condition is not None else (None, [])
         )
         where_fn = compile_condition(spec.where, table, "where")[0] if spec.where is not None else None
+        manual_fn, manual_fields = (
+            compile_condition(spec.manual_when, table, "manual_when")
+            if spec.manual_when is not None
+            else (None, [])
+        )
     except ConditionError as exc:
         raise InputError(f"{path}: {exc}") from None
     for name in (*spec.requires, *spec.evidence):
         if field_column(table, name) is None:
             raise InputError(f"{path}: table {table.name} has no column {name!r}")
     extras = RETIREMENT_PLACEHOLDERS if spec.retirement else frozenset()
-    for label, template in (("message", spec.message), ("pass_message", spec.pass_message)):
+    templates = (
+        ("message", spec.message),
+        ("pass_message", spec.pass_message),
+        ("manual_message", spec.manual_message),
+    )
+    for label, template in templates:
         for placeholder in template_fields(template or ""):
             if placeholder not in extras and field_column(table, placeholder) is None:
                 raise InputError(f"{path}: {label} uses {{{placeholder}}}, not a column of {table.name}")
-    fields = tuple(dict.fromkeys([*spec.requires, *cond_fields]))
-    return Rule(spec=spec, condition=condition, where=where_fn, fields=fields, origin=str(path))
+    fields = tuple(dict.fromkeys([*spec.requires, *cond_fields, *manual_fields]))
+    return Rule(
+        spec=spec, condition=condition, where=where_fn, fields=fields, origin=str(path), manual_when=manual_fn
+    )
 
 
 def template_fields(template: str) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from scanner.inventory import extract, relations
+from scanner.inventory.arm_merge import ARM_DATASETS, ArmDetails
 from scanner.inventory.columns import CLASSIC_TYPES, TABLES, TYPE_TO_TABLE, Column
 from scanner.inventory.selection import selected
 from scanner.snapshot import Snapshot
@@ -41,7 +42,10 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     unrouted: dict[str, int] = {}
     subscription_names: dict[str, str] = {}
-    for rows in snapshot.rows.values():
+    arm = ArmDetails.from_snapshot(snapshot)
+    for name, rows in snapshot.rows.items():
+        if name in ARM_DATASETS:
+            continue  # merged into the rows ARG listed, below and in arm.annotate
         for row in rows:
             arg_type = row["type"]
             if arg_type == "microsoft.resources/subscriptions":
@@ -54,6 +58,8 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
             props = _properties(row)
             if not selected(table, row, props):
                 continue  # outside what the live query returns: set aside, as a live scan never sees it
+            if table == "classic_vm":
+                props = arm.classic_vm_properties(row, props)
             records[table].append({**extract.common(row), **extract.EXTRACTORS[table](row, props)})
     for rows in records.values():
         rows.sort(key=lambda r: r["key"])
@@ -62,6 +68,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     records["subscription"] = relations.subscriptions(records, classic_tables, subscription_names)
     records["region"] = relations.regions(records)
     records["migration_unit"] = relations.migration_units(records)
+    arm.annotate(records)
     frames = {name: _frame(records[name], TABLES[name].all_columns) for name in TABLES}
     return Inventory(
         tables=frames, collected=snapshot.collected, unrouted_types=dict(sorted(unrouted.items()))

@@ -590,6 +590,18 @@ _table(
     _c("display_name", "str", "Display name from resourcecontainers, when present."),
     _c("classic_resources", "int", "Number of classic resources in it."),
     _c("classic_types", "dict", "Classic resource count per type."),
+    _c(
+        "migrate_provider_read",
+        "bool",
+        "--arm-details: true when Microsoft.ClassicInfrastructureMigrate's registration was read, false "
+        "when the scan did not ask ARM (no arm_providers dataset), NA when the read was denied or failed.",
+    ),
+    _c(
+        "migrate_provider_state",
+        "str",
+        "--arm-details: registrationState of Microsoft.ClassicInfrastructureMigrate (ARM GET of the "
+        "provider).",
+    ),
 )
 
 _table(
@@ -614,6 +626,25 @@ _table(
     _c("nic_count", "int", "NICs the migration creates (one per VM NIC)."),
     _c("public_ip_count", "int", "Public IPs: one per cloud service with VMs here plus reserved IPs here."),
     _c("load_balancer_count", "int", "Load balancers: one per cloud service with VMs here."),
+    _c(
+        "quota_read",
+        "bool",
+        "--arm-details: true when compute and network usages were read for this subscription and region, "
+        "false when the scan did not ask ARM (no arm_usages dataset), NA when the reads were denied or "
+        "failed.",
+    ),
+    _c(
+        "quota",
+        "dict",
+        "--arm-details: per usage the migration adds to (ARM family, cores, NetworkInterfaces, "
+        "PublicIPAddresses, LoadBalancers, NetworkSecurityGroups): demand, usage, limit, headroom.",
+    ),
+    _c(
+        "quota_shortfalls",
+        "list",
+        "--arm-details: usages where current usage plus demand exceeds the limit; NA when usages were not "
+        "read, or when none is short but a needed usage is missing or VMs have an unknown size.",
+    ),
 )
 
 #: ARG type -> inventory table.

@@ -34,6 +34,7 @@ from scanner.snapshot import (
     sha256_file,
     strip_secrets,
 )
+from scanner.sources.arm import ARM_DATASETS
 
 #: Columns of an ARG row that hold objects or arrays (JSON text in a CSV export).
 NESTED_COLUMNS = frozenset({"properties", "tags", "sku", "identity", "plan", "zones", "extendedlocation"})
@@ -65,6 +66,13 @@ class FilesSource:
                     continue
                 seen.add(key)
                 rows.setdefault(dataset_for_type(row["type"]), []).append(row)
+            # ARM details describe resources ARG already listed: kept apart, merged by the inventory.
+            for name, arm_rows in loaded.arm.items():
+                for row in arm_rows:
+                    key = f"{name}|{row['id'].lower()}"
+                    if key not in seen:
+                        seen.add(key)
+                        rows.setdefault(name, []).append(row)
         return Snapshot(
             rows=rows,
             collected=frozenset(collected),
@@ -105,6 +113,8 @@ class _Loaded:
         self.manifest: dict[str, Any] = {}
         self.sources: list[str] = []
         self.issues: list[str] = []
+        self.arm: dict[str, list[dict[str, Any]]] = {}
+        """Rows of the ARM datasets (sources/arm.py), by dataset."""
 
 
 def _load_path(path: Path) -> _Loaded:
@@ -384,7 +394,8 @@ def _load_snapshot(directory: Path) -> _Loaded:
         if entry["sha256"].lower() != digest:
             raise InputError(f"{data_path}: SHA-256 does not match the manifest (file changed or truncated)")
         loaded.sources.append(f"{data_path} sha256:{digest}")
-        loaded.rows.extend(
+        target = loaded.arm.setdefault(name, []) if name in ARM_DATASETS else loaded.rows
+        target.extend(
             _check_row(data_path, where, row, secret) for where, row, secret in _iter_json_lines(data_path)
         )
         loaded.collected.add(name)

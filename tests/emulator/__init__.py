@@ -10,6 +10,7 @@ with ArgEmulator(rows, quota=15, window_seconds=5.0) as emu:
 
 from __future__ import annotations
 
+from .arm import ArmEstate, usage
 from .credential import StaticTokenCredential
 from .estate import COLUMNS, TABLES, QueryError, load_estate, split_rows, table_for_type
 from .faults import Faults
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "TABLES",
     "ArgEmulator",
+    "ArmEstate",
     "Faults",
     "QueryError",
     "QuotaTracker",
@@ -31,4 +33,5 @@ __all__ = [
     "load_estate",
     "split_rows",
     "table_for_type",
+    "usage",
 ]

@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
+from .arm import ArmEstate
 from .estate import EstateDatabase, QueryError, QueryTimeout, Result
 from .faults import STATUS_CODES, Failure, Faults
 from .quota import QuotaState, QuotaTracker
@@ -190,6 +191,7 @@ class ArgEmulator:
         max_payload_bytes: a page whose JSON is larger gets 400 `ResponsePayloadTooLarge`.
         query_timeout_seconds: a query running longer is interrupted (504).
         socket_timeout_seconds: TLS handshake, request reads and idle keep-alive connections.
+        arm: ARM GETs to serve too (`--arm-details`, arm.py); by default only the ARG POST is served.
     """
 
     def __init__(
@@ -205,8 +207,11 @@ class ArgEmulator:
         max_payload_bytes: int = 16 * 1024 * 1024,
         query_timeout_seconds: float = 30.0,
         socket_timeout_seconds: float = 10.0,
+        arm: ArmEstate | None = None,
     ) -> None:
         self.db = EstateDatabase(rows, query_timeout=query_timeout_seconds)
+        self.arm = arm
+        """ARM GETs under /subscriptions/ (tests/emulator/arm.py); None: only ARG is served."""
         self.visible_subscriptions: frozenset[str] = (
             frozenset(s.lower() for s in visible_subscriptions)
             if visible_subscriptions is not None
@@ -377,6 +382,15 @@ class ArgEmulator:
         params = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         token = _bearer(headers)
         quota_headers = self.quota.peek(token).headers() if token else {}
+        if self.arm is not None and method == "GET" and split.path.lower().startswith("/subscriptions/"):
+            if token is None:
+                return _json_response(
+                    401,
+                    error_body("AuthenticationFailed", "No bearer token."),
+                    {"WWW-Authenticate": _WWW_AUTHENTICATE},
+                )
+            status, arm_body, arm_headers = self.arm.respond(split.path, params, self.base_url)
+            return _json_response(status, arm_body, arm_headers)
         if split.path.lower() != ARG_PATH.lower():
             return _json_response(
                 404,
