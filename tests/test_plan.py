@@ -49,7 +49,8 @@ def test_vms_outside_any_vnet_migrate_per_cloud_service_with_downtime():
     assert unit["vm_count"] == 2
     assert "restarted" in unit["downtime"]["data_plane"]
     assert unit["state"] == "needs-preparation"  # VM-011: reserve the VIP first
-    assert {p["rule_id"] for p in unit["preparation"]} == {"VM-011"}
+    # VM-011 (reserve the VIP) and MAN-010 (its load-balancer rules, which only prepare checks)
+    assert {p["rule_id"] for p in unit["preparation"]} == {"VM-011", "MAN-010"}
     commands = " ".join(s["powershell"] for s in unit["runbook"]["steps"])
     assert "Move-AzureService -Validate -ServiceName 'cs-a'" in commands
     assert "-CreateNewVirtualNetwork" in commands

@@ -52,11 +52,13 @@ def test_bundled_rule_metadata(path):
 #: The plan's hard-coded sets before the role became rule data: each keeps its role.
 FORMER_BLOCKING = {
     *(f"VM-{i:03d}" for i in (1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 14)),
-    *("CS-001", "CS-002", "CS-003", "NET-001", "NET-002", "NET-004", "ER-002", "BK-001"),
+    *("CS-001", "CS-002", "CS-003", "NET-001", "NET-002", "NET-004", "BK-001"),
 }
+# The December 2026 review made ER-002 a manual heuristic (preparation: verify the links before the
+# circuit moves) and CS-004 a manual info check from a community toolset (no migration role).
 FORMER_PREPARATION = {
-    *("VM-005", "VM-006", "VM-011", "CS-004", "NET-003", "NET-005", "NET-006", "NET-007"),
-    *("ER-001", "MON-001", "MON-002", "IAM-001"),
+    *("VM-005", "VM-006", "VM-011", "NET-003", "NET-005", "NET-006", "NET-007"),
+    *("ER-001", "ER-002", "MON-001", "MON-002", "IAM-001"),
 }
 
 

@@ -21,6 +21,7 @@ SNAPSHOT_EXT = {
     "version": "1.0",
     "status": "Ready",
 }
+BGINFO_EXT = {"extension": "BGInfo", "publisher": "Microsoft.Compute", "version": "2.1", "status": "Ready"}
 
 
 def bare_vm(name: str, *, sub: str = SUB, cs: str = "cs1", size: str = "Standard_D2") -> dict[str, Any]:
@@ -119,7 +120,10 @@ def test_vm_rules_read_agent_and_extensions_from_arm_when_arg_lacks_them():
     assert statuses("VM-001", without) == {"vm1": "unknown", "vm2": "unknown"}
     assert statuses("VM-003", without) == {"vm1": "unknown", "vm2": "unknown"}
 
-    snap = detailed(rows, [arm_vm(vm1, extensions=[SNAPSHOT_EXT]), arm_vm(vm2, agent="NotReady")])
+    snap = detailed(
+        rows, [arm_vm(vm1, extensions=[SNAPSHOT_EXT]), arm_vm(vm2, agent="NotReady", extensions=[BGINFO_EXT])]
+    )
+    # VM-001 fails a running VM whose agent is not Ready only when it carries extensions
     assert statuses("VM-001", snap) == {"vm1": "pass", "vm2": "fail"}
     assert statuses("VM-002", snap) == {"vm1": "pass", "vm2": "pass"}
     assert statuses("VM-003", snap) == {"vm1": "fail", "vm2": "pass"}
