@@ -374,4 +374,4 @@ def _create_private(file: Path, name: str) -> None:
     except FileExistsError:
         pass  # created meanwhile (a concurrent scan), or a dangling link: sqlite decides
     except OSError as exc:
-        raise InputError(f"{name}: cannot create history database: {exc.strerror}") from None
+        raise InputError(f"{name}: cannot open history database: {exc.strerror}") from None

@@ -21,8 +21,14 @@ What is replaced:
   descriptions, coverage issues), case-insensitively and only as whole tokens: a name `web`
   replaces `web` in `web.cloudapp.net` but never touches `webapp` or `web-01`; longer values win
   (`fab-web-01` before `fab-web`);
-- e-mail addresses anywhere;
-- input file paths in the coverage keep only their file name (masked like any text).
+- text the tenant wrote, each value whole (`text-…`): cloud-service labels, role-assignment
+  descriptions, tag values, and tag names other than generic ones (`tagkey-…`; GENERIC_TAG_KEYS);
+- e-mail addresses anywhere, in every form (guest `…#EXT#@…` names, `user@host`, `%40`, non-ASCII);
+- waivers: targets through the same pseudonyms (opaque when the scan did not see the resource, and
+  for regexes), justification, owner, ticket and approver opaque; the file as `waivers.yaml`;
+- input files under neutral names (`input-1.json`; a snapshot's own file names stay) with their
+  SHA-256, in the coverage and wherever the coverage mentions them; scope fields other than ids and
+  the scope kind are opaque.
 
 Finding messages are masked field by field: the literal text of the rule's message template stays
 as the rule wrote it and only the values filled into it are masked. Rule texts (title, remediation,
@@ -34,8 +40,8 @@ What is kept:
   guess a full resource id can confirm the guess.
 - platform values: ARG types, locations, SKUs, sizes, states, extension names, role definition ids,
   the slot names `Production`/`Staging`, and generic names in STOP_NAMES.
-- free text that is not a known identifier: tag values, labels and descriptions keep their words
-  (only the identifiers inside them are replaced), and IP addresses and prefixes are kept.
+- IP addresses and prefixes, numbers, and free text that reaches the result from elsewhere than the
+  tenant's fields (an error message in the coverage): only the identifiers inside it are replaced.
 
 The key: `mask_key(env, scope)` takes CLASSIC_SCAN_MASK_KEY (hex, or text) when set; otherwise it
 derives the key from the scan's tenant id(s) with a fixed label, so pseudonyms are stable per tenant
@@ -940,41 +946,42 @@ _TOOL_FILE_NAMES = frozenset({MANIFEST, *(f"{name}.jsonl" for name in DATASETS)}
 _INPUT_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".csv"})
 
 
+def _file_part(path: str) -> str:
+    return PurePosixPath(path.replace("\\", "/")).name
+
+
 def _neutral_inputs(coverage: dict[str, Any]) -> dict[str, Any]:
     """The coverage with every input file under a neutral name (`input-1.json`, or the snapshot's own
     file names) and its SHA-256: consultants name files and folders after the customer."""
     renames: dict[str, str] = {}
     inputs: list[Any] = []
-    count = 0
     for item in coverage.get("inputs") or []:
         if not isinstance(item, str):
             inputs.append(item)
             continue
         path, sep, digest = item.partition(" sha256:")
-        name = PurePosixPath(path.replace("\\", "/")).name
+        name = _file_part(path)
         if name not in _TOOL_FILE_NAMES:
-            count += 1
             suffix = PurePosixPath(name).suffix.lower()
-            name = f"input-{count}{suffix if suffix in _INPUT_SUFFIXES else ''}"
+            loose = sum(1 for n in renames.values() if n not in _TOOL_FILE_NAMES) + 1
+            name = f"input-{loose}{suffix if suffix in _INPUT_SUFFIXES else ''}"
         renames[path] = name
         inputs.append(f"{name}{sep}{digest}")
-    originals = sorted(renames, key=len, reverse=True)
-    folders = sorted(
-        {p[: len(p) - len(PurePosixPath(p.replace("\\", "/")).name)] for p in originals} - {""},
-        key=len,
-        reverse=True,
-    )
-    bare = {PurePosixPath(p.replace("\\", "/")).name: n for p, n in renames.items()}
+    # Longest first, so a path is replaced before its folder, and its folder before the file name.
+    replacements = dict(renames)
+    for original in renames:
+        folder = original[: len(original) - len(_file_part(original))]
+        if folder.rstrip("/\\"):
+            replacements.setdefault(folder, "")
+            replacements.setdefault(folder.rstrip("/\\"), "snapshot")
+        if _file_part(original) not in _TOOL_FILE_NAMES:
+            replacements.setdefault(_file_part(original), renames[original])
+    order = sorted(replacements, key=len, reverse=True)
 
     def rename(value: Any) -> Any:
         if isinstance(value, str):
-            for original in originals:
-                value = value.replace(original, renames[original])
-            for folder in folders:
-                value = value.replace(folder, "")
-            for name in sorted(bare, key=len, reverse=True):
-                if name not in _TOOL_FILE_NAMES:
-                    value = value.replace(name, bare[name])
+            for original in order:
+                value = value.replace(original, replacements[original])
             return value
         if isinstance(value, Mapping):
             return {k: rename(v) for k, v in value.items()}
@@ -982,10 +989,10 @@ def _neutral_inputs(coverage: dict[str, Any]) -> dict[str, Any]:
             return [rename(v) for v in value]
         return value
 
-    renamed = rename({k: v for k, v in coverage.items() if k != "inputs"})
+    renamed = dict(rename({k: v for k, v in coverage.items() if k != "inputs"}))
     if "inputs" in coverage:
         renamed["inputs"] = inputs
-    return dict(renamed)
+    return renamed
 
 
 #: Name a waivers file has in masked reports (its SHA-256 identifies it).

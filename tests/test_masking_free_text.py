@@ -178,3 +178,26 @@ def test_local_files_appear_under_neutral_names_with_their_sha256(scanned):
     masked = str(scanned["masked"])
     assert "input-1.json" in masked and str(scanned["export_sha"]) in masked
     assert "waivers.yaml" in masked and str(scanned["waivers_sha"]) in masked
+
+
+def test_a_snapshot_folder_named_after_the_customer_disappears():
+    from scanner.masking import _neutral_inputs
+
+    coverage = {
+        "inputs": [
+            "/home/ana/qxcontoso-snap/manifest.json sha256:" + "a" * 64,
+            "/home/ana/qxcontoso-snap/resources.jsonl sha256:" + "b" * 64,
+            "C:\\Users\\ana\\qxcontoso export.csv sha256:" + "c" * 64,
+        ],
+        "issues": [
+            "/home/ana/qxcontoso-snap: the snapshot is marked incomplete",
+            "qxcontoso export.csv: 1 of 9 rows",
+        ],
+    }
+    masked = _neutral_inputs(coverage)
+    assert masked["inputs"] == [
+        "manifest.json sha256:" + "a" * 64,
+        "resources.jsonl sha256:" + "b" * 64,
+        "input-1.csv sha256:" + "c" * 64,
+    ]
+    assert masked["issues"] == ["snapshot: the snapshot is marked incomplete", "input-1.csv: 1 of 9 rows"]

@@ -9,6 +9,7 @@ import re
 import tempfile
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -336,7 +337,12 @@ def test_coverage_and_evidence(demo, demo_wb):
     }
     ws = demo_wb["Evidence"]
     inputs = section(ws, "Input files", 2)[1:]
-    assert [f"{p} sha256:{h}" for p, h in inputs] == demo.meta.coverage["inputs"]
+    # the file name and its digest; the local folder only in findings.json
+    assert [f"{p} sha256:{h}" for p, h in inputs] == [
+        f"{Path(i.split(' sha256:')[0]).name} sha256:{i.split(' sha256:')[1]}"
+        for i in demo.meta.coverage["inputs"]
+    ]
+    assert all("/" not in p and "\\" not in p for p, _ in inputs)
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for _, h in inputs)
     meta = dict(row[:2] for row in ws.iter_rows(values_only=True) if row[0])
     assert (meta["Scan id"], meta["Rules version"]) == (demo.meta.id, demo.meta.rules_version)

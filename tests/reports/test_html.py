@@ -322,7 +322,10 @@ def test_sections_and_cover(demo, demo_file):
     for sub in demo.meta.scope["subscriptions"]:
         assert sub in text
     for item in demo.meta.coverage["inputs"]:
-        assert item.rsplit("sha256:", 1)[1] in text
+        path, digest = item.rsplit(" sha256:", 1)
+        assert digest in text
+        assert f"{path.replace(chr(92), '/').rsplit('/', 1)[-1]}" in text
+        assert path not in text  # the file name and its digest; the local path in findings.json only
     # every rule in the catalogue, with its sources
     for rule in demo.pack.rules:
         assert f'id="rule-{rule.id}"' in text
