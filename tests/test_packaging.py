@@ -104,12 +104,14 @@ def test_a_live_scan_runs_from_the_installed_wheel(wheel, tmp_path):
 
 
 def test_ci_checks_what_users_install():
-    """.ci/run fails on any failed step and, after the suite, scans from the wheel outside the checkout."""
+    """.ci/run fails on any failed step, scans from the wheel outside the checkout, then runs the suite
+    last (so pytest's closing line closes the run)."""
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     lines = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
     assert lines[0] == "set -euo pipefail"  # pytest's exit code 5 (nothing collected) fails CI too
     assert "python -m pytest -q" in lines
-    wheel_part = script[script.index("python -m pytest -q") :]
+    assert lines[-1] == "python -m pytest -q"
+    wheel_part = script[script.index("pip wheel") - 200 : script.rindex("python -m pytest -q")]
     assert "pip wheel" in wheel_part and "--no-deps" in wheel_part
     install = next(line for line in lines if 'user-venv/bin/python" -m pip install' in line)
     assert " -e " not in install and ".whl" in install
