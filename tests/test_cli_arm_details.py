@@ -56,6 +56,7 @@ def arm_view(vm: dict[str, Any], agent: str, extensions: list[Any]) -> dict[str,
     }
 
 
+BGINFO_EXT = {"extension": "BGInfo", "publisher": "Microsoft.Compute", "version": "2.1", "status": "Ready"}
 VM1, VM2, VM3 = bare_vm("vm1", "cs1"), bare_vm("vm2", "cs1"), bare_vm("vm3", "cs2", SUB2)
 ROOMY = [
     usage("standardDFamily", 0, 100),
@@ -79,7 +80,8 @@ def arm_estate(**kwargs: Any) -> ArmEstate:
     return ArmEstate(
         [
             arm_view(VM1, "Ready", [SNAPSHOT_EXT]),
-            arm_view(VM2, "NotReady", []),
+            # VM-001 fails a running VM whose agent is not Ready only when it carries extensions
+            arm_view(VM2, "NotReady", [BGINFO_EXT]),
             arm_view(VM3, "Ready", []),
         ],
         providers={SUB: "Registered", SUB2: "NotRegistered"},
