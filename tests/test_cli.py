@@ -114,6 +114,17 @@ def test_incomplete_input_exits_4_but_writes_reports(tmp_path):
     assert doc["scan"]["coverage"]["issues"]
 
 
+@pytest.mark.parametrize("content", ["[]", "id,name,type\n"])
+def test_empty_export_is_incomplete_not_a_clean_estate(tmp_path, content):
+    src = tmp_path / ("empty.csv" if "," in content else "empty.json")
+    src.write_text(content)
+    result = scan("--input", str(src), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 4, result.output
+    assert f"incomplete: {src}: the export holds no rows" in result.output
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["scan"]["coverage"]["complete"] is False
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
