@@ -52,7 +52,14 @@ def day(sheet: Sheet, value: Any) -> Any:
 
 
 #: Waiver states coloured like the verdicts they lead to (waived, open again, nothing).
-_WAIVER_STYLES = {"active": "status:waived", "expired": "severity:high", "unused": "status:unknown"}
+#: The State of a waiver whose rule id (or glob) names no loaded rule.
+NO_SUCH_RULE = "no such rule"
+_WAIVER_STYLES = {
+    "active": "status:waived",
+    "expired": "severity:high",
+    "unused": "status:unknown",
+    NO_SUCH_RULE: "severity:high",
+}
 
 
 def waiver_state(sheet: Sheet, value: Any) -> Any:
@@ -214,7 +221,10 @@ def waivers(book: Book, result: ScanResult) -> list[str]:
     """Every waiver of the waivers file: active, expired, unused (none without --waivers)."""
     if not history_view.waivers_used(result.waivers):
         return []
-    items = history_view.waiver_rows(result.waivers)
+    items = [
+        {**w, "state": NO_SUCH_RULE} if w.get("no_such_rule") else w
+        for w in history_view.waiver_rows(result.waivers)
+    ]
     rows = [[w.get(field) for _, field in WAIVERS] for w in items]
     return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], row_columns(rows), len(rows))
 

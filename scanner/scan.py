@@ -23,6 +23,7 @@ from scanner.snapshot import DATASETS, Snapshot
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.files import FilesSource
 from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
+from scanner.wording import counted
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def _scan(
         source: Source = FilesSource((DEMO_ESTATE,) if options.demo else options.inputs)
         snapshot = source.read()
     if log:
-        log(f"read {sum(len(r) for r in snapshot.rows.values())} rows from {len(snapshot.sources)} file(s)")
+        rows, files = sum(len(r) for r in snapshot.rows.values()), len(snapshot.sources)
+        log(f"read {counted(rows, 'row')} from {counted(files, 'file')}")
     inventory = build_inventory(snapshot)
     scope = _scope(snapshot)
     read = _release_rows(snapshot)
@@ -112,8 +114,8 @@ def _scan(
     evaluation = evaluate(pack, inventory, as_of, cloud)
     if log:
         log(
-            f"evaluated {len(pack.rules)} rules over {inventory.resource_count} resources: "
-            f"{len(evaluation.findings)} findings"
+            f"evaluated {counted(len(pack.rules), 'rule')} over "
+            f"{counted(inventory.resource_count, 'resource')}: {counted(len(evaluation.findings), 'finding')}"
         )
     coverage = _coverage(snapshot, read, inventory.unrouted_types, evaluation.errors)
     meta = ScanMeta(
@@ -130,7 +132,8 @@ def _scan(
     )
     # The plan reads verdicts before waivers: a waived blocker still stops the platform migration.
     plan = build_plan(inventory, evaluation.findings)
-    waived = apply_waivers(evaluation.findings, waivers, as_of, resource_tags(inventory))
+    rule_ids = [rule.id for rule in pack.rules]
+    waived = apply_waivers(evaluation.findings, waivers, as_of, resource_tags(inventory), rule_ids)
     findings = waived.findings
     recorded: dict[str, Any] = {}
     if history is not None:
