@@ -244,6 +244,20 @@ def readiness(findings: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+#: Where a rule's failures come in the findings table's default order (report.js `priority`).
+RANK_READINESS, RANK_OTHER, RANK_RETIREMENT = 0, 1, 2
+
+
+def rule_rank(category: str) -> int:
+    """RANK_READINESS for a readiness rule (its critical or high `fail` blocks migration, see
+    `readiness`), RANK_RETIREMENT for a retirement rule (its rows are grouped per service), else
+    RANK_OTHER. The one place that says which rules can block: a per-rule migration field would
+    replace the category test here."""
+    if category in READINESS_CATEGORIES:
+        return RANK_READINESS
+    return RANK_RETIREMENT if category == "retirement" else RANK_OTHER
+
+
 def subscription_names(result: ScanResult) -> dict[str, str]:
     """Subscription id -> display name (when the data has one)."""
     table = result.inventory.table("subscription")
@@ -389,7 +403,13 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], _Rows]:
     rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
     first_of_rule = f.drop_duplicates("rule_id").set_index("rule_id")
     rules = [
-        [rid, str(first_of_rule.at[rid, "title"]), str(first_of_rule.at[rid, "category"])] for rid in rule_ids
+        [
+            rid,
+            str(first_of_rule.at[rid, "title"]),
+            str(first_of_rule.at[rid, "category"]),
+            rule_rank(str(first_of_rule.at[rid, "category"])),
+        ]
+        for rid in rule_ids
     ]
 
     key = f["resource_id"].astype(str).str.lower()

@@ -901,3 +901,51 @@ def test_browser_stays_responsive_at_100k_findings(browser, demo, tmp_path):
     assert w.rows().count() > 0
     w.assert_clean()
     page.close()
+
+
+@needs_chromium
+def test_browser_findings_view_order_counts_severity_and_width(browser, demo, demo_file):
+    """Blockers and other failures before the retirement rows (grouped per service), verdict counts
+    under the other filters, "high and above", and no horizontal scrolling at 820 px."""
+    w = Watched(browser, demo_file, width=820)
+    page = w.page
+    fails = demo.findings.loc[demo.findings["status"] == "fail"]
+    rank = {r.id: html.rule_rank(r.spec.category) for r in demo.pack.rules}
+    first = fails.loc[fails["rule_id"].map(rank) == html.RANK_READINESS]
+    first = first.loc[first["severity"].isin(["critical", "high"])]
+    shown = page.locator("#findings-body > tr.frow td:nth-child(4) .rule-id").all_inner_texts()
+    assert len(first) and shown[: len(first)] == list(first["rule_id"])
+    assert all(rank[r] != html.RANK_RETIREMENT for r in shown[: len(first)])
+
+    # the last page holds retirement rows, each service (rule) in one run
+    page.select_option("#f-sev", "")
+    page.click('#findings-app .chip[data-status="unknown"]')
+    page.click('#findings-app .chip[data-status="manual"]')
+    pages = int(page.inner_text("#f-pager").split("of")[1].split()[0].replace(",", ""))
+    seen: list[str] = []
+    for _ in range(pages):
+        seen += page.locator("#findings-body > tr.frow td:nth-child(4) .rule-id").all_inner_texts()
+        if len(seen) < len(fails):
+            page.click("#f-pager >> text=Next")
+    retire = [r for r in seen if rank[r] == html.RANK_RETIREMENT]
+    assert seen[-len(retire) :] == retire  # retirements last
+    runs = [r for k, r in enumerate(retire) if k == 0 or retire[k - 1] != r]
+    assert len(runs) == len(set(retire))  # grouped per rule
+
+    # verdict counts follow the other filters
+    page.click("#f-reset")
+    page.select_option("#f-sev", "+1")  # high and above
+    levels = demo.findings["severity"].isin(["critical", "high"])
+    for status in ("fail", "unknown", "pass"):
+        chip = page.inner_text(f'#findings-app .chip[data-status="{status}"] .chip-n')
+        assert int(chip.replace(",", "")) == int((levels & (demo.findings["status"] == status)).sum())
+    severities = set(page.locator("#findings-body > tr.frow td:nth-child(2)").all_inner_texts())
+    assert severities <= {"Critical", "High"} and severities
+
+    # readable at 820 px: nothing wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
+    wrap = page.locator("#findings-app .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert not page.locator("#findings-table th.c-sub").is_visible()
+    w.assert_clean()
+    page.close()
