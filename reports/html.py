@@ -779,11 +779,16 @@ def _coverage(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def _retirement_fails(f: pd.DataFrame) -> pd.Series[bool]:
+    return (f["status"] == "fail") & (f["category"] == "retirement")
+
+
 def _print_rows(result: ScanResult, names: Mapping[str, str]) -> list[dict[str, str]] | None:
-    """Non-pass findings for the printed table, or None when there are more than PRINT_LIMIT."""
+    """Non-pass findings for the printed table, or None when there are more than PRINT_LIMIT; failing
+    retirement findings are printed grouped per service instead (`_print_retirements`)."""
     f = result.findings
-    open_ = f.loc[f["status"] != "pass"]
-    if len(open_) > PRINT_LIMIT:
+    open_ = f.loc[(f["status"] != "pass") & ~_retirement_fails(f)]
+    if int((f["status"] != "pass").sum()) > PRINT_LIMIT:
         return None
     return [
         {
@@ -796,6 +801,25 @@ def _print_rows(result: ScanResult, names: Mapping[str, str]) -> list[dict[str, 
         }
         for r in open_.itertuples(index=False)
     ]
+
+
+def _print_retirements(result: ScanResult) -> list[dict[str, Any]]:
+    """Failing retirement findings for print, one row per rule (service): the same finding for
+    hundreds of resources ("classic VM still exists") is one line with their names."""
+    f = result.findings
+    fails = f.loc[_retirement_fails(f)]
+    rows = []
+    for rule_id, group in fails.groupby("rule_id", sort=False):
+        rows.append(
+            {
+                "rule_id": str(rule_id),
+                "title": _text(group["title"].iloc[0]),
+                "severity": str(group["severity"].iloc[0]),
+                "count": len(group),
+                "names": ", ".join(sorted({_text(n) for n in group["resource_name"]}, key=str.lower)),
+            }
+        )
+    return rows
 
 
 def context(result: ScanResult) -> dict[str, Any]:
@@ -860,6 +884,7 @@ def context(result: ScanResult) -> dict[str, Any]:
         "calendar": calendar,
         "coverage": _coverage(result),
         "print_rows": _print_rows(result, names),
+        "print_retirements": _print_retirements(result),
         "print_limit": PRINT_LIMIT,
         "open_count": int((f["status"] != "pass").sum()),
         "page_size": PAGE_SIZE,

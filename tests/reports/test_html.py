@@ -354,7 +354,11 @@ def test_manual_checklist_and_print_table(demo, demo_file):
         assert f'<a class="rule-id" href="#rule-{rule_id}">{rule_id}</a><h3>' in text
     table = text[text.index('class="data print-table"') :]
     table = table[: table.index("</table>")]
-    assert table.count("<tr>") == 1 + int((demo.findings["status"] != "pass").sum())
+    retire = (demo.findings["status"] == "fail") & (demo.findings["category"] == "retirement")
+    assert table.count("<tr>") == 1 + int(((demo.findings["status"] != "pass") & ~retire).sum())
+    grouped = text[text.index('class="data print-table print-retire"') :]
+    grouped = grouped[: grouped.index("</table>")]
+    assert grouped.count("<tr>") == 1 + demo.findings.loc[retire, "rule_id"].nunique()
 
 
 def test_print_table_gives_way_to_a_note_when_large(demo, monkeypatch):
@@ -947,5 +951,28 @@ def test_browser_findings_view_order_counts_severity_and_width(browser, demo, de
     wrap = page.locator("#findings-app .table-wrap")
     assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
     assert not page.locator("#findings-table th.c-sub").is_visible()
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
+    """The runbook once per kind of unit with the units' names in a table, the rule catalogue as one
+    table, retirement failures one line per service: every section, in at most 45 A4 pages."""
+    w = Watched(browser, demo_file)
+    page = w.page
+    page.emulate_media(media="print")
+    for section in ("summary", "retirements", "plan", "findings", "resources", "manual", "rules", "calendar"):
+        assert page.locator(f"section#{section}").is_visible(), section
+    kinds = {u["kind"] for u in demo.plan["units"]}
+    assert page.locator("#plan .print-runbooks ol.runbook-body").count() == len(kinds)
+    assert page.locator("#plan .print-runbooks table.rb-units tbody tr").count() == len(demo.plan["units"])
+    assert not page.locator("#plan .unit .runbook").first.is_visible()
+    assert page.locator("#rules table.rule-index tbody tr").count() == len(demo.pack.rules)
+    assert not page.locator("#rules article.rule").first.is_visible()
+    assert page.locator("#findings table.print-retire").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 30 < pages <= 45, pages
     w.assert_clean()
     page.close()
