@@ -976,3 +976,33 @@ def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
     assert 30 < pages <= 45, pages
     w.assert_clean()
     page.close()
+
+
+@needs_chromium
+def test_browser_report_passes_axe_core_without_serious_violations(browser, demo, demo_file):
+    """WCAG 2.1 AA as axe-core checks it: no serious or critical violation (colour contrast of muted
+    text and verdict chips, links told apart from text by more than colour), in the states a reader
+    meets: the page as it opens, every plan unit open, a finding's details, the resources list."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    w = Watched(browser, demo_file)
+    page = w.page
+
+    def serious() -> list[tuple[str, str, int]]:
+        violations = axe.run(page).response["violations"]
+        return [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    assert serious() == []
+    page.click("#units-all")
+    w.rows().first.click()
+    page.select_option("#r-state", "all")
+    page.locator("#res-list > li").first.locator("button").first.click()
+    assert page.locator("#findings-body tr.drow").count() == 1
+    assert serious() == []
+    w.assert_clean()
+    page.close()
