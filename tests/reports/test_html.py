@@ -761,12 +761,14 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#units-all")
     page.click("#units-all")
-    # print: every unit drawn and open, every runbook expanded, the toggles gone
+    # print: every unit drawn and open, the toggles gone; the runbooks are printed once per kind of
+    # unit (test_browser_demo_prints_in_at_most_45_pages), not in each unit
     page.emulate_media(media="print")
     page.wait_for_function(
         f"() => document.querySelectorAll('#plan .unit-more[open]').length === {len(units)}"
     )
-    assert all(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert not any(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert page.locator("#plan .print-runbooks").is_visible()
     assert not page.locator("#plan .runbook-toggle").first.is_visible()
     assert not page.locator("#plan .unit-more > summary").first.is_visible()
     assert page.locator("#plan svg.flow").bounding_box()["width"] <= box["width"]
@@ -965,7 +967,7 @@ def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
     for section in ("summary", "retirements", "plan", "findings", "resources", "manual", "rules", "calendar"):
         assert page.locator(f"section#{section}").is_visible(), section
     kinds = {u["kind"] for u in demo.plan["units"]}
-    assert page.locator("#plan .print-runbooks ol.runbook-body").count() == len(kinds)
+    assert page.locator("#plan .print-runbooks ol.rb-steps").count() == len(kinds)
     assert page.locator("#plan .print-runbooks table.rb-units tbody tr").count() == len(demo.plan["units"])
     assert not page.locator("#plan .unit .runbook").first.is_visible()
     assert page.locator("#rules table.rule-index tbody tr").count() == len(demo.pack.rules)
