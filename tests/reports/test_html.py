@@ -675,7 +675,7 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
     page.emulate_media(media="print")
     assert not page.locator("#findings-app").is_visible()
-    assert page.locator(".print-table").is_visible()
+    assert page.locator("#findings .print-table").first.is_visible()
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
