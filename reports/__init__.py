@@ -20,6 +20,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "html": ("report.html", "reports.html"),
     "json": ("findings.json", "reports.json_report"),
     "csv": ("findings.csv", "reports.csv_report"),
+    "junit": ("junit.xml", "reports.junit_report"),
+    "md": ("summary.md", "reports.markdown_report"),
 }
 FORMATS: tuple[str, ...] = tuple(OUTPUTS)
 

@@ -12,20 +12,21 @@ PORTALS = {
     "china": "https://portal.azure.cn",
 }
 
-#: Severity colours (background, text) used by the HTML and the workbook.
+#: Severity colours (background, text) used by the HTML and the workbook. Each colour is also used as
+#: text on white, so each has at least WCAG 2.1 AA's 4.5:1 contrast both ways (on white, and with its text).
 SEVERITY_COLORS: dict[str, tuple[str, str]] = {
     "critical": ("7B1E2B", "FFFFFF"),
     "high": ("C0392B", "FFFFFF"),
-    "medium": ("E67E22", "1F1F1F"),
-    "low": ("F1C40F", "1F1F1F"),
-    "info": ("5D8AA8", "FFFFFF"),
+    "medium": ("A84300", "FFFFFF"),
+    "low": ("8A6D00", "FFFFFF"),
+    "info": ("3F6E8C", "FFFFFF"),
 }
 STATUS_COLORS: dict[str, tuple[str, str]] = {
     "fail": ("C0392B", "FFFFFF"),
-    "unknown": ("7F8C8D", "FFFFFF"),
-    "manual": ("2E86C1", "FFFFFF"),
+    "unknown": ("5F6B6D", "FFFFFF"),
+    "manual": ("1F6FA3", "FFFFFF"),
     "waived": ("8E44AD", "FFFFFF"),
-    "pass": ("27AE60", "FFFFFF"),
+    "pass": ("1E7E45", "FFFFFF"),
 }
 
 

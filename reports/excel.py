@@ -192,6 +192,11 @@ class Book:
             ws.set_column_pixels(index, index, round(width * 7))
         if freeze:
             ws.freeze_panes(freeze)
+        # Printed, every sheet is landscape and one page wide; a table repeats its header row.
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        if freeze == "A2":
+            ws.repeat_rows(0)
         return Sheet(self, ws)
 
     def format(self, name: str | None, quoted: bool = False) -> Format | None:
@@ -423,11 +428,13 @@ def wrapped(sheet: Sheet, value: Any) -> Any:
 
 
 def severity(sheet: Sheet, value: Any) -> Any:
-    return sheet.book.text(str(value), f"severity:{value}" if value in SEVERITY_COLORS else None)
+    """A severity as the customer reads it ("High"), coloured; findings.json keeps "high"."""
+    return sheet.book.text(str(value).capitalize(), f"severity:{value}" if value in SEVERITY_COLORS else None)
 
 
 def status(sheet: Sheet, value: Any) -> Any:
-    return sheet.book.text(str(value), f"status:{value}" if value in STATUS_COLORS else None)
+    """A verdict as the customer reads it ("Fail"), coloured; findings.json keeps "fail"."""
+    return sheet.book.text(str(value).capitalize(), f"status:{value}" if value in STATUS_COLORS else None)
 
 
 def portal(sheet: Sheet, resource_id: Any) -> Any:
@@ -518,6 +525,8 @@ def _fill(book: Book, result: ScanResult) -> None:
     from reports import excel_sheets as sheets  # it builds on this module's machinery
 
     summary = book.sheet("Summary", (30, 50, 14, 3))  # the first tab; filled last, when notes are known
+    summary.ws.set_portrait()
+    summary.ws.fit_to_pages(1, 1)  # printed, its values stay on the page of their labels
     findings = sheets.findings(book, result)
     contents = [
         (t, "Findings that are not pass (fail, unknown, manual, waived), in report order.") for t in findings
@@ -539,21 +548,27 @@ def _fill(book: Book, result: ScanResult) -> None:
         (t, "What the migrated resources count against ARM quotas, per subscription, region and VM family.")
         for t in sheets.quota(book, result)
     ]
-    for name, titles in sheets.inventory(book, result).items():
-        contents += [(t, f"Inventory {name}: {TABLES[name].doc}") for t in titles]
-        notes.append(_split_note(f"Inventory {name}", titles))
     for what, titles in (
         (
             "Manual findings with their verification steps and remediation.",
             sheets.manual_checks(book, result),
         ),
         ("Every rule evaluated, with its verdict counts.", sheets.rule_catalog(book, result)),
+    ):
+        contents += [(t, what) for t in titles]
+    # The inventory follows what a customer reads first; coverage and evidence close the workbook.
+    for name, titles in sheets.inventory(book, result).items():
+        contents += [(t, f"Inventory: {TABLES[name].doc}") for t in titles]
+        notes.append(_split_note(f"Inventory {sheets.inventory_title(name)}", titles))
+    for what, titles in (
         ("What was read, what was not, and what failed.", sheets.coverage(book, result)),
         ("Input files with SHA-256, rule pack version and scan id.", sheets.evidence(book, result)),
     ):
         contents += [(t, what) for t in titles]
     if not result.complete:
         notes.insert(0, "The scan is incomplete: see the Coverage sheet for what is missing.")
+    if result.branding.logo_data_uri.startswith("data:image/svg+xml"):
+        notes.append("The logo is an SVG image, which Excel cannot show: it is on report.html only.")
     if book.masked:
         notes.append("Identifiers are masked (stable pseudonyms): the workbook has no Azure portal links.")
     if book.link_formulas or book.plain_links:

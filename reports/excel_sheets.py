@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping, Sequence
 from datetime import date
+from io import BytesIO
 from typing import Any, get_args
+
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.image import Image
 
 from reports import excel, history_view, plan_view
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
@@ -52,7 +58,14 @@ def day(sheet: Sheet, value: Any) -> Any:
 
 
 #: Waiver states coloured like the verdicts they lead to (waived, open again, nothing).
-_WAIVER_STYLES = {"active": "status:waived", "expired": "severity:high", "unused": "status:unknown"}
+#: The State of a waiver whose rule id (or glob) names no loaded rule.
+NO_SUCH_RULE = "no such rule"
+_WAIVER_STYLES = {
+    "active": "status:waived",
+    "expired": "severity:high",
+    "unused": "status:unknown",
+    NO_SUCH_RULE: "severity:high",
+}
 
 
 def waiver_state(sheet: Sheet, value: Any) -> Any:
@@ -219,7 +232,10 @@ def waivers(book: Book, result: ScanResult) -> list[str]:
     """Every waiver of the waivers file: active, expired, unused (none without --waivers)."""
     if not history_view.waivers_used(result.waivers):
         return []
-    items = history_view.waiver_rows(result.waivers)
+    items = [
+        {**w, "state": NO_SUCH_RULE} if w.get("no_such_rule") else w
+        for w in history_view.waiver_rows(result.waivers)
+    ]
     rows = [[w.get(field) for _, field in WAIVERS] for w in items]
     return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], row_columns(rows), len(rows))
 
@@ -326,19 +342,86 @@ def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
         sheet.append(())
 
 
+#: Inventory sheet titles as a customer reads them (at most 31 characters, Excel's limit).
+INVENTORY_TITLES: dict[str, str] = {
+    "classic_vm": "Classic VMs",
+    "cloud_service": "Cloud services (classic)",
+    "classic_storage": "Classic storage accounts",
+    "classic_vnet": "Classic VNets",
+    "reserved_ip": "Reserved IPs",
+    "classic_nsg": "Classic NSGs",
+    "er_circuit": "ExpressRoute circuits",
+    "er_connection": "ExpressRoute connections",
+    "backup_item": "Backup items",
+    "role_assignment": "Role assignments",
+    "classic_admin": "Classic administrators",
+    "arm_vm": "ARM VMs",
+    "public_ip": "Public IPs",
+    "load_balancer": "Load balancers",
+    "cloud_service_es": "Cloud services (extended)",
+    "alert_rule": "Classic alert rules",
+    "autoscale_setting": "Autoscale settings",
+    "resource_group": "Resource groups",
+    "key_vault": "Key vaults",
+    "arm_storage": "ARM storage accounts",
+    "arm_vnet": "ARM VNets",
+    "app_service_env": "App Service Environments",
+    "hdinsight": "HDInsight clusters",
+    "apim": "API Management services",
+    "subscription": "Subscriptions",
+    "region": "Regions (ARM quota)",
+}
+#: Inventory columns that only serve the scanner (`key`: the lower-cased id every join uses).
+INTERNAL_COLUMNS = frozenset({"key"})
+#: Words of column names written in capitals, or in their usual spelling.
+_WORDS = {
+    "id": "ID",
+    "ids": "IDs",
+    "vm": "VM",
+    "vms": "VMs",
+    "vnet": "VNet",
+    "ip": "IP",
+    "nsg": "NSG",
+    "os": "OS",
+    "sku": "SKU",
+    "arm": "ARM",
+    "apim": "API Management",
+    "nic": "NIC",
+    "guid": "GUID",
+    "dns": "DNS",
+}
+
+
+def inventory_title(table: str) -> str:
+    return INVENTORY_TITLES.get(table, table.replace("_", " ").capitalize())
+
+
+def column_header(name: str) -> str:
+    """`extension_bad_statuses` -> "Extension bad statuses", `os_disk_sku` -> "OS disk SKU"; a join key
+    (`vnet_key`: the related resource's lower-cased id) reads as that id ("VNet ID")."""
+    if name.endswith("_key"):
+        name = name.removesuffix("_key") + "_id"
+    words = [_WORDS.get(w, w) for w in name.split("_")]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def inventory(book: Book, result: ScanResult) -> dict[str, list[str]]:
-    """One sheet (or more) per non-empty inventory table; table name -> sheet titles."""
+    """One sheet (or more) per non-empty inventory table, without the scanner's internal columns;
+    table name -> sheet titles."""
     out = {}
     for name, frame in result.inventory.tables.items():
         if frame.empty:
             continue
-        columns = TABLES[name].all_columns
+        columns = [c for c in TABLES[name].all_columns if c.name not in INTERNAL_COLUMNS]
         cols = [
-            Col(c.name, 60 if c.name in ("id", "key") else max(_KIND_WIDTHS[c.kind], len(c.name) + 3))
+            Col(
+                column_header(c.name),
+                60 if c.name == "id" else max(_KIND_WIDTHS[c.kind], len(c.name) + 3),
+            )
             for c in columns
         ]
         values = frame_columns(frame.loc[:, [c.name for c in columns]])
-        out[name] = write_table(book, name, f"Inventory_{name}", cols, values, len(frame))
+        out[name] = write_table(book, inventory_title(name), f"Inventory_{name}", cols, values, len(frame))
     return out
 
 
@@ -524,6 +607,9 @@ def summary(
     and contents."""
     book, meta, counts = sheet.book, result.meta, result.summary()
     subscriptions = list(meta.scope.get("subscriptions") or [])
+    logo = logo_image(result.branding.logo_data_uri)
+    if logo is not None:
+        _place_logo(sheet, logo)
     sheet.append([book.text("Azure classic resources: scan report", "title")])
     sheet.pairs(
         ("Customer", result.branding.customer),
@@ -591,6 +677,41 @@ def summary(
     sheet.header("Sheet", "What it holds")
     for title, what in contents:
         sheet.append([plain(sheet, title), book.text(what, "wrap")])
+
+
+#: The box the --logo is scaled into, right of the title (pixels), and the title row's height then.
+LOGO_BOX = (160, 64)
+LOGO_ROW_POINTS = 52
+
+
+def logo_image(data_uri: str) -> Image | None:
+    """The --logo as an image Excel can show (PNG, JPEG or GIF), or None (no logo, or SVG)."""
+    head, _, payload = data_uri.partition(";base64,")
+    if not payload or head == "data:image/svg+xml":
+        return None
+    try:
+        return Image(BytesIO(base64.b64decode(payload, validate=True)))
+    except (binascii.Error, XlsxWriterException):
+        return None  # branding checked the signature; a body xlsxwriter cannot size is left out
+
+
+def _place_logo(sheet: Sheet, logo: Image) -> None:
+    """The logo in column C of the title row, scaled down into LOGO_BOX, the row made tall enough."""
+    scale = min(1.0, LOGO_BOX[0] / max(logo.width, 1), LOGO_BOX[1] / max(logo.height, 1))
+    sheet.ws.set_row(0, LOGO_ROW_POINTS)
+    sheet.ws.insert_image(
+        0,
+        2,
+        logo,
+        {
+            "x_scale": scale,
+            "y_scale": scale,
+            "x_offset": 4,
+            "y_offset": 2,
+            "description": "Logo",
+            "object_position": 3,
+        },
+    )
 
 
 def _pixels(cm: float) -> int:

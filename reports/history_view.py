@@ -257,6 +257,7 @@ def html_waivers(waivers: Mapping[str, Any], as_of: str, masked: bool = False) -
                     "days": days,
                     "soon": state == "active" and days is not None and days <= EXPIRING_SOON_DAYS,
                     "matched": _int(w.get("matched")),
+                    "no_such_rule": bool(w.get("no_such_rule")),
                 }
             )
         groups[state] = rows

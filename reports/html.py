@@ -209,6 +209,19 @@ def https(url: object) -> str | None:
 # --- data preparation --------------------------------------------------------------------------------
 
 
+#: Where a rule's failures come in the findings table's default order (report.js `priority`).
+RANK_BLOCKING, RANK_OTHER, RANK_RETIREMENT = 0, 1, 2
+
+
+def rule_rank(migration: str, category: str) -> int:
+    """RANK_BLOCKING for a rule whose failure blocks migration (its `migration: blocking`, the one
+    definition of blocked, scanner/readiness.py), RANK_RETIREMENT for a retirement rule (its rows are
+    grouped per service), else RANK_OTHER."""
+    if migration == "blocking":
+        return RANK_BLOCKING
+    return RANK_RETIREMENT if category == "retirement" else RANK_OTHER
+
+
 def subscription_names(result: ScanResult) -> dict[str, str]:
     """Subscription id -> display name (when the data has one)."""
     table = result.inventory.table("subscription")
@@ -353,8 +366,15 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], _Rows]:
 
     rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
     first_of_rule = f.drop_duplicates("rule_id").set_index("rule_id")
+    roles = result.pack.migration_roles
     rules = [
-        [rid, str(first_of_rule.at[rid, "title"]), str(first_of_rule.at[rid, "category"])] for rid in rule_ids
+        [
+            rid,
+            str(first_of_rule.at[rid, "title"]),
+            str(first_of_rule.at[rid, "category"]),
+            rule_rank(roles.get(rid, "none"), str(first_of_rule.at[rid, "category"])),
+        ]
+        for rid in rule_ids
     ]
 
     key = f["resource_id"].astype(str).str.lower()
@@ -726,11 +746,16 @@ def _coverage(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def _retirement_fails(f: pd.DataFrame) -> pd.Series[bool]:
+    return (f["status"] == "fail") & (f["category"] == "retirement")
+
+
 def _print_rows(result: ScanResult, names: Mapping[str, str]) -> list[dict[str, str]] | None:
-    """Non-pass findings for the printed table, or None when there are more than PRINT_LIMIT."""
+    """Non-pass findings for the printed table, or None when there are more than PRINT_LIMIT; failing
+    retirement findings are printed grouped per service instead (`_print_retirements`)."""
     f = result.findings
-    open_ = f.loc[f["status"] != "pass"]
-    if len(open_) > PRINT_LIMIT:
+    open_ = f.loc[(f["status"] != "pass") & ~_retirement_fails(f)]
+    if int((f["status"] != "pass").sum()) > PRINT_LIMIT:
         return None
     return [
         {
@@ -743,6 +768,25 @@ def _print_rows(result: ScanResult, names: Mapping[str, str]) -> list[dict[str, 
         }
         for r in open_.itertuples(index=False)
     ]
+
+
+def _print_retirements(result: ScanResult) -> list[dict[str, Any]]:
+    """Failing retirement findings for print, one row per rule (service): the same finding for
+    hundreds of resources ("classic VM still exists") is one line with their names."""
+    f = result.findings
+    fails = f.loc[_retirement_fails(f)]
+    rows = []
+    for rule_id, group in fails.groupby("rule_id", sort=False):
+        rows.append(
+            {
+                "rule_id": str(rule_id),
+                "title": _text(group["title"].iloc[0]),
+                "severity": str(group["severity"].iloc[0]),
+                "count": len(group),
+                "names": ", ".join(sorted({_text(n) for n in group["resource_name"]}, key=str.lower)),
+            }
+        )
+    return rows
 
 
 def context(result: ScanResult) -> dict[str, Any]:
@@ -806,6 +850,7 @@ def context(result: ScanResult) -> dict[str, Any]:
         "calendar": calendar,
         "coverage": _coverage(result),
         "print_rows": _print_rows(result, names),
+        "print_retirements": _print_retirements(result),
         "print_limit": PRINT_LIMIT,
         "open_count": int((f["status"] != "pass").sum()),
         "page_size": PAGE_SIZE,

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from reports import svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from scanner.plan import STATES
+from scanner.runbook import runbook as unit_runbook
 
 STATE_LABELS = {
     "blocked": "Blocked",
@@ -415,7 +416,34 @@ def html_context(
             for i, u in enumerate(ordered)
         ],
         "data": {"types": list(types), "units": details},
+        "print_runbooks": print_runbooks(ordered, sub_names),
     }
+
+
+#: The placeholder of a unit's name in a printed runbook.
+NAME_PLACEHOLDER = "<name>"
+
+
+def print_runbooks(
+    ordered: Sequence[Mapping[str, Any]], sub_names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The printed runbooks: one per kind of unit, its commands naming `<name>`, with the units it
+    applies to (their name is the value of `<name>`). On screen each unit draws its own; printed 21
+    times over, the same steps filled most of the report."""
+    out: dict[str, dict[str, Any]] = {}
+    for u in ordered:
+        kind = str(u["kind"])
+        if kind not in out:
+            steps = unit_runbook(kind, NAME_PLACEHOLDER)["steps"]
+            out[kind] = {"kind": KIND_LABELS.get(kind, kind), "steps": steps, "units": []}
+        out[kind]["units"].append(
+            {
+                "order": u["order"],
+                "name": u["name"],
+                "subscription": _subscription(u["subscription_id"], sub_names),
+            }
+        )
+    return list(out.values())
 
 
 # --- the workbook rows -----------------------------------------------------------------------------------

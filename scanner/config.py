@@ -200,6 +200,8 @@ def _convert(path: Path, key: str, spec: OptionSpec, raw: Any, base: Path) -> An
         value = ",".join(part.strip() for item in texts() for part in item.split(",") if part.strip())
     else:
         value = texts()
+    if spec.choices and isinstance(value, str):
+        value = value.lower()  # enum values are case-insensitive, as on the command line
     if spec.choices and value not in spec.choices:
         raise InputError(f"--config {path}: {key!r} is {value!r}; choose from {', '.join(spec.choices)}")
     return value

@@ -34,6 +34,7 @@ import pandas as pd
 
 from scanner.engine.evaluate import STATUSES
 from scanner.errors import InputError
+from scanner.wording import counted
 
 ABSENT = "absent"
 ROW_KEYS = ("finding_id", "rule_id", "resource_id", "status")
@@ -216,6 +217,22 @@ def render_text(delta: Delta, limit: int | None = None) -> str:
 
 def diff_command(old: Path | str, new: Path | str, as_json: bool = False) -> str:
     """Output of `classic-scan diff OLD NEW [--json]`: the delta, with warnings about the comparison."""
+    return diff_outcome(old, new, as_json)[0]
+
+
+#: `diff --fail-on` values -> the categories that make the exit code 3.
+FAIL_ON: dict[str, tuple[str, ...]] = {
+    "new": ("new",),
+    "regressed": ("regressed",),
+    "any": ("new", "regressed", "waiver_expired"),
+}
+EXIT_CHANGES = 3
+
+
+def diff_outcome(
+    old: Path | str, new: Path | str, as_json: bool = False, fail_on: str | None = None
+) -> tuple[str, int]:
+    """`classic-scan diff` output and exit code: 3 when `fail_on` (see FAIL_ON) has findings, else 0."""
     before, after = read_findings_file(old), read_findings_file(new)
     delta = compute_delta(before.rows, after.rows)
     warnings = []
@@ -224,16 +241,19 @@ def diff_command(old: Path | str, new: Path | str, as_json: bool = False) -> str
     coverage = after.scan.get("coverage")
     if isinstance(coverage, dict) and coverage.get("complete") is False:
         warnings.append("the new scan is incomplete: 'resolved' findings may only not have been read")
+    hits = sum(len(getattr(delta, c)) for c in FAIL_ON[fail_on]) if fail_on else 0
+    code = EXIT_CHANGES if hits else 0
     if as_json:
         doc = {"old_scan": _scan_ref(before.scan), "new_scan": _scan_ref(after.scan), "warnings": warnings}
-        return json.dumps({**doc, **delta.to_json()}, indent=1) + "\n"
+        return json.dumps({**doc, **delta.to_json()}, indent=1) + "\n", code
     head = [
         f"old: {_describe(before.scan, old)}",
         f"new: {_describe(after.scan, new)}",
         *[f"warning: {w}" for w in warnings],
         "",
     ]
-    return "\n".join(head) + render_text(delta)
+    tail = f"\n--fail-on {fail_on}: {counted(hits, 'finding')} failing that did not before: exit {code}\n"
+    return "\n".join(head) + render_text(delta) + (tail if hits else ""), code
 
 
 def scope_parts(scope: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -6,6 +6,8 @@ import sys
 import threading
 from typing import Any, TextIO
 
+from scanner.wording import counted
+
 
 class ProgressPrinter:
     """A `Progress` callback for GraphSource: counts queries, pages, rows and throttling."""
@@ -33,7 +35,9 @@ class ProgressPrinter:
                 self.done += 1
                 if not self.tty:
                     name, rows = data.get("dataset"), data.get("rows")
-                    self._line(f"query {self.done}/{self.total} done: {name} ({rows} rows)")
+                    self._line(
+                        f"query {self.done}/{self.total} done: {name} ({counted(int(rows or 0), 'row')})"
+                    )
             if self.tty:
                 self._bar()
 

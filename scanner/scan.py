@@ -25,6 +25,7 @@ from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.arm import ARM_DATASETS
 from scanner.sources.files import FilesSource
 from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
+from scanner.wording import counted
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def _scan(
         source: Source = FilesSource((DEMO_ESTATE,) if options.demo else options.inputs)
         snapshot = source.read()
     if log:
-        log(f"read {sum(len(r) for r in snapshot.rows.values())} rows from {len(snapshot.sources)} file(s)")
+        rows, files = sum(len(r) for r in snapshot.rows.values()), len(snapshot.sources)
+        log(f"read {counted(rows, 'row')} from {counted(files, 'file')}")
     inventory = build_inventory(snapshot)
     scope = _scope(snapshot)
     read = _release_rows(snapshot)
@@ -116,8 +118,8 @@ def _scan(
     evaluation = evaluate(pack, inventory, as_of, cloud)
     if log:
         log(
-            f"evaluated {len(pack.rules)} rules over {inventory.resource_count} resources: "
-            f"{len(evaluation.findings)} findings"
+            f"evaluated {counted(len(pack.rules), 'rule')} over "
+            f"{counted(inventory.resource_count, 'resource')}: {counted(len(evaluation.findings), 'finding')}"
         )
     coverage = _coverage(snapshot, read, inventory.unrouted_types, evaluation.errors)
     meta = ScanMeta(
@@ -137,7 +139,9 @@ def _scan(
     roles = pack.migration_roles
     plan = build_plan(inventory, evaluation.findings, roles)
     readiness = resource_states(evaluation.findings, roles)
-    waived = apply_waivers(evaluation.findings, waivers, as_of, resource_tags(inventory))
+    waived = apply_waivers(
+        evaluation.findings, waivers, as_of, resource_tags(inventory), [rule.id for rule in pack.rules]
+    )
     findings = waived.findings
     recorded: dict[str, Any] = {}
     if history is not None:

@@ -1,7 +1,8 @@
 """Waivers: accepted exceptions, with justification and expiry (`--waivers FILE`).
 
-The file is YAML with a top-level `waivers:` list (a bare list of entries is accepted too; an
-empty file or `waivers: []` means no waivers)::
+The file is YAML with a top-level `waivers:` list (`waivers: []` means no waivers). A file without
+that key (an empty file, a bare list of entries, another top-level key) is refused: a file that
+says nothing is more likely a mistake than a decision to waive nothing::
 
     waivers:
       - rule: "VM-00*"                 # rule id or glob (* ? [..]), case-insensitive
@@ -24,14 +25,16 @@ waiver on the finding; an expired one keeps the verdict and records the waiver w
 "expired". When several waivers match a finding, the first active one in file order wins, else
 the first expired one. Every waiver is reported in exactly one list: `expired` (expires < as_of,
 whether it matched or not), `active` (unexpired, matched at least one non-pass finding) or
-`unused` (unexpired, matched none).
+`unused` (unexpired, matched none). Given the loaded rule ids, each listed waiver also says whether
+its rule (or glob) names no rule at all (`no_such_rule`): a typo such as `VM-01`, or a rule from a
+pack that was not loaded.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -144,13 +147,24 @@ def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
         doc = load_yaml(text, _UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
-    if doc is None:
-        return ()
-    if isinstance(doc, dict):
-        extra = sorted(str(k) for k in doc if k != "waivers")
-        if extra or "waivers" not in doc:
-            raise InputError(f"{name}: expected a top-level 'waivers:' list, found keys {extra}")
-        doc = doc["waivers"] if doc["waivers"] is not None else []
+    if not isinstance(doc, dict) or "waivers" not in doc:
+        found = (
+            "an empty file"
+            if doc is None
+            else f"keys {sorted(str(k) for k in doc)}"
+            if isinstance(doc, dict)
+            else "a list"
+            if isinstance(doc, list)
+            else f"the value {str(doc)[:40]!r}"
+        )
+        raise InputError(
+            f"{name}: no top-level 'waivers:' key (found {found}); "
+            "put the entries under 'waivers:', or write 'waivers: []' for none"
+        )
+    extra = sorted(str(k) for k in doc if k != "waivers")
+    if extra:
+        raise InputError(f"{name}: unknown top-level key(s) {extra}; only 'waivers:' is allowed")
+    doc = doc["waivers"] if doc["waivers"] is not None else []
     if not isinstance(doc, list):
         raise InputError(f"{name}: expected a list of waivers under 'waivers:'")
     return tuple(_entry(name, i, raw) for i, raw in enumerate(doc, start=1))
@@ -257,8 +271,10 @@ def apply_waivers(
     waivers: Sequence[Waiver],
     as_of: date,
     tags: Mapping[str, Mapping[str, str]],
+    pack_rule_ids: Collection[str] | None = None,
 ) -> WaiverResult:
-    """Apply waivers to findings (see the module docstring); matching is vectorized per waiver."""
+    """Apply waivers to findings (see the module docstring); matching is vectorized per waiver.
+    `pack_rule_ids`: every rule of the loaded pack, to tell a waiver for no such rule from an unused one."""
     n = len(findings)
     eligible = findings["status"].isin(NON_PASS).to_numpy(dtype=bool)
     # Rule and resource tests run once per distinct rule / resource id, then spread to findings by code.
@@ -318,7 +334,14 @@ def apply_waivers(
     out["waiver"] = pd.Series(waiver_col, index=findings.index, dtype=object)
 
     def listed(state: str, keep: list[int]) -> tuple[dict[str, Any], ...]:
-        return tuple({**waivers[i].describe(state), "matched": matched[i]} for i in keep)
+        return tuple(
+            {
+                **waivers[i].describe(state),
+                "matched": matched[i],
+                "no_such_rule": _names_no_rule(waivers[i], pack_rule_ids),
+            }
+            for i in keep
+        )
 
     idx = range(len(waivers))
     return WaiverResult(
@@ -327,6 +350,13 @@ def apply_waivers(
         expired=listed("expired", [i for i in idx if expired[i]]),
         unused=listed("unused", [i for i in idx if not expired[i] and not matched[i]]),
     )
+
+
+def _names_no_rule(waiver: Waiver, rule_ids: Collection[str] | None) -> bool:
+    if rule_ids is None:
+        return False
+    rx = re.compile(fnmatch.translate(waiver.rule), re.IGNORECASE)
+    return not any(rx.match(r) for r in rule_ids)
 
 
 def _lower_keys(tags: Mapping[str, str] | None) -> dict[str, str]:

@@ -114,6 +114,17 @@ def test_incomplete_input_exits_4_but_writes_reports(tmp_path):
     assert doc["scan"]["coverage"]["issues"]
 
 
+@pytest.mark.parametrize("content", ["[]", "id,name,type\n"])
+def test_empty_export_is_incomplete_not_a_clean_estate(tmp_path, content):
+    src = tmp_path / ("empty.csv" if "," in content else "empty.json")
+    src.write_text(content)
+    result = scan("--input", str(src), "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 4, result.output
+    assert f"incomplete: {src}: the export holds no rows" in result.output
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["scan"]["coverage"]["complete"] is False
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -328,3 +339,39 @@ def test_control_characters_from_tenant_data_are_escaped_on_stderr(tmp_path):
     assert "\u202e" not in result.output
     assert "pwned\\x1b]0;owned\\x07\\x1b[2J\\x0d\\u202eevil" in result.output
     assert "vm\\x1b[31m9" in result.output
+
+
+def test_waiver_for_no_such_rule_warns_and_is_listed_so(tmp_path):
+    from openpyxl import load_workbook
+
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - rule: 'VM-01'\n"
+        "    resource_regex: '.'\n"
+        "    justification: 'typo of VM-001'\n"
+        "    owner: 'me'\n"
+        "    expires: '2030-01-01'\n"
+    )
+    out = tmp_path / "out"
+    result = scan("--demo", "--out", str(out), "--format", "json,xlsx", "--waivers", str(waivers))
+    assert result.exit_code == 0, result.output
+    assert "waiver entry 1: no such rule VM-01 in the loaded rule pack" in result.output
+    doc = json.loads((out / "findings.json").read_text())
+    assert [(w["rule"], w["no_such_rule"]) for w in doc["waivers"]["unused"]] == [("VM-01", True)]
+    sheet = load_workbook(out / "report.xlsx")["Waivers"]
+    assert [c.value for c in sheet[2]][:3] == ["no such rule", 1, "VM-01"]
+
+
+def test_waivers_file_without_the_waivers_key_exits_2(tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "- {rule: VM-001, resource_regex: '.', justification: j, owner: o, expires: 2030-01-01}\n"
+    )
+    result = scan("--demo", "--out", str(tmp_path / "out"), "--waivers", str(waivers))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"classic-scan: error: {waivers}: no top-level 'waivers:' key (found a list); "
+        "put the entries under 'waivers:', or write 'waivers: []' for none"
+    )
+    assert not (tmp_path / "out").exists()

@@ -223,3 +223,10 @@ def test_config_source_stays_when_the_command_line_chooses_none(tmp_path):
     config = load_config(write(tmp_path, "input = ['snap']\n"))
     merged = merge(DEFAULTS, {"out"}, config)
     assert merged["inputs"] == [tmp_path / "snap"]
+
+
+def test_choice_values_are_case_insensitive(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('cloud = "USGov"\nauth = "MSI"\n')
+    values = load_config(cfg)
+    assert (values["cloud"], values["auth"]) == ("usgov", "msi")

@@ -15,6 +15,7 @@ from scanner.delta import (
     DeltaItem,
     compute_delta,
     diff_command,
+    diff_outcome,
     load_findings_json,
     render_text,
 )
@@ -247,3 +248,24 @@ def test_diff_of_real_findings_json(tmp_path):
     assert delta.persisting == int((result.findings["status"] == "fail").sum())
     assert all(not getattr(delta, c) for c in CATEGORIES)
     assert "0 new" in diff_command(path, path)
+
+
+@pytest.mark.parametrize(
+    ("new_rows", "fail_on", "code"),
+    [
+        ([row("a", "fail"), row("b", "fail"), row("c", "fail")], None, 0),
+        ([row("a", "fail"), row("b", "pass"), row("c", "fail")], "new", 3),  # c: absent before
+        ([row("a", "fail"), row("b", "pass")], "new", 0),
+        ([row("a", "fail"), row("b", "fail")], "regressed", 3),  # b passed before
+        ([row("a", "fail"), row("b", "pass"), row("c", "fail")], "regressed", 0),
+        ([row("a", "fail"), row("b", "pass"), row("d", "fail")], "any", 3),  # d: waived before
+        ([row("a", "pass"), row("b", "pass"), row("d", "unknown")], "any", 0),  # only improvements
+    ],
+)
+def test_diff_fail_on_exits_3_for_those_changes_only(tmp_path, new_rows, fail_on, code):
+    old = write(tmp_path / "old.json", document([row("a", "fail"), row("b", "pass"), row("d", "waived")]))
+    new = write(tmp_path / "new.json", document(new_rows))
+    text, exit_code = diff_outcome(old, new, fail_on=fail_on)
+    assert exit_code == code
+    assert (f"--fail-on {fail_on}: " in text) == bool(code)
+    assert diff_outcome(old, new, as_json=True, fail_on=fail_on)[1] == code

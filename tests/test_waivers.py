@@ -104,14 +104,26 @@ waivers:
     assert loaded[2].ticket is None
 
 
-def test_bare_list_and_empty_files_are_accepted(tmp_path):
-    bare = write(
-        tmp_path, f"- {{rule: X-1, resource: {VM1}, justification: j, owner: o, expires: 2027-01-01}}\n"
-    )
-    assert len(load_waivers(bare)) == 1
-    assert load_waivers(write(tmp_path, "")) == ()
+def test_an_empty_waivers_list_is_accepted(tmp_path):
     assert load_waivers(write(tmp_path, "waivers: []\n")) == ()
     assert load_waivers(write(tmp_path, "waivers:\n")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (f"- {{rule: X-1, resource: {VM1}, justification: j, owner: o, expires: 2027-01-01}}\n", "a list"),
+        ("", "an empty file"),
+        ("# nothing waived yet\n", "an empty file"),
+        ("waiver:\n  - rule: X-1\n", "keys ['waiver']"),
+        ("just text\n", "the value 'just text'"),
+    ],
+)
+def test_a_file_without_the_waivers_key_is_refused(tmp_path, text, found):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_waivers(path)
+    assert str(err.value).startswith(f"{path}: no top-level 'waivers:' key (found {found}")
 
 
 GOOD = {"rule": "VM-001", "resource": VM1, "justification": "j", "owner": "o", "expires": "2027-01-01"}
@@ -167,11 +179,11 @@ def test_datetime_expiry_is_rejected(tmp_path):
     [
         ("waivers: [\n", "not valid YAML"),
         ("waivers: {rule: x}\n", "expected a list of waivers"),
-        ("exceptions: []\n", "expected a top-level 'waivers:' list"),
-        ("waivers: []\nextra: 1\n", "expected a top-level 'waivers:' list"),
-        ("- just text\n", "entry 1: must be a mapping"),
-        ("- {rule: a, rule: b}\n", "duplicate key 'rule'"),
-        ("42\n", "expected a list of waivers"),
+        ("exceptions: []\n", "no top-level 'waivers:' key (found keys ['exceptions'])"),
+        ("waivers: []\nextra: 1\n", "unknown top-level key(s) ['extra']; only 'waivers:' is allowed"),
+        ("waivers:\n- just text\n", "entry 1: must be a mapping"),
+        ("waivers:\n- {rule: a, rule: b}\n", "duplicate key 'rule'"),
+        ("42\n", "no top-level 'waivers:' key (found the value '42')"),
     ],
 )
 def test_malformed_files(tmp_path, text, message):
@@ -334,3 +346,17 @@ def test_resource_tags_from_a_real_inventory():
     applied = apply_waivers(result.findings, [waiver(rule="*", tags={key.upper(): value})], AS_OF, tags)
     waived = applied.findings[applied.findings["status"] == "waived"]
     assert set(rows.index[rows["status"] != "pass"]) <= set(waived.index)
+
+
+def test_a_waiver_for_no_loaded_rule_says_so():
+    waivers = [
+        waiver(entry=1, rule="VM-01", resource=VM1),  # a typo of VM-001
+        waiver(entry=2, rule="NET-*", resource_regex="."),  # a rule that exists but has no open finding
+        waiver(entry=3, rule="NET-999", resource=VM1, expires=date(2020, 1, 1)),
+    ]
+    rule_ids = ["VM-001", "VM-002", "VM-004", "NET-001"]
+    result = apply_waivers(SAMPLE, waivers, AS_OF, TAGS, rule_ids)
+    assert [(w["entry"], w["no_such_rule"]) for w in result.unused] == [(1, True), (2, False)]
+    assert [(w["entry"], w["no_such_rule"]) for w in result.expired] == [(3, True)]
+    unknown = apply_waivers(SAMPLE, waivers, AS_OF, TAGS)  # without the pack's ids nothing is claimed
+    assert not any(w["no_such_rule"] for w in unknown.unused)

@@ -211,7 +211,7 @@
       add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
         h('div', 'cell-sub', shortType(res[RS_TYPE]) + (res[RS_RG] ? ' · ' + res[RS_RG] : ''))));
     }
-    if (cols.sub) add(tr, h('td', 'cell-sub', subName(res[RS_SUB])));
+    if (cols.sub) add(tr, h('td', 'cell-sub c-sub', subName(res[RS_SUB])));
     add(tr, add(h('td'), h('div', 'clamp', r[R_MSG])));
     if (cols.first) add(tr, h('td', 'cell-sub nowrap', r[R_FIRST] >= 0 ? T[r[R_FIRST]].slice(0, 10) : '—'));
     var open = null;
@@ -263,7 +263,7 @@
   var Findings = (function () {
     var body = $('findings-body');
     if (!body) return null;
-    var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'sev', dir: 1, page: 0 };
+    var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'prio', dir: 1, page: 0 };
     var view = [];
     var hasFirst = !!document.querySelector('#findings-table .sort[data-sort="first"]');
     var chips = document.querySelectorAll('#findings-app .chip');
@@ -280,12 +280,14 @@
       var text = state.text.trim().toLowerCase();
       var terms = text ? text.split(/\s+/) : [];
       var hs = terms.length ? haystack() : null;
-      var sev = state.sev === '' ? -1 : +state.sev, sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
+      // severity: '' all, '2' exactly medium, '+1' high and above (severities are ordered, critical first)
+      var atMost = state.sev.charAt(0) === '+', sev = state.sev === '' ? -1 : +state.sev.replace('+', '');
+      var sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
+      var counts = ST.map(function () { return 0; });
       view = [];
       for (var i = 0; i < F.length; i++) {
         var r = F[i];
-        if (!state.st[r[R_ST]]) continue;
-        if (sev >= 0 && r[R_SEV] !== sev) continue;
+        if (sev >= 0 && (atMost ? r[R_SEV] > sev : r[R_SEV] !== sev)) continue;
         if (cat && RULES[r[R_RULE]][2] !== cat) continue;
         if (sub >= 0 && RES[r[R_RES]][RS_SUB] !== sub) continue;
         if (hs) {
@@ -293,13 +295,33 @@
           for (var t = 0; t < terms.length; t++) if (s.indexOf(terms[t]) < 0) { ok = false; break; }
           if (!ok) continue;
         }
+        counts[r[R_ST]]++;  // each verdict button counts what the other filters leave
+        if (!state.st[r[R_ST]]) continue;
         view.push(i);
       }
+      chips.forEach(function (c) {
+        c.querySelector('.chip-n').textContent = fmt(counts[ST.indexOf(c.getAttribute('data-status'))]);
+      });
       sort();
+    }
+    // Default order: migration blockers, then other failures, then retirements grouped per service
+    // (rule), then the other verdicts; within a group by severity, then report order.
+    var FAIL = ST.indexOf('fail');
+    function priority(i) {
+      var r = F[i], rank = RULES[r[R_RULE]][3];
+      if (r[R_ST] !== FAIL) return 4 + r[R_ST];
+      if (rank === 0) return r[R_SEV] <= SV.indexOf('high') ? 0 : 1;
+      return rank === 2 ? 3 : 2;
     }
     function sort() {
       var dir = state.dir, key = state.sort;
-      if (key === 'sev' || key === 'st') {
+      if (key === 'prio') {
+        var p = {};
+        view.forEach(function (i) { p[i] = priority(i); });
+        view.sort(function (a, b) {
+          return p[a] - p[b] || (p[a] === 3 ? F[a][R_RULE] - F[b][R_RULE] : 0) || F[a][R_SEV] - F[b][R_SEV] || a - b;
+        });
+      } else if (key === 'sev' || key === 'st') {
         var col = key === 'sev' ? R_SEV : R_ST;
         view.sort(function (a, b) { return (F[a][col] - F[b][col]) * dir || a - b; });
       } else {
@@ -349,7 +371,7 @@
       chips.forEach(function (c) { c.setAttribute('aria-pressed', c.getAttribute('data-status') === 'pass' ? 'false' : 'true'); });
       $('f-sev').value = catSel.value = $('f-sub').value = $('f-text').value = '';
       state.sev = state.cat = state.sub = state.text = '';
-      state.sort = 'sev';
+      state.sort = 'prio';
       state.dir = 1;
       readChips();
       update();

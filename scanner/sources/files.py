@@ -23,6 +23,7 @@ from typing import Any
 
 from scanner import memory
 from scanner.errors import InputError
+from scanner.inventory.columns import TYPE_TO_TABLE
 from scanner.limits import MAX_DEPTH, depth_exceeds, may_be_deep
 from scanner.redact import may_hold_secret
 from scanner.snapshot import (
@@ -35,6 +36,7 @@ from scanner.snapshot import (
     strip_secrets,
 )
 from scanner.sources.arm import ARM_DATASETS
+from scanner.wording import counted
 
 #: Columns of an ARG row that hold objects or arrays (JSON text in a CSV export).
 NESTED_COLUMNS = frozenset({"properties", "tags", "sku", "identity", "plan", "zones", "extendedlocation"})
@@ -131,6 +133,7 @@ def _load_path(path: Path) -> _Loaded:
         loaded.rows = [_check_row(path, where, row, secret) for where, row, secret in _iter_json_lines(path)]
         if not loaded.rows and not _has_content(path):
             raise InputError(f"{path}: the file is empty")
+        loaded.issues.extend(_nothing_to_scan(path, loaded.rows))
         return loaded
     text = _read_text(path)
     if not text.strip():
@@ -139,7 +142,21 @@ def _load_path(path: Path) -> _Loaded:
     secrets = may_hold_secret(text)
     del text
     loaded.rows = [_check_row(path, where, row, secrets) for where, row in raw]
+    loaded.issues.extend(_nothing_to_scan(path, loaded.rows))
     return loaded
+
+
+def _nothing_to_scan(path: Path, rows: list[dict[str, Any]]) -> list[str]:
+    """An export is taken to cover every table, so one that holds nothing the rules read would pass as
+    a clean estate: a wrong query or an empty download. It makes the scan incomplete instead."""
+    if not rows:
+        return [f"{path}: the export holds no rows; nothing was read from it"]
+    if not any(row["type"] in TYPE_TO_TABLE for row in rows):
+        types = sorted({row["type"] for row in rows})
+        shown = ", ".join(types[:3]) + (f" and {len(types) - 3} more" if len(types) > 3 else "")
+        held = counted(len(rows), "row")
+        return [f"{path}: none of its {held} is of a type the rules read (it holds {shown})"]
+    return []
 
 
 def _looks_like_json_lines(path: Path) -> bool:

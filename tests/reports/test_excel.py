@@ -187,18 +187,23 @@ def test_registered_and_written_by_write_reports(demo, tmp_path):
 
 
 def test_sheets(demo, demo_wb):
-    inventory = [name for name, frame in demo.inventory.tables.items() if not frame.empty]
+    inventory = [
+        excel_sheets.INVENTORY_TITLES[name]
+        for name, frame in demo.inventory.tables.items()
+        if not frame.empty
+    ]
     assert demo_wb.sheetnames == [
         "Summary",
         "Findings",
         "Plan",
         "Quota",
-        *inventory,
         "Manual checks",
         "Rule catalog",
+        *inventory,
         "Coverage",
         "Evidence",
     ]
+    assert inventory[:3] == ["Classic VMs", "Cloud services (classic)", "Classic storage accounts"]
 
 
 def test_findings_is_a_filterable_table_with_a_frozen_header(demo, demo_wb):
@@ -218,9 +223,10 @@ def test_every_table_sheet_has_a_table_and_frozen_header(demo, demo_wb):
     for name, frame in demo.inventory.tables.items():
         if frame.empty:
             continue
-        ws = demo_wb[name]
+        ws = demo_wb[excel_sheets.INVENTORY_TITLES[name]]
         assert ws.freeze_panes == "A2"
-        assert [c.value for c in ws[1]] == list(frame.columns)
+        shown = [c for c in frame.columns if c != "key"]  # the scanner's join key is left out
+        assert [c.value for c in ws[1]] == [excel_sheets.column_header(c) for c in shown]
         assert ws.tables[f"Inventory_{name}"].ref.endswith(str(len(frame) + 1))
     assert demo_wb["Rule catalog"].tables["RuleCatalog"]
     assert demo_wb["Manual checks"].tables["ManualChecks"]
@@ -259,9 +265,9 @@ def test_findings_lists_the_non_pass_findings_in_report_order(demo, demo_wb):
     rows = table_rows(demo_wb["Findings"])
     expected = listed(demo)
     assert [r["Finding id"] for r in rows] == list(expected["finding_id"])
-    assert [r["Status"] for r in rows] == list(expected["status"])
-    assert [r["Severity"] for r in rows] == list(expected["severity"])
-    assert "pass" not in {r["Status"] for r in rows}
+    assert [r["Status"] for r in rows] == [s.capitalize() for s in expected["status"]]
+    assert [r["Severity"] for r in rows] == [s.capitalize() for s in expected["severity"]]
+    assert "Pass" not in {r["Status"] for r in rows}
     first, frame = rows[0], expected.iloc[0]
     assert json.loads(first["Evidence"]) == json.loads(json.dumps(frame["evidence"], default=str))
     assert first["References"] == ", ".join(frame["references"])
@@ -271,7 +277,7 @@ def test_severity_and_status_cells_are_coloured(demo_wb):
     ws = demo_wb["Findings"]
     for cell in (ws["A2"], ws["B2"]):
         colors = excel.SEVERITY_COLORS if cell.column == 1 else excel.STATUS_COLORS
-        assert cell.fill.fgColor.rgb.endswith(colors[cell.value][0])
+        assert cell.fill.fgColor.rgb.endswith(colors[cell.value.lower()][0])
 
 
 def test_portal_links_are_hyperlinks(demo, demo_wb):
@@ -291,9 +297,9 @@ def test_summary_counts_match_the_result(demo, demo_wb):
     summary = demo.summary()
     by_status = section(ws, "Findings by status", 2)
     assert by_status[0] == ("Status", "Findings")
-    assert dict(by_status[1:]) == summary["by_status"]
+    assert {s.lower(): n for s, n in by_status[1:]} == summary["by_status"]
     by_severity = section(ws, "Findings by severity", 3)
-    assert {s: (a, f) for s, a, f in by_severity[1:]} == {
+    assert {s.lower(): (a, f) for s, a, f in by_severity[1:]} == {
         s: (summary["by_severity"][s], summary["fail_by_severity"][s]) for s in SEVERITIES
     }
     by_readiness = section(ws, "Classic resources by migration readiness", 2)
@@ -317,7 +323,7 @@ def test_rule_catalog_counts_every_rule(demo, demo_wb):
     for status in STATUSES:
         assert sum(r[status.capitalize()] for r in rows) == summary["by_status"][status]
     retirement = next(r for r in rows if r["Rule"] == "RET-001")
-    assert retirement["Severity"] == "calendar"
+    assert retirement["Severity"] == "Calendar"
     assert all(r["References"].startswith("https://") for r in rows)
 
 
@@ -369,7 +375,7 @@ def test_hostile_text_stays_text(hostile, tmp_path):
     assert set(HOSTILE) <= set(names)
     groups = {r["Resource group"] for r in table_rows(wb["Findings"])}
     assert set(HOSTILE) <= groups
-    tags = [json.loads(r["tags"]) for r in table_rows(wb["classic_vm"])]
+    tags = [json.loads(r["Tags"]) for r in table_rows(wb["Classic VMs"])]
     assert {t["owner"] for t in tags} == {"=cmd|' /C calc'!A0"}
     assert "=SUB()" in {r["Resource name"] for r in table_rows(wb["Manual checks"])}
 
@@ -397,7 +403,7 @@ def test_long_cells_are_cut_and_noted(hostile, tmp_path):
         hostile.inventory, tables={**hostile.inventory.tables, "classic_vm": frame}
     )
     wb = load_workbook(written(dataclasses.replace(hostile, inventory=inventory), tmp_path))
-    assert all(len(r["tags"]) == excel.MAX_TEXT for r in table_rows(wb["classic_vm"]))
+    assert all(len(r["Tags"]) == excel.MAX_TEXT for r in table_rows(wb["Classic VMs"]))
     notes = section(wb["Summary"], "Notes", 1)
     assert any("were cut" in n for (n,) in notes)
 
@@ -420,10 +426,10 @@ def test_row_limit_splits_sheets_and_says_so(demo, monkeypatch, tmp_path):
         ids += [r["Finding id"] for r in table_rows(ws)]
     assert ids == list(expected["finding_id"])
     vms = len(demo.inventory.tables["classic_vm"])
-    assert "classic_vm (3)" in wb.sheetnames and math.ceil(vms / 199) == 3
+    assert "Classic VMs (3)" in wb.sheetnames and math.ceil(vms / 199) == 3
     notes = [n for (n,) in section(wb["Summary"], "Notes", 1)]
     assert any(n.startswith(f"Findings is split over {parts} sheets") for n in notes)
-    assert any(n.startswith("Inventory classic_vm is split over 3 sheets") for n in notes)
+    assert any(n.startswith("Inventory Classic VMs is split over 3 sheets") for n in notes)
 
 
 def test_row_limit_of_ten(hostile, monkeypatch, tmp_path):
@@ -550,9 +556,9 @@ def test_row_limit_with_chunks_across_the_sheets(demo, monkeypatch, tmp_path):
     ids = [r["Finding id"] for t in wb.sheetnames if t.startswith("Findings") for r in table_rows(wb[t])]
     assert ids == list(listed(demo)["finding_id"])
     frame = demo.inventory.tables["classic_vm"]
-    parts = [t for t in wb.sheetnames if t == "classic_vm" or t.startswith("classic_vm (")]
+    parts = [t for t in wb.sheetnames if t == "Classic VMs" or t.startswith("Classic VMs (")]
     assert len(parts) == math.ceil(len(frame) / 29)
-    assert [r["id"] for t in parts for r in table_rows(wb[t])] == list(frame["id"])
+    assert [r["ID"] for t in parts for r in table_rows(wb[t])] == list(frame["id"])
     assert all(wb[t].max_row == 30 for t in parts[:-1])
 
 

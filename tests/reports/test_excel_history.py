@@ -113,8 +113,8 @@ def test_changes_sheet_has_counts_trend_and_changed_findings(two_scans, second_w
             "Category": history_view.DELTA_LABELS[key],
             "Rule id": item["rule_id"],
             "Resource id": item["resource_id"],
-            "Old status": item["old_status"],
-            "New status": item["status"],
+            "Old status": item["old_status"].capitalize(),
+            "New status": item["status"].capitalize(),
             "Finding id": item["finding_id"],
         }
     assert [c.name for c in ws.tables["Changes"].tableColumns] == [c.header for c in CHANGES]
@@ -153,10 +153,10 @@ def test_findings_have_waiver_and_seen_columns(two_scans, second_wb):
         assert r["Last seen (UTC)"] == datetime(2026, 12, 15, 8)
         if finding["waiver"] is None:
             assert r["Waiver"] is None
-    waived = next(r for r in rows if r["Status"] == "waived")
+    waived = next(r for r in rows if r["Status"] == "Waived")
     assert waived["Waiver"] == f"active · {HOSTILE_OWNER} · expires 2027-03-31 · {HOSTILE_TICKET}"
     reopened = next(r for r in rows if r["Waiver"] and r["Waiver"].startswith("expired"))
-    assert reopened["Status"] == "fail"
+    assert reopened["Status"] == "Fail"
     assert reopened["Waiver"] == "expired · dba-team@fabrikam.example · expired 2026-12-01 · CHG-1042"
     column = headers.index("First seen (UTC)") + 1
     assert ws.cell(row=2, column=column).number_format == "yyyy-mm-dd hh:mm"

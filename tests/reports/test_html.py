@@ -361,7 +361,11 @@ def test_manual_checklist_and_print_table(demo, demo_file):
         assert f'<a class="rule-id" href="#rule-{rule_id}">{rule_id}</a><h3>' in text
     table = text[text.index('class="data print-table"') :]
     table = table[: table.index("</table>")]
-    assert table.count("<tr>") == 1 + int((demo.findings["status"] != "pass").sum())
+    retire = (demo.findings["status"] == "fail") & (demo.findings["category"] == "retirement")
+    assert table.count("<tr>") == 1 + int(((demo.findings["status"] != "pass") & ~retire).sum())
+    grouped = text[text.index('class="data print-table print-retire"') :]
+    grouped = grouped[: grouped.index("</table>")]
+    assert grouped.count("<tr>") == 1 + demo.findings.loc[retire, "rule_id"].nunique()
 
 
 def test_print_table_gives_way_to_a_note_when_large(demo, monkeypatch):
@@ -678,7 +682,7 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
     page.emulate_media(media="print")
     assert not page.locator("#findings-app").is_visible()
-    assert page.locator(".print-table").is_visible()
+    assert page.locator("#findings .print-table").first.is_visible()
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
@@ -764,12 +768,14 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#units-all")
     page.click("#units-all")
-    # print: every unit drawn and open, every runbook expanded, the toggles gone
+    # print: every unit drawn and open, the toggles gone; the runbooks are printed once per kind of
+    # unit (test_browser_demo_prints_in_at_most_45_pages), not in each unit
     page.emulate_media(media="print")
     page.wait_for_function(
         f"() => document.querySelectorAll('#plan .unit-more[open]').length === {len(units)}"
     )
-    assert all(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert not any(bodies.nth(i).is_visible() for i in range(len(units)))
+    assert page.locator("#plan .print-runbooks").is_visible()
     assert not page.locator("#plan .runbook-toggle").first.is_visible()
     assert not page.locator("#plan .unit-more > summary").first.is_visible()
     assert page.locator("#plan svg.flow").bounding_box()["width"] <= box["width"]
@@ -906,5 +912,106 @@ def test_browser_stays_responsive_at_100k_findings(browser, demo, tmp_path):
     assert 0 < w.rows().count() < PAGE_SIZE
     page.click('.sort[data-sort="msg"]')
     assert w.rows().count() > 0
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_findings_view_order_counts_severity_and_width(browser, demo, demo_file):
+    """Blockers and other failures before the retirement rows (grouped per service), verdict counts
+    under the other filters, "high and above", and no horizontal scrolling at 820 px."""
+    w = Watched(browser, demo_file, width=820)
+    page = w.page
+    fails = demo.findings.loc[demo.findings["status"] == "fail"]
+    rank = {r.id: html.rule_rank(r.spec.category) for r in demo.pack.rules}
+    first = fails.loc[fails["rule_id"].map(rank) == html.RANK_READINESS]
+    first = first.loc[first["severity"].isin(["critical", "high"])]
+    shown = page.locator("#findings-body > tr.frow td:nth-child(4) .rule-id").all_inner_texts()
+    assert len(first) and shown[: len(first)] == list(first["rule_id"])
+    assert all(rank[r] != html.RANK_RETIREMENT for r in shown[: len(first)])
+
+    # the last page holds retirement rows, each service (rule) in one run
+    page.select_option("#f-sev", "")
+    page.click('#findings-app .chip[data-status="unknown"]')
+    page.click('#findings-app .chip[data-status="manual"]')
+    pages = int(page.inner_text("#f-pager").split("of")[1].split()[0].replace(",", ""))
+    seen: list[str] = []
+    for _ in range(pages):
+        seen += page.locator("#findings-body > tr.frow td:nth-child(4) .rule-id").all_inner_texts()
+        if len(seen) < len(fails):
+            page.click("#f-pager >> text=Next")
+    retire = [r for r in seen if rank[r] == html.RANK_RETIREMENT]
+    assert seen[-len(retire) :] == retire  # retirements last
+    runs = [r for k, r in enumerate(retire) if k == 0 or retire[k - 1] != r]
+    assert len(runs) == len(set(retire))  # grouped per rule
+
+    # verdict counts follow the other filters
+    page.click("#f-reset")
+    page.select_option("#f-sev", "+1")  # high and above
+    levels = demo.findings["severity"].isin(["critical", "high"])
+    for status in ("fail", "unknown", "pass"):
+        chip = page.inner_text(f'#findings-app .chip[data-status="{status}"] .chip-n')
+        assert int(chip.replace(",", "")) == int((levels & (demo.findings["status"] == status)).sum())
+    severities = set(page.locator("#findings-body > tr.frow td:nth-child(2)").all_inner_texts())
+    assert severities <= {"Critical", "High"} and severities
+
+    # readable at 820 px: nothing wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
+    wrap = page.locator("#findings-app .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert not page.locator("#findings-table th.c-sub").is_visible()
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
+    """The runbook once per kind of unit with the units' names in a table, the rule catalogue as one
+    table, retirement failures one line per service: every section, in at most 45 A4 pages."""
+    w = Watched(browser, demo_file)
+    page = w.page
+    page.emulate_media(media="print")
+    for section in ("summary", "retirements", "plan", "findings", "resources", "manual", "rules", "calendar"):
+        assert page.locator(f"section#{section}").is_visible(), section
+    kinds = {u["kind"] for u in demo.plan["units"]}
+    assert page.locator("#plan .print-runbooks ol.rb-steps").count() == len(kinds)
+    assert page.locator("#plan .print-runbooks table.rb-units tbody tr").count() == len(demo.plan["units"])
+    assert not page.locator("#plan .unit .runbook").first.is_visible()
+    assert page.locator("#rules table.rule-index tbody tr").count() == len(demo.pack.rules)
+    assert not page.locator("#rules article.rule").first.is_visible()
+    assert page.locator("#findings table.print-retire").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 30 < pages <= 45, pages
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_report_passes_axe_core_without_serious_violations(browser, demo, demo_file):
+    """WCAG 2.1 AA as axe-core checks it: no serious or critical violation (colour contrast of muted
+    text and verdict chips, links told apart from text by more than colour), in the states a reader
+    meets: the page as it opens, every plan unit open, a finding's details, the resources list."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    w = Watched(browser, demo_file)
+    page = w.page
+
+    def serious() -> list[tuple[str, str, int]]:
+        violations = axe.run(page).response["violations"]
+        return [
+            (v["id"], v["impact"], len(v["nodes"]))
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    assert serious() == []
+    page.click("#units-all")
+    w.rows().first.click()
+    page.select_option("#r-state", "all")
+    page.locator("#res-list > li").first.locator("button").first.click()
+    assert page.locator("#findings-body tr.drow").count() == 1
+    assert serious() == []
     w.assert_clean()
     page.close()

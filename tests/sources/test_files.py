@@ -294,3 +294,31 @@ def test_a_non_json_input_is_named_by_position_not_by_its_bytes(tmp_path):
     message = str(err.value)
     assert message == f"{p}: not JSON, JSON Lines or CSV (line 2 starts with neither '[' nor '{{')"
     assert "AccountKey" not in message and "\x1b" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.json", "[]", "holds no rows"),
+        ("az.json", json.dumps({"data": [], "count": 0}), "holds no rows"),
+        ("header.csv", "id,name,type,properties\n", "holds no rows"),
+        (
+            "other.json",
+            json.dumps([row("Microsoft.Web/sites", "site1", {})]),
+            "none of its 1 row is of a type the rules read (it holds microsoft.web/sites)",
+        ),
+    ],
+)
+def test_export_with_nothing_to_scan_is_an_issue_naming_the_file(tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content)
+    snap = read(path)
+    assert len(snap.issues) == 1
+    assert snap.issues[0].startswith(f"{path}: ")
+    assert expected in snap.issues[0]
+
+
+def test_export_with_one_row_the_rules_read_has_no_issue(tmp_path):
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps([row("Microsoft.Web/sites", "site1", {}), classic_vm("vm1")]))
+    assert read(path).issues == ()
