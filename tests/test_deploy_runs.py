@@ -209,7 +209,8 @@ def test_github_workflow_round_trip_and_a_failed_download(env, tmp_path):
     first, second = (findings(tmp_path / a / "workspace" / "report") for a in ("first", "second"))
     assert_round_trip(first, second)
     summary = (tmp_path / "second" / "workspace-runner-temp" / "step-summary.md").read_text(encoding="utf-8")
-    assert "failures by severity" in summary and "Since the previous scan: new " in summary
+    # summary.md (format "md" in the tenant config) is what the step appends
+    assert "## Verdicts" in summary and "## Changes since the previous scan" in summary
     # The scan signed in with the OIDC token file the step keeps fresh.
     assert (tmp_path / "second" / "workspace-runner-temp" / "oidc-token").read_text().strip()
 
