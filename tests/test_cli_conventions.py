@@ -206,7 +206,7 @@ def test_plain_progress_names_each_writer_in_order(tmp_path):
         "classic-scan: [3/4] writing summary.md",
         "classic-scan: [4/4] writing junit.xml",
     ]
-    assert "classic-scan: read 544 rows from 5 files" in result.stderr
+    assert "classic-scan: read 982 rows from 6 files" in result.stderr  # arm_classic_vms is the sixth
 
 
 def test_diff_fail_on_from_the_command_line(tmp_path):

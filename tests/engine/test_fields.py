@@ -90,7 +90,7 @@ def test_readme_owner_tag_example_validates_and_decides(tmp_path):
     (pack / "acme" / "ACME-001.yaml").write_text(_readme_example(), encoding="utf-8")
     result = CliRunner().invoke(app, ["rules", "validate", str(pack)])
     assert result.exit_code == 0, result.output
-    assert "1 rule(s) valid: ACME-001" in result.output
+    assert "1 rule valid: ACME-001" in result.output
 
     owned, orphan = classic_vm("vm-owned", "cs1"), classic_vm("vm-orphan", "cs1")
     owned["tags"], orphan["tags"] = {"Owner": "alice@contoso.com"}, {"env": "prod"}

@@ -88,6 +88,12 @@ def test_column_headers_read_as_words():
     assert all(len(title) <= 31 for title in excel_sheets.INVENTORY_TITLES.values())
 
 
+def test_every_inventory_table_has_a_customer_facing_sheet_title():
+    from scanner.inventory.columns import TABLES
+
+    assert set(TABLES) <= set(excel_sheets.INVENTORY_TITLES)
+
+
 def fit(ws):
     """(pages wide, pages tall) of a sheet's fit-to-page setting; an absent attribute means 1 (OOXML)."""
     setup = ws.page_setup

@@ -923,8 +923,9 @@ def test_browser_findings_view_order_counts_severity_and_width(browser, demo, de
     w = Watched(browser, demo_file, width=820)
     page = w.page
     fails = demo.findings.loc[demo.findings["status"] == "fail"]
-    rank = {r.id: html.rule_rank(r.spec.category) for r in demo.pack.rules}
-    first = fails.loc[fails["rule_id"].map(rank) == html.RANK_READINESS]
+    roles = demo.pack.migration_roles
+    rank = {r.id: html.rule_rank(roles[r.id], r.spec.category) for r in demo.pack.rules}
+    first = fails.loc[fails["rule_id"].map(rank) == html.RANK_BLOCKING]
     first = first.loc[first["severity"].isin(["critical", "high"])]
     shown = page.locator("#findings-body > tr.frow td:nth-child(4) .rule-id").all_inner_texts()
     assert len(first) and shown[: len(first)] == list(first["rule_id"])
