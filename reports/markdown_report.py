@@ -17,20 +17,13 @@ from typing import Any
 from reports import history_view, html
 from scanner.engine.evaluate import STATUSES
 from scanner.engine.rules import SEVERITIES
+from scanner.model import CHANGE_TITLES as _TITLES
 from scanner.model import ScanResult
 
 #: Items listed per change category.
 CHANGES_LISTED = 10
 #: Markdown syntax that can act inside a line (a table cell never starts one).
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-_TITLES = {
-    "new": "New",
-    "regressed": "Regressed (passed before)",
-    "waiver_expired": "Waiver expired or removed",
-    "resolved": "Resolved",
-    "waived": "Newly waived",
-    "unverified": "No longer verifiable",
-}
 
 
 def md(value: Any) -> str:

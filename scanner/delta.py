@@ -34,19 +34,12 @@ import pandas as pd
 
 from scanner.engine.evaluate import STATUSES
 from scanner.errors import InputError
+from scanner.model import CHANGE_TITLES as _TITLES
 from scanner.wording import counted
 
 ABSENT = "absent"
 ROW_KEYS = ("finding_id", "rule_id", "resource_id", "status")
 CATEGORIES = ("new", "regressed", "waiver_expired", "resolved", "waived", "unverified")
-_TITLES = {
-    "new": "New",
-    "regressed": "Regressed (passed before)",
-    "waiver_expired": "Waiver expired or removed",
-    "resolved": "Resolved",
-    "waived": "Newly waived",
-    "unverified": "No longer verifiable (unknown or manual now)",
-}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,16 @@ from scanner.engine.rules import SEVERITIES, RulePack
 from scanner.inventory import Inventory
 from scanner.readiness import counts, resource_states
 
+#: What each category of a scan-to-scan delta is called wherever it is shown (diff, summary.md).
+CHANGE_TITLES = {
+    "new": "New",
+    "regressed": "Regressed (passed before)",
+    "waiver_expired": "Waiver expired or removed",
+    "resolved": "Resolved",
+    "waived": "Newly waived",
+    "unverified": "No longer verifiable (unknown or manual now)",
+}
+
 
 @dataclass(frozen=True)
 class ScanMeta:

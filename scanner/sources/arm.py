@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scanner.snapshot import Snapshot, strip_secrets
+from scanner.sources.pipeline import arm_policies
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -98,21 +99,9 @@ class ArmClient:
     """GET only, through azure-mgmt-core's ARM pipeline; returns status, headers and parsed body."""
 
     def __init__(self, credential: Any, endpoint: str, token_scope: str, timeout: float = 60.0) -> None:
-        from azure.core.pipeline import policies
         from azure.mgmt.core import ARMPipelineClient
-        from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
 
-        pipeline: list[Any] = [
-            policies.RequestIdPolicy(),
-            policies.HeadersPolicy(),
-            policies.UserAgentPolicy(sdk_moniker="classic-scanner"),
-            policies.ProxyPolicy(),
-            policies.RedirectPolicy(),
-            ARMChallengeAuthenticationPolicy(credential, token_scope),
-            policies.CustomHookPolicy(),
-            ARMHttpLoggingPolicy(),
-            policies.SensitiveHeaderCleanupPolicy(),
-        ]
+        pipeline = arm_policies(credential, token_scope)
         self.endpoint = endpoint.rstrip("/")
         self._host = (urlsplit(self.endpoint).hostname or "").lower(), urlsplit(self.endpoint).port
         self._client: Any = ARMPipelineClient(base_url=self.endpoint, policies=pipeline)

@@ -38,6 +38,7 @@ from scanner.queries import PREFLIGHT, all_queries
 from scanner.redact import SECRET_KEYS, may_hold_secret, redact
 from scanner.snapshot import DATASETS, Snapshot, strip_secrets
 from scanner.sources.pacing import QuotaPacer, Slot
+from scanner.sources.pipeline import arm_policies
 
 BATCH_SIZE = 300
 PAGE_SIZE = 1000
@@ -171,23 +172,9 @@ class ArgClient:
     (code and details) parsed; a 200 whose body is not a JSON object `DecodeError`."""
 
     def __init__(self, credential: Any, endpoint: str, token_scope: str, timeout: float = 60.0) -> None:
-        from azure.core.pipeline import policies
-        from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy, ARMHttpLoggingPolicy
         from azure.mgmt.resourcegraph import ResourceGraphClient
 
-        pipeline = [
-            policies.RequestIdPolicy(),
-            policies.HeadersPolicy(),
-            policies.UserAgentPolicy(sdk_moniker="classic-scanner"),
-            policies.ProxyPolicy(),
-            policies.RedirectPolicy(),
-            ARMChallengeAuthenticationPolicy(credential, token_scope),
-            # After the authentication policy, which adds the bearer token on every hop: a redirect to
-            # another host must not receive it (the ARM pipeline's own order, azure-core's policy).
-            policies.SensitiveHeaderCleanupPolicy(),
-            policies.CustomHookPolicy(),
-            ARMHttpLoggingPolicy(),
-        ]
+        pipeline = arm_policies(credential, token_scope)
         self._client = ResourceGraphClient(
             credential, base_url=endpoint, credential_scopes=[token_scope], policies=pipeline
         )
