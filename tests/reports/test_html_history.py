@@ -143,7 +143,7 @@ def test_changes_section_has_the_counts_lists_and_trend(two_scans, second_html):
     chart = card[card.index("<svg") : card.index("</svg>")]  # the screen one (the print one is narrower)
     assert chart.count('<g class="moment">') == 2
     assert ">26 Nov 2026</text>" in chart and ">15 Dec 2026</text>" in chart
-    assert "2026-12-15 08:00 UTC · this scan: 552 fail, 29 unknown, 64 manual, 4 waived, 6,889 pass" in chart
+    assert "2026-12-15 08:00 UTC · this scan: 563 fail, 32 unknown, 66 manual, 4 waived, 6,918 pass" in chart
     table = card[card.index('class="data trend-table"') :]
     started = re.findall(r'<tr class="[a-z]*"><td class="nowrap">([^<]+)</td>', table)
     assert started == ["15 Dec 2026, 08:00 UTC", "26 Nov 2026, 08:00 UTC"]
@@ -155,7 +155,7 @@ def test_summary_carries_the_delta_headline(two_scans, second_html):
     summary = section(second_html, "summary")
     headline = history_view.headline(two_scans.second.history)
     assert headline == (
-        "0 new, 0 regressed, 5 waiver expired, 0 resolved, 4 newly waived, 0 unverified; 547 persisting"
+        "0 new, 0 regressed, 5 waiver expired, 0 resolved, 4 newly waived, 0 unverified; 558 persisting"
     )
     assert f'Since the <a href="#changes">previous scan</a>: {headline}.' in summary
     card = summary[summary.index('class="card delta-card"') :]
