@@ -61,6 +61,7 @@ def test_sections_are_numbered_and_in_the_navigation(second_html):
         "changes",
         "retirements",
         "plan",
+        "cses",  # the demo has Cloud Services (extended support)
         "findings",
         "resources",
         "manual",
@@ -68,30 +69,32 @@ def test_sections_are_numbered_and_in_the_navigation(second_html):
         "rules",
         "coverage",
     ]
-    assert headings(second_html)[:8] == [
+    assert headings(second_html)[:9] == [
         "1. Executive summary",
         "2. Changes since the previous scan",
         "3. Retirements",
         "4. Migration plan",
-        "5. Findings",
-        "6. Resources",
-        "7. Manual checklist",
-        "8. Waivers",
+        "5. Cloud Services (extended support)",
+        "6. Findings",
+        "7. Resources",
+        "8. Manual checklist",
+        "9. Waivers",
     ]
     assert "<span>2</span>Changes since the previous scan" in second_html  # the printed contents
-    assert "<span>8</span>Waivers" in second_html
+    assert "<span>9</span>Waivers" in second_html
 
 
 def test_without_waivers_and_history_the_sections_are_absent(plain_html):
     assert 'id="changes"' not in plain_html and 'id="waivers"' not in plain_html
     assert "changes" not in nav(plain_html) and "waivers" not in nav(plain_html)
-    assert headings(plain_html)[:6] == [
+    assert headings(plain_html)[:7] == [
         "1. Executive summary",
         "2. Retirements",
         "3. Migration plan",
-        "4. Findings",
-        "5. Resources",
-        "6. Manual checklist",
+        "4. Cloud Services (extended support)",
+        "5. Findings",
+        "6. Resources",
+        "7. Manual checklist",
     ]
     assert 'class="card delta-card"' not in plain_html
     assert '<button type="button" class="sort" data-sort="first"' not in plain_html
