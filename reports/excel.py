@@ -523,6 +523,7 @@ def write(result: ScanResult, path: Path) -> None:
 
 def _fill(book: Book, result: ScanResult) -> None:
     from reports import excel_sheets as sheets  # it builds on this module's machinery
+    from reports.excel_cses import cses_sheet
 
     summary = book.sheet("Summary", (30, 50, 14, 3))  # the first tab; filled last, when notes are known
     summary.ws.set_portrait()
@@ -547,6 +548,10 @@ def _fill(book: Book, result: ScanResult) -> None:
     contents += [
         (t, "What the migrated resources count against ARM quotas, per subscription, region and VM family.")
         for t in sheets.quota(book, result)
+    ]
+    contents += [
+        (t, "Cloud Services (extended support) before 2027-03-31: target, work and order per deployment.")
+        for t in cses_sheet(book, result)
     ]
     for what, titles in (
         (

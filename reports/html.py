@@ -865,7 +865,8 @@ def context(result: ScanResult) -> dict[str, Any]:
         ),
         "changes": changes,
         "waivers": waivers,
-        "n": section_numbers(changes["present"], waivers["present"]),
+        "cses": dict(result.plan or {}).get("cses") or {},
+        "n": section_numbers(changes["present"], waivers["present"], bool(_cses_deployments(result))),
         "masked": masked(result),
     }
 
@@ -876,6 +877,7 @@ SECTIONS: tuple[str, ...] = (
     "changes",
     "retirements",
     "plan",
+    "cses",
     "findings",
     "resources",
     "manual",
@@ -883,10 +885,16 @@ SECTIONS: tuple[str, ...] = (
 )
 
 
-def section_numbers(changes: bool, waivers: bool) -> dict[str, str]:
-    """Section key -> its number; the Changes and Waivers sections only when the scan has them."""
-    shown = [s for s in SECTIONS if (s != "changes" or changes) and (s != "waivers" or waivers)]
+def section_numbers(changes: bool, waivers: bool, cses: bool = False) -> dict[str, str]:
+    """Section key -> its number; the Changes, Waivers and Cloud Services (extended support) sections
+    only when the scan has them."""
+    optional = {"changes": changes, "waivers": waivers, "cses": cses}
+    shown = [s for s in SECTIONS if optional.get(s, True)]
     return {s: str(i) for i, s in enumerate(shown, start=1)}
+
+
+def _cses_deployments(result: ScanResult) -> list[Any]:
+    return list((dict(result.plan or {}).get("cses") or {}).get("deployments") or [])
 
 
 def resource_index(result: ScanResult) -> dict[str, tuple[int, str]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -24,6 +25,7 @@ import pandas as pd
 from scanner.engine.evaluate import plain_values
 from scanner.inventory import Inventory
 from scanner.inventory.arm_merge import quota_usage
+from scanner.plan_cses import Environment, cses_plan
 from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
 from scanner.runbook import runbook
 
@@ -51,8 +53,11 @@ _NONPROD = re.compile(
 _ENV_KEYS = {"env", "environment", "stage", "tier", "lifecycle"}
 
 
-def build_plan(inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str, str]) -> dict[str, Any]:
-    """The plan of an inventory from its findings (before waivers) and each rule's migration role."""
+def build_plan(
+    inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str, str], as_of: date | None = None
+) -> dict[str, Any]:
+    """The plan of an inventory from its findings (before waivers) and each rule's migration role;
+    `as_of` dates the Cloud Services (extended support) countdown (None: no countdown)."""
     by_resource = _findings_by_resource(findings, roles)
     vms = inventory.table("classic_vm")
     units = _network_units(inventory, vms) + _storage_units(inventory) + _loose_units(inventory)
@@ -88,7 +93,21 @@ def build_plan(inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str,
         "expressroute": circuits,
         "units": units,
         "quota": _quota(inventory),
+        "cses": cses_plan(inventory, findings, as_of, _environment_from(inventory)),
     }
+
+
+def _environment_from(inventory: Inventory) -> Environment:
+    """The CSES plan's environment test: env tags, else the subscription's name (as for units)."""
+    subs = inventory.table("subscription")
+    names = {str(s): str(n or "") for s, n in zip(subs["subscription_id"], subs["display_name"], strict=True)}
+
+    def environment(tags: dict[str, Any], subscription_id: str) -> str:
+        unit = {"resources": [{"id": "x"}], "subscription_id": subscription_id}
+        rank = _environment(unit, {"x": tags}, names)
+        return ("non-production", "unknown", "production")[rank]
+
+    return environment
 
 
 # -- units ----------------------------------------------------------------------------------------------

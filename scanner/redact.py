@@ -77,11 +77,9 @@ def redact_text(text: str) -> str:
     return _CREDENTIAL.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
 
 
-def redact_configuration(text: str) -> str:
-    """A .cscfg document with every setting's value replaced (see the module doc); REDACTED when it
-    is not plain XML."""
-    if not text.strip():
-        return text
+def parse_configuration(text: str) -> Any:
+    """The root element of a .cscfg document, parsed without entities, DTDs or network; None when it is
+    not plain XML."""
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -93,8 +91,19 @@ def redact_configuration(text: str) -> str:
     try:
         root = etree.fromstring(_XML_DECLARATION.sub("", text).encode("utf-8"), parser)
     except (etree.XMLSyntaxError, ValueError):
-        return REDACTED
+        return None
     if root is None or root.getroottree().docinfo.doctype:
+        return None
+    return root
+
+
+def redact_configuration(text: str) -> str:
+    """A .cscfg document with every setting's value replaced (see the module doc); REDACTED when it
+    is not plain XML."""
+    if not text.strip():
+        return text
+    root = parse_configuration(text)
+    if root is None:
         return REDACTED
     for element in root.iter():
         if not isinstance(element.tag, str):

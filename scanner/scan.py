@@ -137,7 +137,7 @@ def _scan(
     # The plan and readiness read verdicts before waivers: a waived blocker still stops the platform
     # migration.
     roles = pack.migration_roles
-    plan = build_plan(inventory, evaluation.findings, roles)
+    plan = build_plan(inventory, evaluation.findings, roles, as_of)
     readiness = resource_states(evaluation.findings, roles)
     waived = apply_waivers(
         evaluation.findings, waivers, as_of, resource_tags(inventory), [rule.id for rule in pack.rules]

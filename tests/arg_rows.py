@@ -401,3 +401,70 @@ def secret_rows(sub: str = SUB) -> list[dict[str, Any]]:
     vm = classic_vm("vm-sas", "cs-sas", sub=sub)
     vm["properties"]["storageProfile"]["operatingSystemDisk"]["vhdUri"] += "?sv=2022&sig=VHD-SAS-SECRET-7"
     return [connection, cses, vm, cloud_service("cs-sas", sub=sub)]
+
+
+CSES = "Microsoft.Compute/cloudServices"
+
+
+def cses_public_ip(name: str, sku: str) -> dict[str, Any]:
+    return row(
+        "Microsoft.Network/publicIPAddresses",
+        name,
+        {"publicIPAllocationMethod": "Static"},
+        sku={"name": sku, "tier": "Regional"},
+    )
+
+
+def full_cses(name: str = "web", ip_id: str | None = None) -> dict[str, Any]:
+    """A Cloud Service (extended support) with every profile, shaped like the CloudserviceRP 2024-11-04 GET
+    example: two roles (D1_v2, G2), the CSCFG below (family 6), two Key Vault certificates, a staging
+    side with a swap partner, the Diagnostics and RDP extensions, zone 1; public frontend when `ip_id`."""
+    vault = rid("Microsoft.KeyVault/vaults", "kv-web", "web-Migrated")
+    frontend: dict[str, Any] = {"name": "fe", "properties": {}}
+    if ip_id:
+        frontend["properties"]["publicIPAddress"] = {"id": ip_id}
+    else:
+        frontend["properties"] = {"subnet": {"id": "/x/subnets/s"}, "privateIPAddress": "10.0.0.9"}
+    props = {
+        "configuration": CSCFG,
+        "upgradeMode": "Auto",
+        "roleProfile": {
+            "roles": [
+                {"name": "WebRole1", "sku": {"name": "Standard_D1_v2", "tier": "Standard", "capacity": 3}},
+                {"name": "Worker", "sku": {"name": "Standard_G2", "tier": "Standard", "capacity": 2}},
+            ]
+        },
+        "osProfile": {
+            "secrets": [
+                {
+                    "sourceVault": {"id": vault},
+                    "vaultCertificates": [{"certificateUrl": "https://kv-web.vault.azure.net/secrets/c/1"}]
+                    * 2,
+                }
+            ]
+        },
+        "networkProfile": {
+            "loadBalancerConfigurations": [
+                {"name": "lb", "properties": {"frontendIpConfigurations": [frontend]}}
+            ],
+            "slotType": "Staging",
+            "swappableCloudService": {"id": rid(CSES, "web-prod", "web-Migrated")},
+        },
+        "extensionProfile": {
+            "extensions": [
+                {
+                    "name": "diag",
+                    "properties": {
+                        "publisher": "Microsoft.Azure.Diagnostics",
+                        "type": "PaaSDiagnostics",
+                        "rolesAppliedTo": ["WebRole1"],
+                    },
+                },
+                {
+                    "name": "rdp",
+                    "properties": {"publisher": "Microsoft.Windows.Azure.Extensions", "type": "RDP"},
+                },
+            ]
+        },
+    }
+    return row(CSES, name, props, rg="web-Migrated", zones=["1"])

@@ -233,6 +233,11 @@ def test_fail_on_waivers_history_and_diff(tmp_path):
         "    justification: 'retirements are tracked in the programme plan'\n"
         "    owner: 'pmo@fabrikam.example'\n"
         "    expires: '2030-01-01'\n"
+        "  - rule: 'CSES-*'\n"
+        "    resource_regex: '.'\n"
+        "    justification: 'the Cloud Services (extended support) exit is its own programme'\n"
+        "    owner: 'pmo@fabrikam.example'\n"
+        "    expires: '2030-01-01'\n"
     )
     history = tmp_path / "history.db"
     first = runner.invoke(
@@ -254,7 +259,7 @@ def test_fail_on_waivers_history_and_diff(tmp_path):
             "critical",
         ],
     )
-    assert first.exit_code == 0, first.output  # every critical fail is a waived retirement
+    assert first.exit_code == 0, first.output  # every critical fail is a waived retirement or CSES finding
     second = runner.invoke(
         app,
         [
@@ -276,7 +281,8 @@ def test_fail_on_waivers_history_and_diff(tmp_path):
     a = json.loads((tmp_path / "a" / "findings.json").read_text())
     b = json.loads((tmp_path / "b" / "findings.json").read_text())
     assert {f["status"] for f in a["findings"] if f["rule_id"] == "RET-001"} == {"waived"}
-    assert a["findings"][0]["waiver"]["owner"] == "pmo@fabrikam.example"
+    first_ret = next(f for f in a["findings"] if f["rule_id"] == "RET-001")
+    assert first_ret["waiver"]["owner"] == "pmo@fabrikam.example"
     assert b["history"]["delta"]["counts"]["waiver_expired"] > 0
     first_seen = {f["finding_id"]: f["first_seen"] for f in a["findings"]}
     assert all(f["first_seen"] == first_seen[f["finding_id"]] for f in b["findings"])

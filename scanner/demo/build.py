@@ -18,12 +18,15 @@
 #     ops-lead (CoAdministrator) [P], dev-owner (ServiceAdministrator) [N];
 #     pass contractor (CoAdministrator, Disabled) [P], billing (AccountAdministrator only) [N];
 #     unknown net-admin (CoAdministrator, no adminState) [S]
-# RET-008 CS (extended support): fail fab-tracking [P]
+# RET-008 CS (extended support): fail fab-tracking, fab-shop, fab-render-svc, fab-api-blue, fab-api-green [P],
+#     fab-dev-web [N] (the five CSES deployments come from scanner/demo/cses.py)
 # RET-009 ARM VM on VHDs: fail fab-crm-01 (VHD OS + data) [P], fab-qa-01 (managed OS, VHD data disk) [N];
 #     pass fab-ops-01 (managed) [P]; unknown fab-build-01 (no storageProfile) [N]
 # RET-010 Basic public IP: fail fab-crm-PublicIP (load balancer) [P], fab-hub-vpngw-pip (VPN gateway) [S];
 #     pass fab-ops-agw-pip, fab-hub-ergw-pip, fab-prod-vpngw-pip (Standard), fab-tracking-vip (Basic, but on
-#     Cloud Service (extended support) fab-tracking: exempt) [P]; unknown fab-build-pip (sku null) [N]
+#     Cloud Service (extended support) fab-tracking: exempt), fab-shop-vip (Basic, on fab-shop: exempt),
+#     fab-api-blue-ip, fab-api-green-ip [P], fab-dev-web-ip [N] (Standard);
+#     unknown fab-build-pip (sku null) [N]
 # RET-011 Basic LB: fail fab-crm-LB (public) [P]; pass fab-ops-ilb (Standard) [P]
 # RET-012 classic alert rule: fail the 3 metric rules [P]; pass "fab-prod classic VM deletes"
 #     (ManagementEventRuleCondition: activity-log rules are outside the retirement)
@@ -39,6 +42,17 @@
 #     pass fab-ops-ai [P], fab-qa-ai [N] (workspace-based)
 # RET-019 A-series v1 size: fail fab-crm-01 (Standard_A2, never resized after migration; resize to
 #     Standard_A2_v2) [P]; pass fab-ops-01, fab-qa-01, fab-build-01
+# CSES-001 retired Guest OS family: fail fab-shop (osFamily 4) [P]; pass fab-render-svc (6), fab-api-blue,
+#     fab-api-green [P], fab-dev-web [N] (7); unknown fab-tracking (ARG row without configuration)
+# CSES-002 size without a VMSS Flexible equivalent: fail fab-render-svc (RenderWorker Standard_G2) [P];
+#     pass the other five (Dv2 sizes)
+# CSES-003 swap partner: manual fab-api-blue (Production) and fab-api-green (Staging) [P]; pass the others
+# CSES-004 Key Vault certificates: fail fab-api-blue (2 in fab-api-blue-kv) [P]; pass fab-shop,
+#     fab-render-svc, fab-api-green, fab-dev-web; unknown fab-tracking (no osProfile)
+# CSES-005 Diagnostics extension: fail fab-api-blue (PaaSDiagnostics on ApiWebRole) [P]; pass fab-shop,
+#     fab-render-svc, fab-api-green, fab-dev-web; unknown fab-tracking (no extensionProfile)
+# CSES-006 Basic public IP: fail fab-shop (fab-shop-vip), fab-tracking (fab-tracking-vip) [P]; pass
+#     fab-render-svc (internal load balancer only), fab-api-blue, fab-api-green, fab-dev-web (Standard)
 # VM-001 agent not Ready with extensions, not deallocated: fail fab-sql-02 (NotReady, BGInfo); pass the VMs
 #     reporting Ready, fab-batch-01/02/03 (StoppedDeallocated, no agent status), fab-rnd-* (no extensions);
 #     unknown fab-jump-01, fab-dc-02 (no guestAgentStatus, with extensions), fab-rpt-01 (NotReady, no
@@ -2601,6 +2615,8 @@ _RESOURCES_TABLE_TYPES = frozenset({"microsoft.recoveryservices/vaults"})
 
 def all_rows() -> list[Row]:
     """Every row of the estate, in construction order."""
+    from scanner.demo.cses import cses_rows  # it builds its rows with this module's helpers
+
     arm = arm_rows()
     return [
         *classic_storage_rows(),
@@ -2610,6 +2626,7 @@ def all_rows() -> list[Row]:
         *render_farm_rows(),
         *arm,
         *lineage_rows(arm),
+        *cses_rows(),
         *expressroute_rows(),
         *backup_rows(),
         *identity_rows(),

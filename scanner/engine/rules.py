@@ -39,6 +39,7 @@ Category = Literal[
     "monitoring",
     "post-migration",
     "manual-check",
+    "extended-support",
 ]
 #: What a rule's failure means for the migration unit of the resource (see scanner.readiness).
 Migration = Literal["blocking", "preparation", "none"]

@@ -471,13 +471,72 @@ _table(
 
 _table(
     "cloud_service_es",
-    "A Cloud Service (extended support).",
+    "A Cloud Service (extended support). List columns are NA when ARG left out the object they come "
+    "from (an ARM GET under --arm-details returns all of them).",
     ("microsoft.compute/cloudservices",),
     _c(
         "public_ip_ids",
         "list",
         "properties.networkProfile.loadBalancerConfigurations[].properties.frontendIpConfigurations[]"
         ".properties.publicIPAddress.id.",
+    ),
+    _c(
+        "public_ip_skus",
+        "list",
+        "sku.name of each public IP in public_ip_ids (from the public_ip table); NA when one of them is "
+        "not in the scan.",
+    ),
+    _c(
+        "load_balancer_kinds",
+        "list",
+        "'public' or 'internal' per properties.networkProfile.loadBalancerConfigurations[] (public when a "
+        "frontend has a publicIPAddress).",
+    ),
+    _c(
+        "slot_type",
+        "str",
+        "properties.networkProfile.slotType (Production/Staging; Production when networkProfile omits it).",
+    ),
+    _c(
+        "swap_partner_id",
+        "str",
+        "properties.networkProfile.swappableCloudService.id; '' when networkProfile has none.",
+    ),
+    _c("upgrade_mode", "str", "properties.upgradeMode (Auto/Manual/Simultaneous)."),
+    _c("zones", "list", "ARG zones ([] when none)."),
+    _c("role_names", "list", "properties.roleProfile.roles[].name."),
+    _c("role_sizes", "list", "properties.roleProfile.roles[].sku.name, in role order (e.g. Standard_D1_v2)."),
+    _c("role_tiers", "list", "properties.roleProfile.roles[].sku.tier, in role order."),
+    _c("instance_count", "int", "Sum of properties.roleProfile.roles[].sku.capacity."),
+    _c(
+        "os_family",
+        "str",
+        "Guest OS family: the osFamily attribute of the .cscfg in properties.configuration ('5' when "
+        "empty, the CSES default); it applies to every role. NA when the configuration was not read.",
+    ),
+    _c("os_version", "str", "osVersion of the .cscfg ('*' when empty: automatic updates)."),
+    _c("config_roles", "list", "'<role> x<instances>' per Role of the .cscfg."),
+    _c(
+        "setting_names",
+        "list",
+        "Names of the .cscfg's ConfigurationSettings. Their values are never read or kept (they can hold "
+        "credentials).",
+    ),
+    _c(
+        "certificate_count",
+        "int",
+        "Number of properties.osProfile.secrets[].vaultCertificates[] (Key Vault certificates); 0 when "
+        "osProfile has none.",
+    ),
+    _c("key_vault_ids", "list", "properties.osProfile.secrets[].sourceVault.id, distinct."),
+    _c("extension_names", "list", "properties.extensionProfile.extensions[].name."),
+    _c("extension_publishers", "list", "...extensions[].properties.publisher, in extension order."),
+    _c("extension_types", "list", "...extensions[].properties.type (IaaSDiagnostics, RDP, ...)."),
+    _c(
+        "extension_roles",
+        "list",
+        "'<extension>: <roles>' per extension from properties.rolesAppliedTo ('*' when it names none: "
+        "all roles).",
     ),
 )
 

@@ -244,6 +244,10 @@ def _public_ip_attachments(tables: Tables) -> None:
         for ip in gw["public_ip_ids"]:
             if key := resource_key(ip):
                 gateway_of[key] = gw["gateway_type"] or None
+    sku_of = {ip["key"]: ip["sku_name"] for ip in tables["public_ip"]}
+    for cs in tables["cloud_service_es"]:
+        skus = [sku_of.get(resource_key(i)) for i in cs["public_ip_ids"]]
+        cs["public_ip_skus"] = None if any(s is None for s in skus) else skus
     for ip in tables["public_ip"]:
         if ip["key"] in es_ips:
             ip["attached_resource_type"] = "microsoft.compute/cloudservices"

@@ -197,6 +197,7 @@ def test_sheets(demo, demo_wb):
         "Findings",
         "Plan",
         "Quota",
+        "Cloud Services (ext)",
         "Manual checks",
         "Rule catalog",
         *inventory,
@@ -725,3 +726,14 @@ def test_plan_and_quota_sheets_when_nothing_is_classic(tmp_path):
     assert wb["Plan"].max_row == 1 and not wb["Plan"].tables
     assert wb["Quota"].max_row == 1
     assert dict(section(wb["Summary"], "Migration plan", 2))["Plan"] == result.plan["summary"]["message"]
+
+
+def test_cloud_services_extended_support_sheet(demo, demo_wb):
+    table = table_rows(demo_wb["Cloud Services (ext)"])
+    by_name = {r["Deployment"]: r for r in table}
+    assert len(table) == len(demo.plan["cses"]["deployments"])
+    assert by_name["fab-render-svc"]["Recommended target"] == "Service Fabric managed cluster"
+    assert by_name["fab-render-svc"]["Blockers"] == "CSES-002"
+    assert by_name["fab-api-blue"]["Moves with"] == "fab-api-green"
+    assert by_name["fab-dev-web"]["Step"] == 1
+    assert "RenderWorker (Standard_G2)" in by_name["fab-render-svc"]["Roles (size)"]

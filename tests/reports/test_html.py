@@ -633,7 +633,7 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     w.type_filter(name)
     texts = w.rows().locator("td:nth-child(5) .cell-main").all_inner_texts()
     assert 0 < len(texts) < PAGE_SIZE
-    assert all(name in t for t in texts)
+    assert all(name in t for t in texts), (name, texts)
 
     # showing passes widens it
     page.click('#findings-app .chip[data-status="pass"]')
@@ -903,6 +903,8 @@ def test_browser_stays_responsive_at_100k_findings(browser, demo, tmp_path):
     w = Watched(browser, path)
     page = w.page
     assert w.rows().count() == PAGE_SIZE
+    # one page of findings plus the static sections; the manual-check list is static and grows with the
+    # scale factor (66 manual verdicts x 14 copies since the CSES rules), never with all 100k findings
     assert page.evaluate("document.getElementsByTagName('tr').length") < 1000
     page.click('#findings-app .chip[data-status="pass"]')
     assert f"of {len(big.findings):,} findings" in page.inner_text("#f-count")

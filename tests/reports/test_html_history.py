@@ -61,6 +61,7 @@ def test_sections_are_numbered_and_in_the_navigation(second_html):
         "changes",
         "retirements",
         "plan",
+        "cses",  # the demo has Cloud Services (extended support)
         "findings",
         "resources",
         "manual",
@@ -68,30 +69,32 @@ def test_sections_are_numbered_and_in_the_navigation(second_html):
         "rules",
         "coverage",
     ]
-    assert headings(second_html)[:8] == [
+    assert headings(second_html)[:9] == [
         "1. Executive summary",
         "2. Changes since the previous scan",
         "3. Retirements",
         "4. Migration plan",
-        "5. Findings",
-        "6. Resources",
-        "7. Manual checklist",
-        "8. Waivers",
+        "5. Cloud Services (extended support)",
+        "6. Findings",
+        "7. Resources",
+        "8. Manual checklist",
+        "9. Waivers",
     ]
     assert "<span>2</span>Changes since the previous scan" in second_html  # the printed contents
-    assert "<span>8</span>Waivers" in second_html
+    assert "<span>9</span>Waivers" in second_html
 
 
 def test_without_waivers_and_history_the_sections_are_absent(plain_html):
     assert 'id="changes"' not in plain_html and 'id="waivers"' not in plain_html
     assert "changes" not in nav(plain_html) and "waivers" not in nav(plain_html)
-    assert headings(plain_html)[:6] == [
+    assert headings(plain_html)[:7] == [
         "1. Executive summary",
         "2. Retirements",
         "3. Migration plan",
-        "4. Findings",
-        "5. Resources",
-        "6. Manual checklist",
+        "4. Cloud Services (extended support)",
+        "5. Findings",
+        "6. Resources",
+        "7. Manual checklist",
     ]
     assert 'class="card delta-card"' not in plain_html
     assert '<button type="button" class="sort" data-sort="first"' not in plain_html
@@ -143,7 +146,7 @@ def test_changes_section_has_the_counts_lists_and_trend(two_scans, second_html):
     chart = card[card.index("<svg") : card.index("</svg>")]  # the screen one (the print one is narrower)
     assert chart.count('<g class="moment">') == 2
     assert ">26 Nov 2026</text>" in chart and ">15 Dec 2026</text>" in chart
-    assert "2026-12-15 08:00 UTC · this scan: 552 fail, 29 unknown, 64 manual, 4 waived, 6,889 pass" in chart
+    assert "2026-12-15 08:00 UTC · this scan: 563 fail, 32 unknown, 66 manual, 4 waived, 6,918 pass" in chart
     table = card[card.index('class="data trend-table"') :]
     started = re.findall(r'<tr class="[a-z]*"><td class="nowrap">([^<]+)</td>', table)
     assert started == ["15 Dec 2026, 08:00 UTC", "26 Nov 2026, 08:00 UTC"]
@@ -155,7 +158,7 @@ def test_summary_carries_the_delta_headline(two_scans, second_html):
     summary = section(second_html, "summary")
     headline = history_view.headline(two_scans.second.history)
     assert headline == (
-        "0 new, 0 regressed, 5 waiver expired, 0 resolved, 4 newly waived, 0 unverified; 547 persisting"
+        "0 new, 0 regressed, 5 waiver expired, 0 resolved, 4 newly waived, 0 unverified; 558 persisting"
     )
     assert f'Since the <a href="#changes">previous scan</a>: {headline}.' in summary
     card = summary[summary.index('class="card delta-card"') :]

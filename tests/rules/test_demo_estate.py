@@ -59,6 +59,14 @@ def test_man_011_asks_for_a_manual_check_on_every_demo_unit(demo_verdicts):
         ("ER-002", "fab-er-ams", "manual"),
         ("NET-009", "fabprodvnet", "fail"),
         ("RET-019", "fab-crm-01", "fail"),
+        ("CSES-001", "fab-shop", "fail"),  # Guest OS family 4
+        ("CSES-001", "fab-tracking", "unknown"),  # ARG row without configuration
+        ("CSES-002", "fab-render-svc", "fail"),  # Standard_G2 worker role
+        ("CSES-003", "fab-api-green", "manual"),  # swap pair
+        ("CSES-004", "fab-api-blue", "fail"),  # Key Vault certificates
+        ("CSES-005", "fab-api-blue", "fail"),  # PaaSDiagnostics
+        ("CSES-006", "fab-shop", "fail"),  # Basic public IP
+        ("RET-010", "fab-shop-vip", "pass"),  # Basic, but exempt on a Cloud Service (extended support)
     ],
 )
 def test_checklist_entries_of_corrected_rules(demo_verdicts, rule_id, name, status):
@@ -72,3 +80,10 @@ def test_role_assignment_on_a_classic_storage_account_passes_in_the_demo(demo_fi
         if f["rule_id"] == "IAM-001" and "microsoft.classicstorage/" in f["evidence"]["scope"].lower()
     ]
     assert [f["status"] for f in storage] == ["pass"]
+
+
+def test_every_cses_rule_fails_and_passes_in_the_demo_and_one_deployment_is_ready(demo_verdicts):
+    for rule_id in (f"CSES-{i:03d}" for i in range(1, 7)):
+        statuses = set(demo_verdicts[rule_id].values())
+        assert statuses & {"fail", "manual"} and "pass" in statuses, rule_id
+    assert {demo_verdicts[f"CSES-{i:03d}"]["fab-dev-web"] for i in range(1, 7)} == {"pass"}
