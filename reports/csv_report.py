@@ -10,8 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.engine.evaluate import FINDING_COLUMNS, plain_values, python_value
-from scanner.model import ScanResult
+from scanner.model import FINDING_COLUMNS, ScanResult, plain_values, python_value
 
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

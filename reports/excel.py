@@ -43,9 +43,7 @@ from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
 from reports.csv_report import FORMULA_PREFIXES
 from reports.history_view import parse_time
 from reports.plan_view import STATE_COLORS
-from scanner.engine.evaluate import python_value
-from scanner.inventory.columns import TABLES
-from scanner.model import ScanResult
+from scanner.model import ScanResult, python_value
 
 #: Rows of an Excel sheet, header included; longer tables continue on "<title> (2)", ...
 MAX_ROWS = 1_048_576
@@ -563,7 +561,7 @@ def _fill(book: Book, result: ScanResult) -> None:
         contents += [(t, what) for t in titles]
     # The inventory follows what a customer reads first; coverage and evidence close the workbook.
     for name, titles in sheets.inventory(book, result).items():
-        contents += [(t, f"Inventory: {TABLES[name].doc}") for t in titles]
+        contents += [(t, f"Inventory: {result.inventory.schema(name).doc}") for t in titles]
         notes.append(_split_note(f"Inventory {sheets.inventory_title(name)}", titles))
     for what, titles in (
         ("What was read, what was not, and what failed.", sheets.coverage(book, result)),

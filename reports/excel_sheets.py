@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Mapping, Sequence
 from datetime import date
 from io import BytesIO
-from typing import Any, get_args
+from typing import Any
 
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.image import Image
@@ -28,11 +28,8 @@ from reports.excel import (
     wrapped,
     write_table,
 )
-from scanner.engine.evaluate import STATUSES, python_value
-from scanner.engine.rules import SEVERITIES, Category
-from scanner.inventory.columns import TABLES
-from scanner.model import ScanResult
-from scanner.plan import STATES
+from scanner.model import CATEGORIES, SEVERITIES, STATUSES, ScanResult, python_value
+from scanner.model import READINESS_STATES as STATES
 
 
 def waiver(sheet: Sheet, value: Any) -> Any:
@@ -416,7 +413,7 @@ def inventory(book: Book, result: ScanResult) -> dict[str, list[str]]:
     for name, frame in result.inventory.tables.items():
         if frame.empty:
             continue
-        columns = [c for c in TABLES[name].all_columns if c.name not in INTERNAL_COLUMNS]
+        columns = [c for c in result.inventory.schema(name).all_columns if c.name not in INTERNAL_COLUMNS]
         cols = [
             Col(
                 column_header(c.name),
@@ -672,7 +669,7 @@ def summary(
     sheet.heading("Fail findings by category")
     sheet.header("Category", "Fail findings")
     first = sheet.rows + 1
-    for category in (c for c in get_args(Category) if c in in_pack):
+    for category in (c for c in CATEGORIES if c in in_pack):
         sheet.append([plain(sheet, category), int(fails.get(category, 0))])
     if sheet.rows >= first:
         _chart(sheet, "bar", "Fail findings by category", 2, first, [], "E34")

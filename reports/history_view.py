@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from reports import svg
 from reports.common import STATUS_COLORS
-from scanner.delta import CATEGORIES
-from scanner.engine.evaluate import STATUSES
+from scanner.model import CHANGE_CATEGORIES as CATEGORIES
+from scanner.model import STATUSES
 
 #: Delta categories in the order the reports show them, persisting (a count only) last.
 DELTA_KEYS: tuple[str, ...] = (*CATEGORIES, "persisting")

@@ -39,12 +39,9 @@ from markupsafe import Markup
 
 from reports import history_view, plan_view, svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
-from scanner.engine.evaluate import STATUSES, python_value
-from scanner.engine.retirements import RetirementCalendar
-from scanner.engine.rules import SEVERITIES
-from scanner.model import ScanResult
-from scanner.readiness import STATES
-from scanner.readiness import counts as readiness_counts
+from scanner.model import READINESS_STATES as STATES
+from scanner.model import SEVERITIES, STATUSES, ScanResult, python_value
+from scanner.model import state_counts as readiness_counts
 
 #: Readiness states of classic resources, as coded in the embedded data (0: not classic).
 READINESS: tuple[str, ...] = ("", *STATES)
@@ -537,7 +534,7 @@ def retirements(result: ScanResult) -> list[dict[str, Any]]:
                 "date": day,
                 "overdue": delta >= 0,
                 "days": abs(delta),
-                "severity": RetirementCalendar.severity(day, as_of),
+                "severity": result.pack.calendar.severity(day, as_of),
                 "fails": fails,
                 "unknown": unknown,
                 "source": https(entry.source),
@@ -681,7 +678,7 @@ def _catalog(result: ScanResult) -> tuple[list[dict[str, Any]], list[dict[str, A
         spec = rule.spec
         effective: str | None = spec.severity
         if spec.retirement and spec.retirement in result.pack.calendar.entries:
-            effective = RetirementCalendar.severity(
+            effective = result.pack.calendar.severity(
                 result.pack.calendar.entries[spec.retirement].date_for(cloud), as_of
             )
         rules.append(

@@ -14,8 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.engine.evaluate import plain_values
-from scanner.model import ScanResult
+from scanner.model import ScanResult, plain_values
 
 SCHEMA_VERSION = "1"
 #: Findings encoded per write.
@@ -70,7 +69,7 @@ def _tail(result: ScanResult) -> dict[str, Any]:
                 "target": r.spec.target,
                 "verdict": r.spec.verdict,
                 "retirement": r.spec.retirement,
-                "references": [ref.model_dump() for ref in r.spec.references],
+                "references": [{"title": ref.title, "url": ref.url} for ref in r.spec.references],
             }
             for r in result.pack.rules
         ],

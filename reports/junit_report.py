@@ -16,8 +16,7 @@ from typing import Any
 from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
 
-from scanner.engine.evaluate import python_value
-from scanner.model import ScanResult
+from scanner.model import ScanResult, python_value
 
 #: Characters XML 1.0 cannot carry at all, even escaped; tenant text could hold them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reports import history_view, html
-from scanner.engine.evaluate import STATUSES
-from scanner.engine.rules import SEVERITIES
 from scanner.model import CHANGE_TITLES as _TITLES
-from scanner.model import ScanResult
+from scanner.model import SEVERITIES, STATUSES, ScanResult
 
 #: Items listed per change category.
 CHANGES_LISTED = 10

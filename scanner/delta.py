@@ -32,14 +32,14 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.engine.evaluate import STATUSES
 from scanner.errors import InputError
+from scanner.model import CHANGE_CATEGORIES as CATEGORIES
 from scanner.model import CHANGE_TITLES as _TITLES
+from scanner.model import STATUSES
 from scanner.wording import counted
 
 ABSENT = "absent"
 ROW_KEYS = ("finding_id", "rule_id", "resource_id", "status")
-CATEGORIES = ("new", "regressed", "waiver_expired", "resolved", "waived", "unverified")
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,8 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from scanner.delta import Delta, compute_delta, scope_parts
-from scanner.engine.evaluate import STATUSES
 from scanner.errors import InputError, ScanError
-from scanner.model import ScanMeta
+from scanner.model import STATUSES, ScanMeta
 
 APPLICATION_ID = 0x436C5363  # "ClSc"
 SCHEMA_VERSION = 1

@@ -66,9 +66,8 @@ from typing import Any
 import pandas as pd
 
 from scanner.errors import InputError
-from scanner.inventory import Inventory
 from scanner.inventory.columns import TABLES
-from scanner.model import ScanMeta, ScanResult
+from scanner.model import InventoryView, ScanMeta, ScanResult
 from scanner.snapshot import DATASETS, MANIFEST
 
 KEY_ENV = "CLASSIC_SCAN_MASK_KEY"
@@ -877,7 +876,7 @@ def _mask_findings(result: ScanResult, masker: Masker) -> pd.DataFrame:
     return findings
 
 
-def _mask_inventory(inventory: Inventory, masker: Masker) -> Inventory:
+def _mask_inventory(inventory: InventoryView, masker: Masker) -> InventoryView:
     tables: dict[str, pd.DataFrame] = {}
     for name, frame in inventory.tables.items():
         kinds = {c.name: c.kind for c in TABLES[name].all_columns} if name in TABLES else {}
@@ -889,7 +888,7 @@ def _mask_inventory(inventory: Inventory, masker: Masker) -> Inventory:
                 continue
             masked[column] = _map(masked[column], masker.value)
         tables[name] = masked
-    return dataclasses.replace(inventory, tables=tables)
+    return inventory.with_tables(tables)
 
 
 def _textual(series: pd.Series[Any]) -> bool:

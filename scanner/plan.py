@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.engine.evaluate import plain_values
 from scanner.inventory import Inventory
 from scanner.inventory.arm_merge import quota_usage
+from scanner.model import plain_values
 from scanner.plan_cses import Environment, cses_plan
 from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
 from scanner.runbook import runbook

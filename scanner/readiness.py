@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Readiness states, worst first.
-STATES: tuple[str, ...] = ("blocked", "unknown", "needs-preparation", "ready")
-#: Verdicts that leave a rule's concern open.
-OPEN_STATUSES = ("fail", "unknown", "manual")
+from scanner.model import OPEN_STATUSES, state_counts
+from scanner.model import READINESS_STATES as STATES
+
+__all__ = ["OPEN_STATUSES", "STATES", "counts", "finding_state", "resource_states", "unit_readiness", "worst"]
+
 CLASSIC_PREFIX = "microsoft.classic"
 
 
@@ -73,10 +74,7 @@ def resource_states(findings: pd.DataFrame, roles: Mapping[str, str]) -> dict[st
 
 def counts(states: Mapping[str, str]) -> dict[str, int]:
     """Resources per state, every state present (findings.json `summary.readiness`)."""
-    out = dict.fromkeys(STATES, 0)
-    for state in states.values():
-        out[state] += 1
-    return out
+    return state_counts(states)
 
 
 @dataclass(frozen=True)

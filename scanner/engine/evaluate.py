@@ -24,31 +24,12 @@ import pandas as pd
 from scanner.engine.conditions import Columns, Context, Mask
 from scanner.engine.fields import field_values
 from scanner.engine.retirements import RetirementCalendar
-from scanner.engine.rules import SEVERITIES, Rule, RulePack
+from scanner.engine.rules import Rule, RulePack
 from scanner.inventory import Inventory
+from scanner.model import FINDING_COLUMNS, SEVERITIES, STATUSES, plain_values, python_value
 
-FINDING_COLUMNS: tuple[str, ...] = (
-    "finding_id",
-    "rule_id",
-    "title",
-    "status",
-    "severity",
-    "category",
-    "resource_id",
-    "resource_name",
-    "resource_type",
-    "subscription_id",
-    "resource_group",
-    "location",
-    "message",
-    "evidence",
-    "remediation",
-    "references",
-    "waiver",
-    "first_seen",
-    "last_seen",
-)
-STATUSES: tuple[str, ...] = ("fail", "unknown", "manual", "waived", "pass")
+__all__ = ["FINDING_COLUMNS", "STATUSES", "evaluate", "findings", "judge", "plain_values", "python_value"]
+
 #: Longest list a message spells out; the evidence always carries the whole list.
 MESSAGE_LIST_ITEMS = 20
 _CODE = {s: np.uint8(i) for i, s in enumerate(STATUSES)}
@@ -388,25 +369,6 @@ def _unknown_messages(rule: Rule, view: _TableView, rows: Rows) -> list[str]:
         f"Cannot be evaluated for {name}: the data does not carry {what}."
         for name, what in zip(names, missing, strict=True)
     ]
-
-
-def python_value(value: Any) -> Any:
-    """A JSON-ready Python value (NA -> None, numpy scalars -> Python)."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return value
-
-
-def plain_values(column: pd.Series[Any]) -> list[Any]:
-    """A column as plain Python values, NA as None (python_value for a whole column at once)."""
-    values = column.astype(object)
-    if column.hasnans:
-        values = values.where(column.notna(), None)
-    return values.tolist()
 
 
 def _evidence(view: _TableView, rows: Rows, names: list[str], extra: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,26 +23,10 @@ from scanner.engine.retirements import RetirementCalendar
 from scanner.errors import InputError
 from scanner.inventory.columns import TABLES
 from scanner.limits import load_yaml
+from scanner.model import SEVERITIES, Category, Migration, Severity
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-Category = Literal[
-    "retirement",
-    "vm-readiness",
-    "cloud-service",
-    "networking",
-    "expressroute",
-    "storage",
-    "backup",
-    "identity",
-    "capacity",
-    "monitoring",
-    "post-migration",
-    "manual-check",
-    "extended-support",
-]
-#: What a rule's failure means for the migration unit of the resource (see scanner.readiness).
-Migration = Literal["blocking", "preparation", "none"]
+__all__ = ["SEVERITIES", "Rule", "RulePack", "RuleSpec", "load_pack", "load_rule", "validate_dir"]
+
 RETIREMENT_PLACEHOLDERS = frozenset({"service", "retire_date", "days", "when"})
 RETIREMENTS_FILE = "retirements.yaml"
 
@@ -58,7 +42,8 @@ class Reference(BaseModel):
 class RuleSpec(BaseModel):
     """The metadata and logic of one rule, as written in its YAML file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Enum fields hold their plain string values, so findings carry exactly the strings the YAML has.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
     id: str = Field(pattern=r"^[A-Z]{2,6}-\d{3}$")
     title: str = Field(min_length=5, max_length=120)
     severity: Severity | None = None

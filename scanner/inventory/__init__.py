@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import pandas as pd
 
 from scanner.inventory import extract, relations
 from scanner.inventory.arm_merge import ARM_DATASETS, ArmDetails
-from scanner.inventory.columns import CLASSIC_TYPES, TABLES, TYPE_TO_TABLE, Column
+from scanner.inventory.columns import CLASSIC_TYPES, TABLES, TYPE_TO_TABLE, Column, Table
 from scanner.inventory.selection import selected
 from scanner.snapshot import Snapshot
 
@@ -31,6 +32,14 @@ class Inventory:
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def schema(self, name: str) -> Table:
+        """The columns and documentation of a table (what the workbook's inventory sheets show)."""
+        return TABLES[name]
+
+    def with_tables(self, tables: Mapping[str, pd.DataFrame]) -> Inventory:
+        """The same inventory holding other tables of the same columns (masking)."""
+        return dataclasses.replace(self, tables=tables)
 
     @property
     def resource_count(self) -> int:

@@ -288,7 +288,12 @@ def test_streamed_data_falls_back_to_cleaning_odd_evidence(demo, tmp_path, monke
     for i, value in enumerate(odd):
         f.at[60 + i * 3, "evidence"] = value
     result = ScanResult(
-        meta=demo.meta, findings=f, pack=demo.pack, inventory=demo.inventory, branding=demo.branding
+        meta=demo.meta,
+        findings=f,
+        pack=demo.pack,
+        inventory=demo.inventory,
+        readiness=demo.readiness,
+        branding=demo.branding,
     )
     text = html.render(result)
     data, evidence = data_blocks(text)
@@ -525,7 +530,13 @@ def test_plan_says_plainly_when_nothing_is_classic(tmp_path):
 
 
 def test_plan_section_without_a_plan(demo):
-    bare = ScanResult(meta=demo.meta, findings=demo.findings, pack=demo.pack, inventory=demo.inventory)
+    bare = ScanResult(
+        meta=demo.meta,
+        findings=demo.findings,
+        pack=demo.pack,
+        inventory=demo.inventory,
+        readiness=demo.readiness,
+    )
     section = plan_section(html.render(bare))
     assert "carries no migration plan" in section
 
@@ -886,7 +897,12 @@ def scaled(result: ScanResult, copies: int) -> ScanResult:
         frames.append(f)
     big = pd.concat(frames, ignore_index=True)
     return ScanResult(
-        meta=result.meta, findings=big, pack=result.pack, inventory=result.inventory, branding=result.branding
+        meta=result.meta,
+        findings=big,
+        pack=result.pack,
+        inventory=result.inventory,
+        readiness=result.readiness,
+        branding=result.branding,
     )
 
 

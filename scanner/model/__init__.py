@@ -1,4 +1,8 @@
-"""The scan result every renderer reads, and nothing else."""
+"""The scan result every renderer reads, and nothing else: the shared vocabulary (vocabulary.py),
+read-only views of the rule catalogue and inventory (views.py) and the scan's own types.
+
+Reports import only this package (and scanner.errors); this package imports no other scanner module.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,51 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.engine.evaluate import STATUSES
-from scanner.engine.rules import SEVERITIES, RulePack
-from scanner.inventory import Inventory
-from scanner.readiness import counts, resource_states
+from scanner.model.views import InventoryView, RuleCatalogue
+from scanner.model.vocabulary import (
+    CATEGORIES,
+    CHANGE_CATEGORIES,
+    CHANGE_TITLES,
+    FINDING_COLUMNS,
+    MIGRATIONS,
+    OPEN_STATUSES,
+    READINESS_STATES,
+    SEVERITIES,
+    STATUSES,
+    Category,
+    Migration,
+    Readiness,
+    Severity,
+    Status,
+    plain_values,
+    python_value,
+    state_counts,
+)
 
-#: What each category of a scan-to-scan delta is called wherever it is shown (diff, summary.md).
-CHANGE_TITLES = {
-    "new": "New",
-    "regressed": "Regressed (passed before)",
-    "waiver_expired": "Waiver expired or removed",
-    "resolved": "Resolved",
-    "waived": "Newly waived",
-    "unverified": "No longer verifiable (unknown or manual now)",
-}
+__all__ = [
+    "CATEGORIES",
+    "CHANGE_CATEGORIES",
+    "CHANGE_TITLES",
+    "FINDING_COLUMNS",
+    "MIGRATIONS",
+    "OPEN_STATUSES",
+    "READINESS_STATES",
+    "SEVERITIES",
+    "STATUSES",
+    "Branding",
+    "Category",
+    "InventoryView",
+    "Migration",
+    "Readiness",
+    "RuleCatalogue",
+    "ScanMeta",
+    "ScanResult",
+    "Severity",
+    "Status",
+    "plain_values",
+    "python_value",
+    "state_counts",
+]
 
 
 @dataclass(frozen=True)
@@ -69,11 +104,14 @@ class ScanResult:
     meta: ScanMeta
     """Scan metadata."""
     findings: pd.DataFrame
-    """One row per (rule, resource), columns engine.evaluate.FINDING_COLUMNS, in report order."""
-    pack: RulePack
+    """One row per (rule, resource), columns FINDING_COLUMNS, in report order."""
+    pack: RuleCatalogue
     """The rules that were evaluated (for catalogue appendices)."""
-    inventory: Inventory
+    inventory: InventoryView
     """The inventory tables the rules read."""
+    readiness: Mapping[str, str]
+    """Lower-cased classic resource id -> readiness state (scanner.readiness), from the verdicts before
+    waivers, as the plan reads them."""
     plan: Mapping[str, Any] = field(default_factory=dict)
     """The migration plan (filled by the planner; empty until then)."""
     branding: Branding = field(default_factory=Branding)
@@ -82,9 +120,6 @@ class ScanResult:
     """The waivers file and its active, expired and unused entries (empty without --waivers)."""
     history: Mapping[str, Any] = field(default_factory=dict)
     """Delta against the previous scan of the same scope and the trend (empty without --history)."""
-    readiness: Mapping[str, str] | None = None
-    """Lower-cased classic resource id -> readiness state (scanner.readiness), from the verdicts before
-    waivers, as the plan reads them; None: derive it from `findings`."""
 
     @property
     def complete(self) -> bool:
@@ -92,9 +127,7 @@ class ScanResult:
 
     def resource_readiness(self) -> Mapping[str, str]:
         """Every classic resource's readiness state: what the plan, the summary and the reports show."""
-        if self.readiness is not None:
-            return self.readiness
-        return resource_states(self.findings, self.pack.migration_roles)
+        return self.readiness
 
     def summary(self) -> dict[str, Any]:
         status = self.findings["status"]
@@ -105,7 +138,7 @@ class ScanResult:
             "fail_by_severity": {s: int((fails == s).sum()) for s in SEVERITIES},
             "resources": self.inventory.resource_count,
             "classic_resources": int(self.inventory.table("subscription")["classic_resources"].sum()),
-            "readiness": counts(self.resource_readiness()),
+            "readiness": state_counts(self.readiness),
             "rules": len(self.pack.rules),
             "findings": len(self.findings),
         }
