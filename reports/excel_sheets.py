@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from typing import Any
@@ -28,7 +29,7 @@ from reports.excel import (
     wrapped,
     write_table,
 )
-from scanner.model import CATEGORIES, SEVERITIES, STATUSES, ScanResult, python_value
+from scanner.model import CATEGORIES, SEVERITIES, STATUSES, HistoryReport, ScanResult, python_value
 from scanner.model import READINESS_STATES as STATES
 
 
@@ -230,10 +231,10 @@ def waivers(book: Book, result: ScanResult) -> list[str]:
     if not history_view.waivers_used(result.waivers):
         return []
     items = [
-        {**w, "state": NO_SUCH_RULE} if w.get("no_such_rule") else w
+        replace(w, state=NO_SUCH_RULE) if w.no_such_rule else w
         for w in history_view.waiver_rows(result.waivers)
     ]
-    rows = [[w.get(field) for _, field in WAIVERS] for w in items]
+    rows = [[getattr(w, field) for _, field in WAIVERS] for w in items]
     return write_table(book, "Waivers", "Waivers", [c for c, _ in WAIVERS], row_columns(rows), len(rows))
 
 
@@ -241,18 +242,18 @@ def changes(book: Book, result: ScanResult) -> list[str]:
     """The delta against the previous scan of the scope (counts and changed findings) and the trend
     with a line chart (none without --history)."""
     history = result.history
-    if not history_view.history_used(history):
+    if history is None:
         return []
     sheet = book.sheet("Changes", [c.width for c in TREND])
     counts = history_view.delta_counts(history)
-    previous = history_view.previous_point(history) or {}
+    previous = history_view.previous_point(history)
     sheet.append([book.text("Changes since the previous scan", "title")])
     sheet.pairs(
         ("This scan", result.meta.id),
         ("Started (UTC)", result.meta.started_at),
-        ("Previous scan", history.get("previous_scan_id") or "none: the first scan of this scope"),
-        ("Previous scan started (UTC)", previous.get("started_at")),
-        ("Scope key", history.get("scope_key")),
+        ("Previous scan", history.previous_scan_id or "none: the first scan of this scope"),
+        ("Previous scan started (UTC)", previous.started_at if previous is not None else None),
+        ("Scope key", history.scope_key),
     )
     if counts is not None and not result.complete:
         sheet.append(
@@ -282,11 +283,11 @@ def changes(book: Book, result: ScanResult) -> list[str]:
         for key, item in items[:room]:
             values = (
                 history_view.DELTA_LABELS[key],
-                item.get("rule_id"),
-                item.get("resource_id"),
-                item.get("old_status"),
-                item.get("status"),
-                item.get("finding_id"),
+                item.rule_id,
+                item.resource_id,
+                item.old_status,
+                item.status,
+                item.finding_id,
             )
             sheet.append([c.convert(sheet, v) for c, v in zip(CHANGES, values, strict=True)])
         book.add_table(sheet, "Changes", [c.header for c in CHANGES], first_row=header)
@@ -295,7 +296,7 @@ def changes(book: Book, result: ScanResult) -> list[str]:
     return [sheet.title]
 
 
-def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
+def _trend(sheet: Sheet, history: HistoryReport) -> None:
     """The Trend table (one row per scan of the scope) and, from two scans on, a line chart of it."""
     points = history_view.trend(history)
     sheet.heading("Trend")
@@ -304,11 +305,11 @@ def _trend(sheet: Sheet, history: Mapping[str, Any]) -> None:
     for p in points:
         counts = history_view.point_counts(p)
         values = (
-            p.get("started_at"),
-            p.get("as_of"),
-            p.get("scan_id"),
+            p.started_at,
+            p.as_of,
+            p.scan_id,
             *(counts[s] for s in STATUSES),
-            "yes" if p.get("complete", True) else "no",
+            "yes" if p.complete else "no",
         )
         sheet.append([c.convert(sheet, v) for c, v in zip(TREND, values, strict=True)])
     sheet.book.add_table(sheet, "Trend", [c.header for c in TREND], first_row=header)

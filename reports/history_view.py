@@ -1,13 +1,12 @@
 """Waivers (ScanResult.waivers) and history (ScanResult.history) as the reports show them.
 
 Labels, the delta headline, the rows of the HTML sections and of the workbook's Waivers and
-Changes sheets. Everything here reads only those two dicts (and the findings, for resource names);
+Changes sheets. Everything here reads only those two (and the findings, for resource names);
 values stay plain (tenant text included) and each renderer escapes them its own way.
 
-`result.waivers` is {} without --waivers, else {file, active, expired, unused}; each waiver a dict
-(rule, target, justification, owner, expires, ticket, approved_by, state, entry, matched).
-`result.history` is {} without --history, else HistoryOutcome.to_json(): scope_key,
-previous_scan_id, delta (None for the first scan of a scope) and trend (one point per scan).
+`result.waivers` is a WaiverReport (no file and no entries without --waivers); `result.history` a
+HistoryReport (None without --history): scope_key, previous_scan_id, delta (None for the first
+scan of a scope) and trend (one point per scan).
 """
 
 from __future__ import annotations
@@ -21,7 +20,16 @@ from markupsafe import Markup
 from reports import svg
 from reports.common import STATUS_COLORS
 from scanner.model import CHANGE_CATEGORIES as CATEGORIES
-from scanner.model import STATUSES
+from scanner.model import (
+    STATUSES,
+    WAIVER_STATES,
+    Delta,
+    DeltaItem,
+    HistoryReport,
+    TrendPoint,
+    WaiverEntry,
+    WaiverReport,
+)
 
 #: Delta categories in the order the reports show them, persisting (a count only) last.
 DELTA_KEYS: tuple[str, ...] = (*CATEGORIES, "persisting")
@@ -53,7 +61,6 @@ DELTA_TONES: dict[str, str] = {
     "unverified": "unclear",
     "persisting": "same",
 }
-WAIVER_STATES: tuple[str, ...] = ("active", "expired", "unused")
 #: The text fields of a waiver, in the order the reports show them.
 WAIVER_FIELDS = ("rule", "target", "justification", "owner", "expires", "ticket", "approved_by")
 WAIVER_STATE_LABELS = {"active": "Active", "expired": "Expired", "unused": "Unused"}
@@ -68,28 +75,27 @@ ABSENT = "absent"
 # --- waivers --------------------------------------------------------------------------------------------
 
 
-def waivers_used(waivers: Mapping[str, Any]) -> bool:
+def waivers_used(waivers: WaiverReport) -> bool:
     """True when the scan ran with a waivers file (even one that matched nothing)."""
-    return bool(waivers) and bool(waivers.get("file") or any(waivers.get(s) for s in WAIVER_STATES))
+    return bool(waivers.file or any(waivers.entries(s) for s in WAIVER_STATES))
 
 
-def waiver_list(waivers: Mapping[str, Any], state: str) -> list[Mapping[str, Any]]:
+def waiver_list(waivers: WaiverReport, state: str) -> list[WaiverEntry]:
     """The waivers of one state ('active', 'expired', 'unused'), in file order."""
-    items = [w for w in waivers.get(state) or [] if isinstance(w, Mapping)]
-    return sorted(items, key=lambda w: _int(w.get("entry")))
+    return sorted(waivers.entries(state), key=lambda w: w.entry)
 
 
-def waiver_rows(waivers: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def waiver_rows(waivers: WaiverReport) -> list[WaiverEntry]:
     """Every waiver: active, then expired, then unused, each in file order."""
     return [w for state in WAIVER_STATES for w in waiver_list(waivers, state)]
 
 
-def waiver_counts(waivers: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+def waiver_counts(waivers: WaiverReport) -> dict[str, dict[str, int]]:
     """Per state: number of waivers and findings they matched."""
     out = {}
     for state in WAIVER_STATES:
-        items = waiver_list(waivers, state)
-        out[state] = {"waivers": len(items), "matched": sum(_int(w.get("matched")) for w in items)}
+        items = waivers.entries(state)
+        out[state] = {"waivers": len(items), "matched": sum(w.matched for w in items)}
     return out
 
 
@@ -117,35 +123,23 @@ def days_until(day: Any, as_of: str) -> int | None:
 # --- history --------------------------------------------------------------------------------------------
 
 
-def history_used(history: Mapping[str, Any]) -> bool:
+def history_used(history: HistoryReport | None) -> bool:
     """True when the scan was recorded in a history database."""
-    return bool(history)
+    return history is not None
 
 
-def delta(history: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def delta(history: HistoryReport | None) -> Delta | None:
     """The delta against the previous scan of the scope, or None (no history, or the first scan)."""
-    value = history.get("delta") if history else None
-    return value if isinstance(value, Mapping) else None
+    return history.delta if history is not None else None
 
 
-def delta_counts(history: Mapping[str, Any]) -> dict[str, int] | None:
+def delta_counts(history: HistoryReport | None) -> dict[str, int] | None:
     """Findings per delta category (persisting included), or None without a delta."""
     d = delta(history)
-    if d is None:
-        return None
-    counts = _mapping(d.get("counts"))
-    out = {}
-    for key in DELTA_KEYS:
-        if key in counts:
-            out[key] = _int(counts[key])
-        elif key == "persisting":
-            out[key] = _int(d.get("persisting"))
-        else:
-            out[key] = len(d.get(key) or [])
-    return out
+    return d.counts() if d is not None else None
 
 
-def headline(history: Mapping[str, Any]) -> str | None:
+def headline(history: HistoryReport | None) -> str | None:
     """'3 new, 1 regressed, 0 waiver expired, 2 resolved, 0 newly waived, 0 unverified; 544 persisting'."""
     counts = delta_counts(history)
     if counts is None:
@@ -154,36 +148,30 @@ def headline(history: Mapping[str, Any]) -> str | None:
     return f"{changed}; {counts['persisting']:,} persisting"
 
 
-def delta_items(history: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def delta_items(history: HistoryReport | None) -> Iterator[tuple[str, DeltaItem]]:
     """(category, item) for every changed finding, category by category."""
     d = delta(history)
     if d is None:
         return
     for key in CATEGORIES:
-        for item in d.get(key) or []:
-            if isinstance(item, Mapping):
-                yield key, item
+        for item in d.items(key):
+            yield key, item
 
 
-def trend(history: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def trend(history: HistoryReport | None) -> list[TrendPoint]:
     """The trend points (one per scan of the scope), oldest first."""
-    points = [p for p in (history.get("trend") or []) if isinstance(p, Mapping)] if history else []
-    return sorted(points, key=lambda p: str(p.get("started_at") or ""))
+    points = list(history.trend) if history is not None else []
+    return sorted(points, key=lambda p: p.started_at)
 
 
-def point_counts(point: Mapping[str, Any]) -> dict[str, int]:
-    counts = _mapping(point.get("counts"))
-    return {s: _int(counts.get(s)) for s in STATUSES}
+def point_counts(point: TrendPoint) -> dict[str, int]:
+    return {s: int(point.counts.get(s, 0)) for s in STATUSES}
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def previous_point(history: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def previous_point(history: HistoryReport | None) -> TrendPoint | None:
     """The trend point of the previous scan, when the trend has it."""
-    previous = history.get("previous_scan_id") if history else None
-    return next((p for p in trend(history) if p.get("scan_id") == previous), None) if previous else None
+    previous = history.previous_scan_id if history is not None else None
+    return next((p for p in trend(history) if p.scan_id == previous), None) if previous else None
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -201,13 +189,6 @@ def resource_name(resource_id: str) -> str:
     return tail or resource_id
 
 
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -221,7 +202,7 @@ def short_id(scan_id: Any) -> str:
     return text[:8] if len(text) > 12 else text
 
 
-def series(points: Sequence[Mapping[str, Any]], status: str) -> list[int]:
+def series(points: Sequence[TrendPoint], status: str) -> list[int]:
     return [point_counts(p)[status] for p in points]
 
 
@@ -238,26 +219,26 @@ def file_name(path: str) -> str:
     return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
-def html_waivers(waivers: Mapping[str, Any], as_of: str, masked: bool = False) -> dict[str, Any]:
+def html_waivers(waivers: WaiverReport, as_of: str, masked: bool = False) -> dict[str, Any]:
     """What the Waivers section of report.html shows (the template escapes every value)."""
     if not waivers_used(waivers):
         return {"present": False}
-    file = _text(waivers.get("file"))
+    file = _text(waivers.file)
     shown = file_name(file) if masked else file
-    sha = _text(waivers.get("sha256"))
+    sha = _text(waivers.sha256)
     groups: dict[str, list[dict[str, Any]]] = {}
     for state in WAIVER_STATES:
         rows = []
         for w in waiver_list(waivers, state):
-            days = days_until(w.get("expires"), as_of)
+            days = days_until(w.expires, as_of)
             rows.append(
                 {
-                    "entry": _int(w.get("entry")),
-                    **{k: _text(w.get(k)) for k in WAIVER_FIELDS},
+                    "entry": w.entry,
+                    **{k: _text(getattr(w, k)) for k in WAIVER_FIELDS},
                     "days": days,
                     "soon": state == "active" and days is not None and days <= EXPIRING_SOON_DAYS,
-                    "matched": _int(w.get("matched")),
-                    "no_such_rule": bool(w.get("no_such_rule")),
+                    "matched": w.matched,
+                    "no_such_rule": w.no_such_rule,
                 }
             )
         groups[state] = rows
@@ -279,18 +260,18 @@ def _moment_labels(times: Sequence[datetime]) -> list[str]:
     return [f"{t.day} {t:%b %H:%M}" for t in times]
 
 
-def trend_chart(points: Sequence[Mapping[str, Any]], current_id: str, *, width: int) -> Markup:
+def trend_chart(points: Sequence[TrendPoint], current_id: str, *, width: int) -> Markup:
     """The stacked trend of the non-pass statuses over the scans of the scope."""
-    usable = [(p, t) for p in points if (t := parse_time(p.get("started_at"))) is not None]
+    usable = [(p, t) for p in points if (t := parse_time(p.started_at)) is not None]
     labels = _moment_labels([t for _, t in usable])
     moments = []
     for (p, t), label in zip(usable, labels, strict=True):
         counts = point_counts(p)
-        which = "this scan" if p.get("scan_id") == current_id else f"scan {short_id(p.get('scan_id'))}"
-        state = "" if p.get("complete", True) else " (incomplete)"
+        which = "this scan" if p.scan_id == current_id else f"scan {short_id(p.scan_id)}"
+        state = "" if p.complete else " (incomplete)"
         text = ", ".join(f"{counts[s]:,} {s}" for s in STATUSES)
         tooltip = f"{t:%Y-%m-%d %H:%M} UTC · {which}{state}: {text}"
-        moments.append(svg.Moment(t, label, tooltip, hollow=not p.get("complete", True)))
+        moments.append(svg.Moment(t, label, tooltip, hollow=not p.complete))
     series = [
         svg.Series(s.capitalize(), TREND_COLORS[s], tuple(point_counts(p)[s] for p, _ in usable))
         for s in TREND_STATUSES
@@ -305,7 +286,7 @@ def trend_chart(points: Sequence[Mapping[str, Any]], current_id: str, *, width: 
 
 
 def html_changes(
-    history: Mapping[str, Any],
+    history: HistoryReport | None,
     current_id: str,
     complete: bool,
     resources: Mapping[str, tuple[int, str]],
@@ -315,7 +296,7 @@ def html_changes(
     """What the Changes section of report.html shows. `resources` maps a lower-cased resource id to
     its index in the embedded resource list and its name (for links to the resource view), `titles`
     a rule id to its title; each category lists at most `limit` findings (default HTML_ITEMS)."""
-    if not history_used(history):
+    if history is None:
         return {"present": False}
     limit = HTML_ITEMS if limit is None else limit
     counts = delta_counts(history)
@@ -323,7 +304,7 @@ def html_changes(
     previous = previous_point(history)
     lists = []
     if counts is not None:
-        grouped: dict[str, list[Mapping[str, Any]]] = {k: [] for k in CATEGORIES}
+        grouped: dict[str, list[DeltaItem]] = {k: [] for k in CATEGORIES}
         for key, item in delta_items(history):
             grouped[key].append(item)
         for key in CATEGORIES:
@@ -332,9 +313,9 @@ def html_changes(
                 continue
             shown = []
             for item in items[:limit]:
-                rid = _text(item.get("resource_id"))
+                rid = item.resource_id
                 index, name = resources.get(rid.lower(), (-1, ""))
-                rule_id = _text(item.get("rule_id"))
+                rule_id = item.rule_id
                 shown.append(
                     {
                         "rule_id": rule_id,
@@ -342,9 +323,9 @@ def html_changes(
                         "resource_id": rid,
                         "name": name or resource_name(rid),
                         "res": index,
-                        "old": _text(item.get("old_status")),
-                        "new": _text(item.get("status")),
-                        "finding_id": _text(item.get("finding_id")),
+                        "old": item.old_status,
+                        "new": item.status,
+                        "finding_id": item.finding_id,
                     }
                 )
             lists.append(
@@ -362,12 +343,12 @@ def html_changes(
     for p in reversed(points[-HTML_TREND_ROWS:]):
         rows.append(
             {
-                "started_at": _text(p.get("started_at")),
-                "as_of": _text(p.get("as_of")),
-                "scan_id": _text(p.get("scan_id")),
-                "current": p.get("scan_id") == current_id,
-                "previous": previous is not None and p.get("scan_id") == previous.get("scan_id"),
-                "complete": bool(p.get("complete", True)),
+                "started_at": p.started_at,
+                "as_of": p.as_of,
+                "scan_id": p.scan_id,
+                "current": p.scan_id == current_id,
+                "previous": previous is not None and p.scan_id == previous.scan_id,
+                "complete": p.complete,
                 "counts": point_counts(p),
             }
         )
@@ -375,9 +356,9 @@ def html_changes(
         "present": True,
         "first": counts is None,
         "headline": headline(history) or "",
-        "previous_id": _text(history.get("previous_scan_id")),
+        "previous_id": _text(history.previous_scan_id),
         "previous": previous,
-        "scope_key": _text(history.get("scope_key")),
+        "scope_key": history.scope_key,
         "incomplete": not complete,
         "counts": [
             {

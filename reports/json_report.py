@@ -7,14 +7,14 @@ Written as a stream: the document's small parts indented, then one finding per l
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scanner.model import ScanResult, plain_values
+from scanner.model import CHANGE_CATEGORIES, HistoryReport, ScanResult, plain_values
 
 SCHEMA_VERSION = "1"
 #: Findings encoded per write.
@@ -57,8 +57,8 @@ def _head(result: ScanResult) -> dict[str, Any]:
 def _tail(result: ScanResult) -> dict[str, Any]:
     return {
         "plan": dict(result.plan),
-        "waivers": dict(result.waivers),
-        "history": dict(result.history),
+        "waivers": plain(result.waivers),
+        "history": history_json(result.history),
         "rules": [
             {
                 "id": r.spec.id,
@@ -73,6 +73,36 @@ def _tail(result: ScanResult) -> dict[str, Any]:
             }
             for r in result.pack.rules
         ],
+    }
+
+
+def plain(value: Any) -> Any:
+    """A model value as JSON-ready Python: dataclasses as dicts in field order, tuples as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def history_json(history: HistoryReport | None) -> dict[str, Any]:
+    """findings.json's `history`: {} without --history; the delta with its counts first."""
+    if history is None:
+        return {}
+    delta = history.delta
+    return {
+        "scope_key": history.scope_key,
+        "previous_scan_id": history.previous_scan_id,
+        "delta": None
+        if delta is None
+        else {
+            "counts": delta.counts(),
+            **{c: plain(delta.items(c)) for c in CHANGE_CATEGORIES},
+            "persisting": delta.persisting,
+        },
+        "trend": plain(history.trend),
     }
 
 

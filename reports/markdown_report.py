@@ -16,7 +16,7 @@ from typing import Any
 
 from reports import history_view, html
 from scanner.model import CHANGE_TITLES as _TITLES
-from scanner.model import SEVERITIES, STATUSES, ScanResult
+from scanner.model import SEVERITIES, STATUSES, HistoryReport, ScanResult, WaiverReport
 
 #: Items listed per change category.
 CHANGES_LISTED = 10
@@ -122,11 +122,11 @@ def _retirements(result: ScanResult) -> list[str]:
     return ["## Retirements", "", *table(header, rows, 2), ""]
 
 
-def _waivers(waivers: Mapping[str, Any]) -> list[str]:
+def _waivers(waivers: WaiverReport) -> list[str]:
     if not history_view.waivers_used(waivers):
         return []
     counts = history_view.waiver_counts(waivers)
-    no_rule = sum(1 for w in history_view.waiver_rows(waivers) if w.get("no_such_rule"))
+    no_rule = sum(1 for w in history_view.waiver_rows(waivers) if w.no_such_rule)
     rows = [
         ["Active", f"{counts['active']['waivers']:,}", f"{counts['active']['matched']:,} waived"],
         ["Expired", f"{counts['expired']['waivers']:,}", f"{counts['expired']['matched']:,} open again"],
@@ -135,11 +135,11 @@ def _waivers(waivers: Mapping[str, Any]) -> list[str]:
     return ["## Waivers", "", *table(["State", "Waivers", "Findings"], rows), ""]
 
 
-def _changes(history: Mapping[str, Any]) -> list[str]:
-    counts = history_view.delta_counts(history)
-    if counts is None:
+def _changes(history: HistoryReport | None) -> list[str]:
+    delta = history_view.delta(history)
+    if delta is None:
         return []
-    delta = history_view.delta(history) or {}
+    counts = delta.counts()
     names = [*_TITLES, "persisting"]
     lines = [
         "## Changes since the previous scan",
@@ -152,10 +152,10 @@ def _changes(history: Mapping[str, Any]) -> list[str]:
         "",
     ]
     for name in ("new", "regressed", "waiver_expired"):
-        items = [i for i in delta.get(name) or [] if isinstance(i, Mapping)]
+        items = delta.items(name)
         if not items:
             continue
-        rows = [[i.get("rule_id"), i.get("old_status"), i.get("resource_id")] for i in items[:CHANGES_LISTED]]
+        rows = [[i.rule_id, i.old_status, i.resource_id] for i in items[:CHANGES_LISTED]]
         lines += [f"### {_TITLES[name]}", "", *table(["Rule", "Before", "Resource"], rows), ""]
         if len(items) > CHANGES_LISTED:
             lines += [f"… and {len(items) - CHANGES_LISTED:,} more (see findings.json).", ""]

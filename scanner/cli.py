@@ -551,19 +551,19 @@ def _write(report: Any, out: Path, wanted: tuple[str, ...], feedback: Feedback) 
 
 def _log_outcome(result: Any, feedback: Feedback) -> None:
     feedback.info("verdicts: " + ", ".join(f"{k} {v}" for k, v in result.summary()["by_status"].items()))
-    delta = result.history.get("delta")
-    if delta:
-        counts = ", ".join(f"{k} {v}" for k, v in delta.get("counts", {}).items())
+    delta = result.history.delta if result.history is not None else None
+    if delta is not None:
+        counts = ", ".join(f"{k} {v}" for k, v in delta.counts().items())
         feedback.info(f"since the previous scan: {counts}")
-    for waiver in result.waivers.get("expired", []):
-        reopened = f", {counted(waiver['matched'], 'finding')} reopened" if waiver.get("matched") else ""
-        what = f"{waiver.get('rule')} {waiver.get('target')}"
-        feedback.warn(f"expired waiver: {what} (expired {waiver.get('expires')}{reopened})")
-    for waiver in result.waivers.get("unused", []):
-        what = f"{waiver.get('rule')} {waiver.get('target')}"
-        if waiver.get("no_such_rule"):
-            entry = waiver.get("entry")
-            feedback.warn(f"waiver entry {entry}: no such rule {waiver.get('rule')} in the loaded rule pack")
+    for waiver in result.waivers.expired:
+        reopened = f", {counted(waiver.matched, 'finding')} reopened" if waiver.matched else ""
+        what = f"{waiver.rule} {waiver.target}"
+        feedback.warn(f"expired waiver: {what} (expired {waiver.expires}{reopened})")
+    for waiver in result.waivers.unused:
+        what = f"{waiver.rule} {waiver.target}"
+        if waiver.no_such_rule:
+            entry = waiver.entry
+            feedback.warn(f"waiver entry {entry}: no such rule {waiver.rule} in the loaded rule pack")
         else:
             feedback.info(f"unused waiver: {what} matches no finding")
 

@@ -36,58 +36,11 @@ from scanner.errors import InputError
 from scanner.model import CHANGE_CATEGORIES as CATEGORIES
 from scanner.model import CHANGE_TITLES as _TITLES
 from scanner.model import STATUSES
+from scanner.model.history import Delta, DeltaItem
 from scanner.wording import counted
 
 ABSENT = "absent"
 ROW_KEYS = ("finding_id", "rule_id", "resource_id", "status")
-
-
-@dataclass(frozen=True)
-class DeltaItem:
-    """One finding whose state changed between the two scans."""
-
-    finding_id: str
-    """Stable finding id."""
-    rule_id: str
-    """Rule id."""
-    resource_id: str
-    """Resource id (as the newest scan that has it gave it)."""
-    status: str
-    """Status in the new scan, or "absent"."""
-    old_status: str
-    """Status in the old scan, or "absent"."""
-
-
-@dataclass(frozen=True)
-class Delta:
-    """What changed from one scan to the next (definitions in the module docstring)."""
-
-    new: tuple[DeltaItem, ...]
-    """Failing now; absent, unknown or manual before."""
-    regressed: tuple[DeltaItem, ...]
-    """Failing now; passed before."""
-    waiver_expired: tuple[DeltaItem, ...]
-    """Failing now; waived before."""
-    resolved: tuple[DeltaItem, ...]
-    """Fail or waived before; pass or absent now."""
-    waived: tuple[DeltaItem, ...]
-    """Fail before; waived now."""
-    unverified: tuple[DeltaItem, ...]
-    """Fail or waived before; unknown or manual now."""
-    persisting: int
-    """Findings failing in both scans."""
-
-    def counts(self) -> dict[str, int]:
-        """Number of findings per category, persisting included."""
-        return {**{c: len(getattr(self, c)) for c in CATEGORIES}, "persisting": self.persisting}
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict: counts, then the items of each category."""
-        return {
-            "counts": self.counts(),
-            **{c: [asdict(item) for item in getattr(self, c)] for c in CATEGORIES},
-            "persisting": self.persisting,
-        }
 
 
 @dataclass(frozen=True)
@@ -238,7 +191,7 @@ def diff_outcome(
     code = EXIT_CHANGES if hits else 0
     if as_json:
         doc = {"old_scan": _scan_ref(before.scan), "new_scan": _scan_ref(after.scan), "warnings": warnings}
-        return json.dumps({**doc, **delta.to_json()}, indent=1) + "\n", code
+        return json.dumps({**doc, **_delta_json(delta)}, indent=1) + "\n", code
     head = [
         f"old: {_describe(before.scan, old)}",
         f"new: {_describe(after.scan, new)}",
@@ -271,3 +224,13 @@ def _scan_ref(scan: Mapping[str, Any]) -> dict[str, Any]:
 def _describe(scan: Mapping[str, Any], path: Path | str) -> str:
     when = f"started {scan.get('started_at', '?')}, as of {scan.get('as_of', '?')}"
     return f"{path} (scan {scan.get('id', '?')}, {when})"
+
+
+def _delta_json(delta: Delta) -> dict[str, Any]:
+    """`diff --json`'s delta: counts, then the items of each category (the same shape as findings.json's
+    `history.delta`, which reports/json_report.py writes; scanner modules do not import reports)."""
+    return {
+        "counts": delta.counts(),
+        **{c: [asdict(item) for item in delta.items(c)] for c in CATEGORIES},
+        "persisting": delta.persisting,
+    }

@@ -38,9 +38,10 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from scanner.delta import Delta, compute_delta, scope_parts
+from scanner.delta import compute_delta, scope_parts
 from scanner.errors import InputError, ScanError
 from scanner.model import STATUSES, ScanMeta
+from scanner.model.history import Delta, HistoryReport, TrendPoint
 
 APPLICATION_ID = 0x436C5363  # "ClSc"
 SCHEMA_VERSION = 1
@@ -71,22 +72,6 @@ _SCHEMA = (
 
 
 @dataclass(frozen=True)
-class TrendPoint:
-    """One scan of a scope, for the trend chart."""
-
-    scan_id: str
-    """The scan's id."""
-    started_at: str
-    """When it started (UTC, "YYYY-MM-DDTHH:MM:SSZ")."""
-    as_of: str
-    """Its evaluation date."""
-    complete: bool
-    """Whether its coverage was complete."""
-    counts: dict[str, int]
-    """Findings per status (every status in STATUSES)."""
-
-
-@dataclass(frozen=True)
 class HistoryOutcome:
     """What recording a scan returns."""
 
@@ -101,14 +86,15 @@ class HistoryOutcome:
     trend: tuple[TrendPoint, ...]
     """Every scan of the scope, oldest first, this one included."""
 
-    def to_json(self) -> dict[str, Any]:
-        """JSON-ready summary (without the findings)."""
-        return {
-            "scope_key": self.scope_key,
-            "previous_scan_id": self.previous_scan_id,
-            "delta": self.delta.to_json() if self.delta is not None else None,
-            "trend": [asdict(p) for p in self.trend],
-        }
+    @property
+    def report(self) -> HistoryReport:
+        """What the reports show: the delta and the trend (ScanResult.history)."""
+        return HistoryReport(
+            scope_key=self.scope_key,
+            previous_scan_id=self.previous_scan_id,
+            delta=self.delta,
+            trend=self.trend,
+        )
 
 
 def scope_key(scope: Any) -> str:

@@ -67,7 +67,7 @@ import pandas as pd
 
 from scanner.errors import InputError
 from scanner.inventory.columns import TABLES
-from scanner.model import InventoryView, ScanMeta, ScanResult
+from scanner.model import InventoryView, ScanMeta, ScanResult, WaiverEntry, WaiverReport
 from scanner.snapshot import DATASETS, MANIFEST
 
 KEY_ENV = "CLASSIC_SCAN_MASK_KEY"
@@ -493,6 +493,9 @@ def _walk_strings(value: Any) -> Iterable[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _walk_strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _walk_strings(getattr(value, f.name))
 
 
 def collect_identifiers(result: ScanResult) -> Identifiers:
@@ -841,7 +844,20 @@ def _mask_other(value: Any, masker: Masker) -> Any:
         return masked
     if isinstance(value, str | Mapping | list | tuple):
         return masker.value(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _mask_model(value, masker)
     return value
+
+
+def _mask_model(value: Any, masker: Masker) -> Any:
+    """A model object (HistoryReport, ...) of the same type, its values masked as masker.value masks
+    the same values in a dict."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _mask_model(getattr(value, f.name), masker) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_mask_model(v, masker) for v in value)
+    return masker.value(value)
 
 
 #: Findings columns masked as values (rule texts, verdicts, dates and ids stay).
@@ -1000,18 +1016,17 @@ WAIVERS_FILE_NAME = "waivers.yaml"
 _WAIVER_PLAIN_KEYS = frozenset({"rule", "expires", "state", "entry", "matched", "sha256"})
 
 
-def _mask_waivers(waivers: Mapping[str, Any], masker: Masker) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in waivers.items():
-        if key == "file":
-            out[key] = WAIVERS_FILE_NAME if value else value
-        elif key == "sha256":
-            out[key] = value
-        elif isinstance(value, list | tuple):
-            out[key] = [_mask_waiver(entry, masker) for entry in value]
-        else:
-            out[key] = _opaque_all(value, masker)
-    return out
+def _mask_waivers(waivers: WaiverReport, masker: Masker) -> WaiverReport:
+    def entries(items: tuple[WaiverEntry, ...]) -> tuple[WaiverEntry, ...]:
+        return tuple(WaiverEntry(**_mask_waiver(dataclasses.asdict(e), masker)) for e in items)
+
+    return dataclasses.replace(
+        waivers,
+        file=WAIVERS_FILE_NAME if waivers.file else waivers.file,
+        active=entries(waivers.active),
+        expired=entries(waivers.expired),
+        unused=entries(waivers.unused),
+    )
 
 
 def _mask_waiver(entry: Any, masker: Masker) -> Any:

@@ -17,7 +17,7 @@ from scanner.engine.rules import RulePack, load_pack
 from scanner.history import History
 from scanner.inventory import build_inventory
 from scanner.live import LiveOptions, collect, save
-from scanner.model import Branding, ScanMeta, ScanResult
+from scanner.model import Branding, HistoryReport, ScanMeta, ScanResult, WaiverReport
 from scanner.plan import build_plan
 from scanner.readiness import resource_states
 from scanner.snapshot import DATASETS, Snapshot, check_target, sha256_file
@@ -143,10 +143,10 @@ def _scan(
         evaluation.findings, waivers, as_of, resource_tags(inventory), [rule.id for rule in pack.rules]
     )
     findings = waived.findings
-    recorded: dict[str, Any] = {}
+    recorded: HistoryReport | None = None
     if history is not None:
         outcome = history.record(meta, findings)
-        findings, recorded = outcome.findings, outcome.to_json()
+        findings, recorded = outcome.findings, outcome.report
     return ScanResult(
         meta=meta,
         findings=findings,
@@ -154,13 +154,13 @@ def _scan(
         inventory=inventory,
         plan=plan,
         branding=options.branding,
-        waivers={
-            "file": str(options.waivers) if options.waivers else None,
-            "sha256": sha256_file(options.waivers) if options.waivers else None,
-            "active": list(waived.active),
-            "expired": list(waived.expired),
-            "unused": list(waived.unused),
-        },
+        waivers=WaiverReport(
+            file=str(options.waivers) if options.waivers else None,
+            sha256=sha256_file(options.waivers) if options.waivers else None,
+            active=waived.active,
+            expired=waived.expired,
+            unused=waived.unused,
+        ),
         history=recorded,
         readiness=readiness,
     )

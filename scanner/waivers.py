@@ -47,6 +47,7 @@ import yaml
 from scanner.errors import InputError
 from scanner.inventory import Inventory
 from scanner.limits import BoundedYamlLoader, load_yaml
+from scanner.model.history import WaiverEntry
 from scanner.patterns import PatternError, compile_pattern
 
 REQUIRED_KEYS = ("rule", "justification", "owner", "expires")
@@ -111,12 +112,12 @@ class WaiverResult:
 
     findings: pd.DataFrame
     """A new DataFrame, same columns, order and index as the input; `status` and `waiver` updated."""
-    active: tuple[dict[str, Any], ...]
-    """Unexpired waivers that matched non-pass findings: Waiver.describe('active') plus `matched`."""
-    expired: tuple[dict[str, Any], ...]
-    """Expired waivers (matched or not): describe('expired') plus `matched` (findings left open)."""
-    unused: tuple[dict[str, Any], ...]
-    """Unexpired waivers that matched no non-pass finding: describe('unused') plus `matched` (0)."""
+    active: tuple[WaiverEntry, ...]
+    """Unexpired waivers that matched non-pass findings."""
+    expired: tuple[WaiverEntry, ...]
+    """Expired waivers (matched or not); `matched`: findings left open."""
+    unused: tuple[WaiverEntry, ...]
+    """Unexpired waivers that matched no non-pass finding (`matched` 0)."""
 
 
 class _UniqueKeyLoader(BoundedYamlLoader):
@@ -333,13 +334,13 @@ def apply_waivers(
     out["status"] = pd.Series(status, index=findings.index, dtype=findings["status"].dtype)
     out["waiver"] = pd.Series(waiver_col, index=findings.index, dtype=object)
 
-    def listed(state: str, keep: list[int]) -> tuple[dict[str, Any], ...]:
+    def listed(state: str, keep: list[int]) -> tuple[WaiverEntry, ...]:
         return tuple(
-            {
+            WaiverEntry(
                 **waivers[i].describe(state),
-                "matched": matched[i],
-                "no_such_rule": _names_no_rule(waivers[i], pack_rule_ids),
-            }
+                matched=int(matched[i]),
+                no_such_rule=_names_no_rule(waivers[i], pack_rule_ids),
+            )
             for i in keep
         )
 

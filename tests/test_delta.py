@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from reports.json_report import history_json
 from scanner.delta import (
     CATEGORIES,
     Delta,
@@ -21,6 +22,7 @@ from scanner.delta import (
 )
 from scanner.engine.evaluate import STATUSES
 from scanner.errors import InputError
+from scanner.model import HistoryReport
 
 ABSENT = None
 
@@ -142,8 +144,10 @@ def test_empty_scans_and_dataframes():
     assert compute_delta(frame, frame).persisting == 1
 
 
-def test_to_json_is_json_ready():
-    doc = json.loads(json.dumps(compute_delta([row("a", "pass")], [row("a", "fail")]).to_json()))
+def test_findings_json_delta_is_json_ready():
+    delta = compute_delta([row("a", "pass")], [row("a", "fail")])
+    history = HistoryReport(scope_key="k", previous_scan_id="p", delta=delta, trend=())
+    doc = json.loads(json.dumps(history_json(history)))["delta"]
     assert doc["counts"]["regressed"] == 1
     assert doc["regressed"][0] == {
         "finding_id": "id-a",

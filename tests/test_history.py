@@ -89,7 +89,7 @@ def test_first_scan_has_no_delta_and_its_own_timestamps(db):
     assert out.previous_scan_id is None
     assert out.delta is None
     assert seen(out, "x") == ("2026-11-26T01:03:04Z", "2026-11-26T01:03:04Z")
-    assert out.to_json()["delta"] is None
+    assert out.report.delta is None
 
 
 def test_delta_against_previous_scan_of_the_same_scope(db):
@@ -109,7 +109,8 @@ def test_delta_against_previous_scan_of_the_same_scope(db):
     }
     assert [i.finding_id for i in out.delta.new] == ["fid-e"]
     assert [i.finding_id for i in out.delta.resolved] == ["fid-c"]
-    assert out.to_json()["delta"]["counts"]["new"] == 1
+    assert out.report.delta is not None
+    assert out.report.delta.counts()["new"] == 1
 
 
 def test_different_scopes_do_not_mix(db):

@@ -216,7 +216,7 @@ def test_resource_target_is_case_insensitive_and_waives_fail():
         "entry": 1,
     }
     assert result.findings["waiver"].iloc[1:].isna().all()
-    assert [w["matched"] for w in result.active] == [1]
+    assert [w.matched for w in result.active] == [1]
     assert result.expired == ()
     assert result.unused == ()
 
@@ -276,7 +276,7 @@ def test_expired_waiver_keeps_the_verdict_and_is_listed():
     assert statuses(result.findings) == statuses(SAMPLE)
     assert result.findings.loc[0, "waiver"]["state"] == "expired"
     assert result.findings.loc[3, "waiver"] is None  # pass findings never carry a waiver
-    assert [(w["entry"], w["state"], w["matched"]) for w in result.expired] == [(1, "expired", 3)]
+    assert [(w.entry, w.state, w.matched) for w in result.expired] == [(1, "expired", 3)]
     assert result.active == ()
     assert result.unused == ()
 
@@ -295,8 +295,8 @@ def test_active_beats_expired_and_first_in_file_wins():
     result = apply_waivers(SAMPLE, waivers, AS_OF, TAGS)
     assert statuses(result.findings) == ["waived", "waived", "waived", "pass", "fail", "fail"]
     assert [result.findings.loc[i, "waiver"]["entry"] for i in range(3)] == [2, 3, 3]
-    assert [(w["entry"], w["matched"]) for w in result.active] == [(2, 1), (3, 3)]
-    assert [(w["entry"], w["matched"]) for w in result.expired] == [(1, 3)]
+    assert [(w.entry, w.matched) for w in result.active] == [(2, 1), (3, 3)]
+    assert [(w.entry, w.matched) for w in result.expired] == [(1, 3)]
 
 
 def test_unused_waivers_match_no_non_pass_finding():
@@ -308,12 +308,12 @@ def test_unused_waivers_match_no_non_pass_finding():
     ]
     result = apply_waivers(SAMPLE, waivers, AS_OF, TAGS)
     assert statuses(result.findings) == statuses(SAMPLE)
-    assert [(w["entry"], w["state"], w["matched"]) for w in result.unused] == [
+    assert [(w.entry, w.state, w.matched) for w in result.unused] == [
         (1, "unused", 0),
         (2, "unused", 0),
         (3, "unused", 0),
     ]
-    assert [w["entry"] for w in result.expired] == [4]  # expired waivers are listed as expired
+    assert [w.entry for w in result.expired] == [4]  # expired waivers are listed as expired
 
 
 def test_already_waived_findings_and_empty_inputs():
@@ -356,7 +356,7 @@ def test_a_waiver_for_no_loaded_rule_says_so():
     ]
     rule_ids = ["VM-001", "VM-002", "VM-004", "NET-001"]
     result = apply_waivers(SAMPLE, waivers, AS_OF, TAGS, rule_ids)
-    assert [(w["entry"], w["no_such_rule"]) for w in result.unused] == [(1, True), (2, False)]
-    assert [(w["entry"], w["no_such_rule"]) for w in result.expired] == [(3, True)]
+    assert [(w.entry, w.no_such_rule) for w in result.unused] == [(1, True), (2, False)]
+    assert [(w.entry, w.no_such_rule) for w in result.expired] == [(3, True)]
     unknown = apply_waivers(SAMPLE, waivers, AS_OF, TAGS)  # without the pack's ids nothing is claimed
-    assert not any(w["no_such_rule"] for w in unknown.unused)
+    assert not any(w.no_such_rule for w in unknown.unused)

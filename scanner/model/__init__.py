@@ -12,6 +12,15 @@ from typing import Any
 
 import pandas as pd
 
+from scanner.model.history import (
+    WAIVER_STATES,
+    Delta,
+    DeltaItem,
+    HistoryReport,
+    TrendPoint,
+    WaiverEntry,
+    WaiverReport,
+)
 from scanner.model.views import InventoryView, RuleCatalogue
 from scanner.model.vocabulary import (
     CATEGORIES,
@@ -43,8 +52,12 @@ __all__ = [
     "READINESS_STATES",
     "SEVERITIES",
     "STATUSES",
+    "WAIVER_STATES",
     "Branding",
     "Category",
+    "Delta",
+    "DeltaItem",
+    "HistoryReport",
     "InventoryView",
     "Migration",
     "Readiness",
@@ -53,10 +66,17 @@ __all__ = [
     "ScanResult",
     "Severity",
     "Status",
+    "TrendPoint",
+    "WaiverEntry",
+    "WaiverReport",
     "plain_values",
     "python_value",
     "state_counts",
 ]
+
+
+#: The waivers of a scan run without --waivers.
+NO_WAIVERS = WaiverReport(file=None, sha256=None, active=(), expired=(), unused=())
 
 
 @dataclass(frozen=True)
@@ -116,10 +136,11 @@ class ScanResult:
     """The migration plan (filled by the planner; empty until then)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for report covers."""
-    waivers: Mapping[str, Any] = field(default_factory=dict)
-    """The waivers file and its active, expired and unused entries (empty without --waivers)."""
-    history: Mapping[str, Any] = field(default_factory=dict)
-    """Delta against the previous scan of the same scope and the trend (empty without --history)."""
+    waivers: WaiverReport = field(default_factory=lambda: NO_WAIVERS)
+    """The waivers file and its active, expired and unused entries (no file, no entries without
+    --waivers)."""
+    history: HistoryReport | None = None
+    """Delta against the previous scan of the same scope and the trend (None without --history)."""
 
     @property
     def complete(self) -> bool:

@@ -14,9 +14,11 @@ from test_excel import charts, section, table_rows
 
 from reports import excel, history_view
 from reports.excel_sheets import CHANGES, FINDINGS, TREND, WAIVERS
+from reports.json_report import history_json, plain
 from scanner.delta import CATEGORIES
 from scanner.engine.evaluate import STATUSES
 from scanner.masking import mask_result
+from scanner.model import NO_WAIVERS
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,7 @@ def test_waivers_sheet_lists_every_waiver(two_scans, second_wb):
     assert [c.name for c in ws.tables["Waivers"].tableColumns] == headers
     assert ws.tables["Waivers"].ref == f"A1:J{1 + 3}" and ws.freeze_panes == "A2"
     rows = table_rows(ws)
-    waivers = two_scans.second.waivers
+    waivers = plain(two_scans.second.waivers)
     expected = [w for state in ("active", "expired", "unused") for w in waivers[state]]
     assert [(r["State"], r["Entry"], r["Rule"], r["Findings matched"]) for r in rows] == [
         (w["state"], w["entry"], w["rule"], w["matched"]) for w in expected
@@ -79,7 +81,7 @@ def test_waivers_sheet_lists_every_waiver(two_scans, second_wb):
 
 def test_changes_sheet_has_counts_trend_and_changed_findings(two_scans, second_wb, second_xlsx):
     ws = second_wb["Changes"]
-    history = two_scans.second.history
+    history = history_json(two_scans.second.history)
     pairs = dict(row[:2] for row in ws.iter_rows(values_only=True, max_row=7) if row[0])
     assert pairs["This scan"] == two_scans.second.meta.id
     assert pairs["Previous scan"] == two_scans.first.meta.id == history["previous_scan_id"]
@@ -132,7 +134,10 @@ def test_changes_sheet_has_counts_trend_and_changed_findings(two_scans, second_w
     assert line["title"] == "Findings by status per scan (pass not drawn)"
     # the summary says it in brief
     meta = dict(row[:2] for row in second_wb["Summary"].iter_rows(values_only=True) if row[0])
-    assert meta["Since the previous scan"] == f"{history_view.headline(history)}: see the Changes sheet"
+    assert (
+        meta["Since the previous scan"]
+        == f"{history_view.headline(two_scans.second.history)}: see the Changes sheet"
+    )
 
 
 def test_findings_have_waiver_and_seen_columns(two_scans, second_wb):
@@ -174,7 +179,7 @@ def test_hostile_waiver_text_stays_text(second_xlsx, second_wb):
 
 
 def test_without_waivers_and_history_there_are_no_such_sheets(two_scans, tmp_path):
-    plain = dataclasses.replace(two_scans.second, waivers={}, history={})
+    plain = dataclasses.replace(two_scans.second, waivers=NO_WAIVERS, history=None)
     path = tmp_path / "plain.xlsx"
     excel.write(plain, path)
     wb = load_workbook(path)

@@ -15,8 +15,10 @@ from report_fixtures import HOSTILE_APPROVER, HOSTILE_OWNER, HOSTILE_TICKET, HOS
 from test_html import Watched, embedded_json
 
 from reports import history_view, html, svg
+from reports.json_report import history_json, plain
 from scanner.delta import CATEGORIES
 from scanner.masking import mask_result
+from scanner.model import Delta, DeltaItem, HistoryReport, TrendPoint
 from scanner.scan import ScanOptions, run_scan
 
 
@@ -107,7 +109,7 @@ def test_without_waivers_and_history_the_sections_are_absent(plain_html):
 
 def test_changes_section_has_the_counts_lists_and_trend(two_scans, second_html):
     result = two_scans.second
-    history = result.history
+    history = history_json(result.history)
     counts = history["delta"]["counts"]
     assert counts["waiver_expired"] == 5 and counts["waived"] == 4 and counts["persisting"] > 500
     changes = section(second_html, "changes")
@@ -183,7 +185,7 @@ def test_first_scan_of_a_scope_says_so(first_html):
 
 
 def test_waivers_section_lists_active_expired_and_unused(two_scans, second_html):
-    waivers = two_scans.second.waivers
+    waivers = plain(two_scans.second.waivers)
     block = section(second_html, "waivers")
     assert f"<code>{escape(waivers['file'])} sha256:{waivers['sha256']}</code>" in block
     kpis = re.findall(r'<span class="kpi-value">(\d+)</span>\s*<span class="kpi-note">([^<]+)</span>', block)
@@ -269,7 +271,7 @@ def test_incomplete_scan_warns_that_resolved_may_be_unread(two_scans):
     assert "some resolved findings may only not have been read" in changes
 
 
-def crafted_history(result, items: int) -> dict:
+def crafted_history(result, items: int) -> HistoryReport:
     """A history whose delta has `items` new findings and a resolved one for a resource gone from the scan."""
     f = result.findings
     rows = [
@@ -293,7 +295,6 @@ def crafted_history(result, items: int) -> dict:
         "old_status": "fail",
     }
     lists = {k: [] for k in CATEGORIES} | {"new": rows, "resolved": [gone]}
-    counts = {k: len(v) for k, v in lists.items()} | {"persisting": 3}
     points = [
         {
             "scan_id": f"scan-{i}",
@@ -305,12 +306,12 @@ def crafted_history(result, items: int) -> dict:
         for i in range(10)
     ]
     points[-1]["scan_id"] = result.meta.id
-    return {
-        "scope_key": "k" * 32,
-        "previous_scan_id": "scan-8",
-        "delta": {"counts": counts, **lists, "persisting": 3},
-        "trend": points,
-    }
+    return HistoryReport(
+        scope_key="k" * 32,
+        previous_scan_id="scan-8",
+        delta=Delta(**{k: tuple(DeltaItem(**i) for i in v) for k, v in lists.items()}, persisting=3),
+        trend=tuple(TrendPoint(**p) for p in points),
+    )
 
 
 def test_long_lists_are_capped_with_a_note_and_gone_resources_are_not_linked(two_scans, monkeypatch):

@@ -27,7 +27,7 @@ def test_summary_of_the_second_scan_has_every_section(two_scans):
         assert f"\n{heading}\n" in text
     by_status = result.summary()["by_status"]
     assert "| " + " | ".join(f"{n:,}" for n in by_status.values()) + " |" in text
-    counts = result.history["delta"]["counts"]
+    counts = result.history.delta.counts()
     assert f"| {counts['new']:,} | {counts['regressed']:,} | {counts['waiver_expired']:,} |" in text
     assert "### Waiver expired or removed" in text
     assert "IaaS VMs \\(classic\\)" not in text and "| IaaS VMs (classic) | 2023-09-01 |" in text
