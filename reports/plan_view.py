@@ -15,7 +15,7 @@ from markupsafe import Markup
 from reports import svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from scanner.model import READINESS_STATES as STATES
-from scanner.runbook import runbook as unit_runbook
+from scanner.model.runbook import runbook as unit_runbook
 
 STATE_LABELS = {
     "blocked": "Blocked",

@@ -25,9 +25,9 @@ import pandas as pd
 from scanner.inventory import Inventory
 from scanner.inventory.arm_merge import quota_usage
 from scanner.model import plain_values
+from scanner.model.runbook import runbook
 from scanner.plan_cses import Environment, cses_plan
 from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
-from scanner.runbook import runbook
 
 __all__ = ["STATES", "build_plan"]
 

@@ -5,6 +5,9 @@ module and the classic Azure CLI in ASM mode), from the migration how-to pages:
 https://learn.microsoft.com/azure/virtual-machines/migration-classic-resource-manager-ps and
 https://learn.microsoft.com/azure/virtual-machines/migration-classic-resource-manager-cli.
 The rules on abort and commit are the migration FAQ's.
+
+The steps depend only on a unit's kind and name, not on the scan: they live with the model so that
+the planner fills each unit's runbook and the reports print one per kind of unit from the same text.
 """
 
 from __future__ import annotations
