@@ -1,17 +1,25 @@
-"""Renderers: each writes one output file from a ScanResult, and reads nothing else."""
+"""Renderers: each writes one output file from a ScanResult, and reads nothing else.
+
+Adding an output format takes one module with `write(result: ScanResult, path: Path) -> None` and one
+line in OUTPUTS; --format, its help and the writing order follow the registry. Importing this package
+loads no renderer (and not pandas): the CLI reads the registry before it knows what it will write.
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports import folder
 from reports.folder import LOCK_NAME as LOCK_NAME
 from scanner.errors import InputError
-from scanner.model import ScanResult
 
-Writer = Callable[[ScanResult, Path], None]
+if TYPE_CHECKING:
+    from scanner.model import ScanResult
+
+Writer = Callable[["ScanResult", Path], None]
 
 
 #: Output formats, in the order they are written, with their file names and renderer modules.

@@ -22,6 +22,7 @@ import yaml
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 import scanner
+from reports import FORMATS
 from scanner import memory
 from scanner.errors import InputError, ScanError, terminal_safe
 from scanner.feedback import Feedback
@@ -360,7 +361,7 @@ def scan(
     ] = Path("classic-scan-report"),
     formats: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="LIST", help="Comma-separated: xlsx,html,json,csv,junit,md."),
+        typer.Option("--format", "-f", metavar="LIST", help=f"Comma-separated: {','.join(FORMATS)}."),
     ] = "xlsx,html,json,csv",
     as_of: Annotated[
         str | None,
