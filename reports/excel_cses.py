@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from reports.excel import Book, Col, plain, row_columns, wrapped, write_table
 from scanner.model import ScanResult
+from scanner.model.plan import CsesFinding, CsesPlan
 
 TITLE = "Cloud Services (ext)"
 COLUMNS: tuple[Col, ...] = (
@@ -29,35 +30,35 @@ COLUMNS: tuple[Col, ...] = (
 )
 
 
-def _rules(found: Any) -> str:
-    return ", ".join(str(f["rule_id"]) for f in found or [])
+def _rules(found: Iterable[CsesFinding]) -> str:
+    return ", ".join(f.rule_id for f in found)
 
 
-def rows(cses: Mapping[str, Any]) -> list[list[Any]]:
+def rows(cses: CsesPlan | None) -> list[list[Any]]:
     """One row per deployment of `plan.cses`."""
-    days = cses.get("days_left")
+    if cses is None:
+        return []
     out: list[list[Any]] = []
-    for d in cses.get("deployments") or []:
-        roles = "\n".join(f"{r['name']} ({r['size']})" for r in d.get("roles") or [])
-        target = d.get("target") or {}
+    for d in cses.deployments:
+        roles = "\n".join(f"{r.name} ({r.size})" for r in d.roles)
         out.append(
             [
-                d.get("step"),
-                d.get("name"),
-                ", ".join(d.get("moves_with") or []),
-                d.get("environment"),
-                d.get("slot_type"),
+                d.step,
+                d.name,
+                ", ".join(d.moves_with),
+                d.environment,
+                d.slot_type,
                 roles,
-                d.get("instance_count"),
-                d.get("os_family"),
-                days,
-                target.get("service"),
-                "\n".join(target.get("reasons") or []),
-                _rules(d.get("blockers")),
-                _rules(d.get("preparation")),
-                _rules(d.get("unknowns")),
-                "\n".join(d.get("create") or []),
-                d.get("id"),
+                d.instance_count,
+                d.os_family,
+                cses.days_left,
+                d.target.service,
+                "\n".join(d.target.reasons),
+                _rules(d.blockers),
+                _rules(d.preparation),
+                _rules(d.unknowns),
+                "\n".join(d.create),
+                d.id,
             ]
         )
     return out
@@ -65,8 +66,7 @@ def rows(cses: Mapping[str, Any]) -> list[list[Any]]:
 
 def cses_sheet(book: Book, result: ScanResult) -> list[str]:
     """The sheet's titles; none when the scan has no Cloud Service (extended support)."""
-    cses = dict(result.plan or {}).get("cses") or {}
-    table = rows(cses)
+    table = rows(result.plan.cses if result.plan is not None else None)
     if not table:
         return []
     return write_table(book, TITLE, "CloudServicesES", COLUMNS, row_columns(table), len(table))

@@ -450,21 +450,20 @@ def quota(book: Book, result: ScanResult) -> list[str]:
 
 def _plan_summary(sheet: Sheet, result: ScanResult) -> None:
     sheet.heading("Migration plan")
-    summary = dict(result.plan.get("summary") or {})
-    if not summary:
+    if result.plan is None:
         sheet.pairs(("Plan", "not in this result"))
         return
+    summary = result.plan.summary
     sheet.pairs(
-        ("Plan", summary.get("message")),
-        ("Migration units", summary.get("units")),
-        ("VMs in them", summary.get("vms")),
-        ("Expected lock, hours in total", summary.get("lock_hours_expected")),
+        ("Plan", summary.message),
+        ("Migration units", summary.units),
+        ("VMs in them", summary.vms),
+        ("Expected lock, hours in total", summary.lock_hours_expected),
     )
     sheet.heading("Migration units by state")
     sheet.header("State", "Units")
-    by_state = dict(summary.get("by_state") or {})
     for name in STATES:
-        sheet.append([state(sheet, name), int(by_state.get(name, 0))])
+        sheet.append([state(sheet, name), int(summary.by_state.get(name, 0))])
 
 
 def _readiness_summary(sheet: Sheet, by_state: Mapping[str, int]) -> None:

@@ -862,7 +862,7 @@ def context(result: ScanResult) -> dict[str, Any]:
         ),
         "changes": changes,
         "waivers": waivers,
-        "cses": dict(result.plan or {}).get("cses") or {},
+        "cses": plan_view.cses_context(result.plan),
         "n": section_numbers(changes["present"], waivers["present"], bool(_cses_deployments(result))),
         "masked": masked(result),
     }
@@ -891,7 +891,7 @@ def section_numbers(changes: bool, waivers: bool, cses: bool = False) -> dict[st
 
 
 def _cses_deployments(result: ScanResult) -> list[Any]:
-    return list((dict(result.plan or {}).get("cses") or {}).get("deployments") or [])
+    return list(result.plan.cses.deployments) if result.plan is not None else []
 
 
 def resource_index(result: ScanResult) -> dict[str, tuple[int, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from scanner.model import CHANGE_CATEGORIES, HistoryReport, ScanResult, plain_values
+from scanner.model import CHANGE_CATEGORIES, HistoryReport, Plan, ScanResult, plain_values
 
 SCHEMA_VERSION = "1"
 #: Findings encoded per write.
@@ -56,7 +56,7 @@ def _head(result: ScanResult) -> dict[str, Any]:
 
 def _tail(result: ScanResult) -> dict[str, Any]:
     return {
-        "plan": dict(result.plan),
+        "plan": plan_json(result.plan),
         "waivers": plain(result.waivers),
         "history": history_json(result.history),
         "rules": [
@@ -85,6 +85,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+def plan_json(plan: Plan | None) -> dict[str, Any]:
+    """findings.json's `plan`: {} without a plan; a unit has `disk_vms` only when it is a storage
+    account and `note` only when it has one; the per-kind runbooks are the report's, not the data's."""
+    if plan is None:
+        return {}
+    out = {f.name: plain(getattr(plan, f.name)) for f in fields(plan) if f.name != "runbooks"}
+    for unit, written in zip(plan.units, out["units"], strict=True):
+        if unit.kind != "storage":
+            del written["disk_vms"]
+        if unit.note is None:
+            del written["note"]
+    return out
 
 
 def history_json(history: HistoryReport | None) -> dict[str, Any]:

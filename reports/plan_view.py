@@ -1,13 +1,14 @@
 """The migration plan (ScanResult.plan, built by scanner.plan) as the reports show it.
 
 Labels, colours, rule lists, lock times, the lanes of the order diagram and the rows of the
-workbook's Plan and Quota sheets. Everything here reads only the plan dict; values stay plain
+workbook's Plan and Quota sheets. Everything here reads only the Plan; values stay plain
 (tenant text included) and each renderer escapes them its own way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
 from markupsafe import Markup
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from reports import svg
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from scanner.model import READINESS_STATES as STATES
-from scanner.model.runbook import runbook as unit_runbook
+from scanner.model.plan import Circuit, Creation, Plan, PlanFinding, QuotaLine, Unit
 
 STATE_LABELS = {
     "blocked": "Blocked",
@@ -76,9 +77,9 @@ def tint(color: str, strength: float = 0.13) -> str:
     return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
 
 
-def units(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def units(plan: Plan) -> list[Unit]:
     """The plan's units in migration order."""
-    return sorted(plan.get("units") or [], key=lambda u: int(u.get("order") or 0))
+    return sorted(plan.units, key=lambda u: u.order)
 
 
 def minutes(value: int) -> str:
@@ -89,67 +90,67 @@ def minutes(value: int) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d} min"
 
 
-def lock_text(unit: Mapping[str, Any]) -> str:
-    lock = unit["downtime"]["lock_minutes"]
-    if not lock["expected"]:
+def lock_text(unit: Unit) -> str:
+    lock = unit.downtime.lock_minutes
+    if not lock.expected:
         return "none (not part of the IaaS migration)"
-    return f"{minutes(lock['low'])} – {minutes(lock['high'])}, expected {minutes(lock['expected'])}"
+    return f"{minutes(lock.low)} – {minutes(lock.high)}, expected {minutes(lock.expected)}"
 
 
-def rule_summary(items: Iterable[Mapping[str, Any]]) -> str:
+def rule_summary(items: Iterable[PlanFinding]) -> str:
     """Rule ids in first-seen order, with a count when a rule hits several resources: 'VM-001 ×3, VM-004'."""
     counts: dict[str, int] = {}
     for item in items:
-        counts[str(item["rule_id"])] = counts.get(str(item["rule_id"]), 0) + 1
+        counts[item.rule_id] = counts.get(item.rule_id, 0) + 1
     return ", ".join(rule if n == 1 else f"{rule} ×{n}" for rule, n in counts.items())
 
 
-def grouped(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def grouped(items: Iterable[PlanFinding]) -> list[dict[str, Any]]:
     """Findings of a unit grouped by rule: rule id, title, severity, status and the resources named."""
     out: dict[str, dict[str, Any]] = {}
     for item in items:
         entry = out.setdefault(
-            str(item["rule_id"]),
+            item.rule_id,
             {
-                "rule_id": str(item["rule_id"]),
-                "title": str(item["title"]),
-                "severity": str(item["severity"]),
-                "status": str(item["status"]),
+                "rule_id": item.rule_id,
+                "title": item.title,
+                "severity": item.severity,
+                "status": item.status,
                 "resources": [],
             },
         )
-        name = str(item.get("resource_name") or "")
+        name = str(item.resource_name or "")
         if name and name not in entry["resources"]:
             entry["resources"].append(name)
     return list(out.values())
 
 
-def creates_text(creates: Iterable[Mapping[str, Any]]) -> str:
+def creates_text(creates: Iterable[Creation]) -> str:
     """What Azure creates, one clause per kind: documented names as names, the others as counts."""
     parts = []
     for c in creates:
-        if c.get("name_documented"):
-            parts.append(f"{c['type']} {c['name']}")
+        if c.name_documented:
+            parts.append(f"{c.type} {c.name}")
         else:
-            parts.append(f"{c['count']} × {c['type']} (name chosen by the platform)")
+            parts.append(f"{c.count} × {c.type} (name chosen by the platform)")
     return "; ".join(parts)
 
 
-def command(unit: Mapping[str, Any], step: str) -> str:
+def command(unit: Unit, step: str) -> str:
     """The PowerShell command of one runbook step ('' when the unit has no such step)."""
-    for s in unit.get("runbook", {}).get("steps", []):
-        if s["step"] == step:
-            return str(s["powershell"])
+    for s in unit.runbook.steps:
+        if s.step == step:
+            return s.powershell
     return ""
 
 
-def circuit_state(circuit: Mapping[str, Any]) -> str:
+def circuit_state(circuit: Circuit) -> str:
     """An ExpressRoute circuit's state, as the plan decided it (scanner.readiness)."""
-    return str(circuit.get("state") or "unknown")
+    return circuit.state or "unknown"
 
 
-def names_by_id(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {str(u["id"]): u for u in plan.get("units") or []}
+def names_by_id(plan: Plan) -> dict[str, Unit]:
+    return {u.id: u for u in plan.units}
 
 
 # --- the order diagram -----------------------------------------------------------------------------------
@@ -169,62 +170,60 @@ def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str
     )
 
 
-def _unit_node(unit: Mapping[str, Any]) -> svg.Node:
-    kind = KIND_SHORT.get(unit["kind"], unit["kind"])
-    vms = unit["vm_count"]
+def _unit_node(unit: Unit) -> svg.Node:
+    kind = KIND_SHORT.get(unit.kind, unit.kind)
+    vms = unit.vm_count
     detail = f"{kind} · {vms:,} VM{'' if vms == 1 else 's'}" if vms else kind
-    if unit.get("environment") in ("production", "non-production"):
-        detail += " · " + ("prod" if unit["environment"] == "production" else "non-prod")
-    state = unit["state"]
+    if unit.environment in ("production", "non-production"):
+        detail += " · " + ("prod" if unit.environment == "production" else "non-prod")
+    state = unit.state
     tooltip = (
-        f"#{unit['order']} {unit['name']}: {KIND_LABELS.get(unit['kind'], unit['kind'])}, "
-        f"{STATE_LABELS[state].lower()}; {unit['location']}; lock {lock_text(unit)}"
+        f"#{unit.order} {unit.name}: {KIND_LABELS.get(unit.kind, unit.kind)}, "
+        f"{STATE_LABELS[state].lower()}; {unit.location}; lock {lock_text(unit)}"
     )
-    return _node(
-        str(unit["id"]), f"#{unit['order']} {unit['name']}", detail, state, f"#unit-{unit['order']}", tooltip
-    )
+    return _node(unit.id, f"#{unit.order} {unit.name}", detail, state, f"#unit-{unit.order}", tooltip)
 
 
-def diagram(plan: Mapping[str, Any]) -> Markup:
+def diagram(plan: Plan) -> Markup:
     """Waves as columns, units as boxes coloured by state, arrows from the units whose VMs have disks
     in a storage account to that account (it migrates after them)."""
     by_id = names_by_id(plan)
-    circuits = {str(c["id"]): c for c in plan.get("expressroute") or []}
+    circuits = {c.id: c for c in plan.expressroute}
     lanes = []
-    for wave in plan.get("waves") or []:
+    for wave in plan.waves:
         nodes = []
-        for key in wave["units"]:
+        for key in wave.units:
             if key in by_id:
                 nodes.append(_unit_node(by_id[key]))
             elif key in circuits:
                 c = circuits[key]
                 state = circuit_state(c)
-                rules = rule_summary(c.get("findings") or [])
+                rules = rule_summary(c.findings)
                 nodes.append(
                     _node(
                         key,
-                        str(c["name"]),
+                        c.name,
                         "ExpressRoute circuit",
                         state,
                         "#plan-expressroute",
-                        f"{c['name']}: ExpressRoute circuit" + (f"; {rules}" if rules else ""),
+                        f"{c.name}: ExpressRoute circuit" + (f"; {rules}" if rules else ""),
                     )
                 )
-        vms = sum(by_id[k]["vm_count"] for k in wave["units"] if k in by_id)
+        vms = sum(by_id[k].vm_count for k in wave.units if k in by_id)
         count = len(nodes)
-        note = f"{count} {'circuit' if wave['wave'] == 0 else 'unit'}{'' if count == 1 else 's'}"
+        note = f"{count} {'circuit' if wave.wave == 0 else 'unit'}{'' if count == 1 else 's'}"
         if vms:
             note += f" · {vms:,} VM{'' if vms == 1 else 's'}"
         lanes.append(
             svg.Lane(
-                title=f"Wave {wave['wave']}",
-                subtitle=WAVE_SHORT.get(int(wave["wave"]), ""),
+                title=f"Wave {wave.wave}",
+                subtitle=WAVE_SHORT.get(wave.wave, ""),
                 note=note,
                 nodes=tuple(nodes),
-                tooltip=str(wave["title"]),
+                tooltip=wave.title,
             )
         )
-    edges = [(str(d), str(u["id"])) for u in plan.get("units") or [] for d in u.get("depends_on") or []]
+    edges = [(d, u.id) for u in plan.units for d in u.depends_on]
     return svg.flow_diagram(
         lanes,
         edges,
@@ -233,8 +232,8 @@ def diagram(plan: Mapping[str, Any]) -> Markup:
     )
 
 
-def legend(plan: Mapping[str, Any]) -> Markup:
-    by_state = plan.get("summary", {}).get("by_state") or {}
+def legend(plan: Plan) -> Markup:
+    by_state = plan.summary.by_state
     return svg.legend(
         [(f"{STATE_LABELS[s]} ({int(by_state.get(s, 0)):,})", STATE_COLORS[s][0]) for s in STATES]
     )
@@ -247,105 +246,98 @@ def _subscription(sub_id: str, sub_names: Mapping[str, str]) -> dict[str, str]:
     return {"id": str(sub_id), "name": sub_names.get(str(sub_id).lower(), "")}
 
 
-def _card(unit: Mapping[str, Any], index: int) -> dict[str, Any]:
+def _card(unit: Unit, index: int) -> dict[str, Any]:
     """What the page shows of a unit before it is opened: its summary (the template escapes it)."""
-    lock = unit["downtime"]["lock_minutes"]
+    lock = unit.downtime.lock_minutes
     return {
         "index": index,
-        "anchor": f"unit-{unit['order']}",
-        "order": unit["order"],
-        "wave": unit["wave"],
-        "name": unit["name"],
-        "kind": KIND_LABELS.get(unit["kind"], unit["kind"]),
-        "state": unit["state"],
-        "state_label": STATE_LABELS[unit["state"]],
-        "environment": unit.get("environment") or "unknown",
-        "environment_label": ENVIRONMENT_LABELS.get(
-            unit.get("environment") or "unknown", "Environment unknown"
-        ),
-        "location": unit["location"],
-        "vm_count": unit["vm_count"],
-        "resources": len(unit.get("resources") or []),
-        "lock_expected": minutes(lock["expected"]) if lock["expected"] else "none",
+        "anchor": f"unit-{unit.order}",
+        "order": unit.order,
+        "wave": unit.wave,
+        "name": unit.name,
+        "kind": KIND_LABELS.get(unit.kind, unit.kind),
+        "state": unit.state,
+        "state_label": STATE_LABELS[unit.state],
+        "environment": unit.environment or "unknown",
+        "environment_label": ENVIRONMENT_LABELS.get(unit.environment or "unknown", "Environment unknown"),
+        "location": unit.location,
+        "vm_count": unit.vm_count,
+        "resources": len(unit.resources),
+        "lock_expected": minutes(lock.expected) if lock.expected else "none",
         "rule_counts": [
             (kind, label, summary)
-            for kind, label, key in (
-                ("blocked", "Blockers", "blockers"),
-                ("unknown", "Unknown", "unknowns"),
-                ("prep", "Preparation", "preparation"),
+            for kind, label, found in (
+                ("blocked", "Blockers", unit.blockers),
+                ("unknown", "Unknown", unit.unknowns),
+                ("prep", "Preparation", unit.preparation),
             )
-            if (summary := rule_summary(unit.get(key) or []))
+            if (summary := rule_summary(found))
         ],
     }
 
 
-def _rule_rows(items: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+def _rule_rows(items: Iterable[PlanFinding]) -> list[list[Any]]:
     """grouped() as [rule id, title, status, [resource names]] for the page script."""
     return [[g["rule_id"], g["title"], g["status"], g["resources"]] for g in grouped(items)]
 
 
 def _detail(
-    unit: Mapping[str, Any],
-    by_id: Mapping[str, Mapping[str, Any]],
-    followers: Sequence[Mapping[str, Any]],
+    unit: Unit,
+    by_id: Mapping[str, Unit],
+    followers: Sequence[Unit],
     types: dict[str, int],
     res_index: Mapping[str, int],
 ) -> dict[str, Any]:
     """What the page script draws when a unit is opened (or printed): its related units, findings by
     rule, downtime, what Azure creates, its resources and its runbook. Plain values (tenant text
     included): the script puts them in the page with textContent only."""
-    lock = unit["downtime"]["lock_minutes"]
-    steps = list(unit.get("runbook", {}).get("steps") or [])
+    lock = unit.downtime.lock_minutes
+    steps = unit.runbook.steps
     blockers, unknowns, preparation = (
-        _rule_rows(unit.get(k) or []) for k in ("blockers", "unknowns", "preparation")
+        _rule_rows(found) for found in (unit.blockers, unit.unknowns, unit.preparation)
     )
     empty = ""
     if not (blockers or unknowns or preparation):
         empty = (
             "The unit's own resource is not in the scan, so its readiness is unknown."
-            if unit["state"] == "unknown"
+            if unit.state == "unknown"
             else "Nothing blocks or needs preparing."
         )
     resources = []
-    for r in unit.get("resources") or []:
-        rtype = str(r.get("type") or "")
+    for r in unit.resources:
+        rtype = str(r.type or "")
         resources.append(
             [
-                str(r.get("name") or ""),
+                str(r.name or ""),
                 types.setdefault(rtype, len(types)),
-                res_index.get(str(r.get("id") or "").lower(), -1),
+                res_index.get(str(r.id or "").lower(), -1),
             ]
         )
     return {
-        "deps": [[by_id[d]["order"], by_id[d]["name"]] for d in unit.get("depends_on") or [] if d in by_id],
-        "next": [[f["order"], f["name"]] for f in followers],
+        "deps": [[by_id[d].order, by_id[d].name] for d in unit.depends_on if d in by_id],
+        "next": [[f.order, f.name] for f in followers],
         "blockers": blockers,
         "unknowns": unknowns,
         "preparation": preparation,
         "empty": empty,
-        "note": unit.get("note") or "",
+        "note": unit.note or "",
         "lock": lock_text(unit),
-        "lockApplies": bool(lock["expected"]),
-        "dataPlane": str(unit["downtime"]["data_plane"]),
-        "impact": not str(unit["downtime"]["data_plane"]).startswith("none"),
-        "creates": [
-            [c["count"], c["type"], c["name"] if c.get("name_documented") else None]
-            for c in unit.get("creates") or []
-        ],
+        "lockApplies": bool(lock.expected),
+        "dataPlane": unit.downtime.data_plane,
+        "impact": not unit.downtime.data_plane.startswith("none"),
+        "creates": [[c.count, c.type, c.name if c.name_documented else None] for c in unit.creates],
         "runbook": (
             "validate → prepare → check → commit or abort"
-            if lock["expected"]
-            else (str(steps[0]["step"]) if steps else "")
+            if lock.expected
+            else (steps[0].step if steps else "")
         ),
-        "steps": [
-            [s["step"], s.get("note") or "", s.get("powershell") or "", s.get("cli") or ""] for s in steps
-        ],
+        "steps": [[s.step, s.note or "", s.powershell or "", s.cli or ""] for s in steps],
         "res": resources,
     }
 
 
 def html_context(
-    plan: Mapping[str, Any], sub_names: Mapping[str, str], res_index: Mapping[str, int] | None = None
+    plan: Plan | None, sub_names: Mapping[str, str], res_index: Mapping[str, int] | None = None
 ) -> dict[str, Any]:
     """What the plan section of report.html shows (the template escapes every value).
 
@@ -353,24 +345,24 @@ def html_context(
     findings by rule, downtime, what Azure creates, resources, runbook) goes to the page as JSON and
     is drawn when the unit is opened or the page is printed. `res_index` maps lower-cased resource
     ids to their index in the findings data, so a unit's resources link to the resource view."""
-    if not plan:
+    if plan is None:
         return {"present": False}
     ordered = units(plan)
     by_id = names_by_id(plan)
-    followers: dict[str, list[Mapping[str, Any]]] = {}
+    followers: dict[str, list[Unit]] = {}
     for u in ordered:
-        for d in u.get("depends_on") or []:
-            followers.setdefault(str(d), []).append(u)
-    summary = dict(plan.get("summary") or {})
-    by_state = {s: int((summary.get("by_state") or {}).get(s, 0)) for s in STATES}
-    rules = next((list(u["runbook"]["rules"]) for u in ordered if u.get("runbook", {}).get("rules")), [])
+        for d in u.depends_on:
+            followers.setdefault(d, []).append(u)
+    summary = plan.summary
+    by_state = {s: int(summary.by_state.get(s, 0)) for s in STATES}
+    rules = next((list(u.runbook.rules) for u in ordered if u.runbook.rules), [])
     quota = []
-    for q in plan.get("quota") or []:
-        families = sorted(dict(q.get("cores_by_family") or {}).items())
+    for q in plan.quota:
+        families = sorted(q.cores_by_family.items())
         quota.append(
             {
-                **q,
-                "subscription": _subscription(q["subscription_id"], sub_names),
+                **{f.name: getattr(q, f.name) for f in fields(q)},
+                "subscription": _subscription(q.subscription_id, sub_names),
                 "families": families,
                 "cores": sum(int(n) for _, n in families),
                 "check": quota_check(q),
@@ -379,16 +371,16 @@ def html_context(
         )
     circuits = [
         {
-            **c,
+            **{f.name: getattr(c, f.name) for f in fields(c)},
             "state": circuit_state(c),
             "state_label": STATE_LABELS[circuit_state(c)],
-            "subscription": _subscription(c["subscription_id"], sub_names),
-            "findings": grouped(c.get("findings") or []),
+            "subscription": _subscription(c.subscription_id, sub_names),
+            "findings": grouped(c.findings),
         }
-        for c in plan.get("expressroute") or []
+        for c in plan.expressroute
     ]
     types: dict[str, int] = {}
-    details = [_detail(u, by_id, followers.get(str(u["id"]), []), types, res_index or {}) for u in ordered]
+    details = [_detail(u, by_id, followers.get(u.id, []), types, res_index or {}) for u in ordered]
     return {
         "present": True,
         "empty": not ordered,
@@ -396,52 +388,49 @@ def html_context(
         "by_state": by_state,
         "state_labels": STATE_LABELS,
         "state_notes": STATE_NOTES,
-        "assumptions": list(plan.get("assumptions") or []),
+        "assumptions": list(plan.assumptions),
         "rules": rules,
         "waves": [
             {
-                "wave": w["wave"],
-                "title": w["title"],
-                "count": len(w["units"]),
-                "names": [by_id[k]["name"] for k in w["units"] if k in by_id],
+                "wave": w.wave,
+                "title": w.title,
+                "count": len(w.units),
+                "names": [by_id[k].name for k in w.units if k in by_id],
             }
-            for w in plan.get("waves") or []
+            for w in plan.waves
         ],
         "diagram": diagram(plan) if ordered else Markup(""),
         "legend": legend(plan),
         "circuits": circuits,
         "quota": quota,
         "units": [
-            {**_card(u, i), "subscription": _subscription(u["subscription_id"], sub_names)}
+            {**_card(u, i), "subscription": _subscription(u.subscription_id, sub_names)}
             for i, u in enumerate(ordered)
         ],
         "data": {"types": list(types), "units": details},
-        "print_runbooks": print_runbooks(ordered, sub_names),
+        "print_runbooks": print_runbooks(plan, ordered, sub_names),
     }
 
 
-#: The placeholder of a unit's name in a printed runbook.
-NAME_PLACEHOLDER = "<name>"
+def cses_context(plan: Plan | None) -> dict[str, Any]:
+    """What the Cloud Services (extended support) section shows: plan.cses's fields ({} without a
+    plan); the template reads the deployments' fields."""
+    if plan is None:
+        return {}
+    return {f.name: getattr(plan.cses, f.name) for f in fields(plan.cses)}
 
 
-def print_runbooks(
-    ordered: Sequence[Mapping[str, Any]], sub_names: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """The printed runbooks: one per kind of unit, its commands naming `<name>`, with the units it
-    applies to (their name is the value of `<name>`). On screen each unit draws its own; printed 21
-    times over, the same steps filled most of the report."""
+def print_runbooks(plan: Plan, ordered: Sequence[Unit], sub_names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The printed runbooks: one per kind of unit, its commands naming `<name>` (Plan.runbooks), with
+    the units it applies to (their name is the value of `<name>`). On screen each unit draws its own;
+    printed 21 times over, the same steps filled most of the report."""
     out: dict[str, dict[str, Any]] = {}
     for u in ordered:
-        kind = str(u["kind"])
+        kind = u.kind
         if kind not in out:
-            steps = unit_runbook(kind, NAME_PLACEHOLDER)["steps"]
-            out[kind] = {"kind": KIND_LABELS.get(kind, kind), "steps": steps, "units": []}
+            out[kind] = {"kind": KIND_LABELS.get(kind, kind), "steps": plan.runbooks[kind].steps, "units": []}
         out[kind]["units"].append(
-            {
-                "order": u["order"],
-                "name": u["name"],
-                "subscription": _subscription(u["subscription_id"], sub_names),
-            }
+            {"order": u.order, "name": u.name, "subscription": _subscription(u.subscription_id, sub_names)}
         )
     return list(out.values())
 
@@ -449,89 +438,90 @@ def print_runbooks(
 # --- the workbook rows -----------------------------------------------------------------------------------
 
 
-def plan_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
+def plan_rows(plan: Plan | None, sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
     """One row per unit in order (see excel_sheets.PLAN for the columns)."""
+    if plan is None:
+        return []
     by_id = names_by_id(plan)
     rows = []
     for u in units(plan):
-        lock = u["downtime"]["lock_minutes"]
+        lock = u.downtime.lock_minutes
         rows.append(
             (
-                u["order"],
-                u["wave"],
-                KIND_LABELS.get(u["kind"], u["kind"]),
-                u["name"],
-                u["subscription_id"],
-                sub_names.get(str(u["subscription_id"]).lower(), ""),
-                u["location"],
-                u.get("environment") or "unknown",
-                u["state"],
-                u["vm_count"],
-                rule_summary(u.get("blockers") or []),
-                rule_summary(u.get("preparation") or []),
-                rule_summary(u.get("unknowns") or []),
-                lock["low"],
-                lock["expected"],
-                lock["high"],
-                u["downtime"]["data_plane"],
-                ", ".join(by_id[d]["name"] for d in u.get("depends_on") or [] if d in by_id),
-                creates_text(u.get("creates") or []),
+                u.order,
+                u.wave,
+                KIND_LABELS.get(u.kind, u.kind),
+                u.name,
+                u.subscription_id,
+                sub_names.get(str(u.subscription_id).lower(), ""),
+                u.location,
+                u.environment or "unknown",
+                u.state,
+                u.vm_count,
+                rule_summary(u.blockers),
+                rule_summary(u.preparation),
+                rule_summary(u.unknowns),
+                lock.low,
+                lock.expected,
+                lock.high,
+                u.downtime.data_plane,
+                ", ".join(by_id[d].name for d in u.depends_on if d in by_id),
+                creates_text(u.creates),
                 *(command(u, step) for step in COMMAND_STEPS),
             )
         )
     return rows
 
 
-def quota_rows(plan: Mapping[str, Any], sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
+def quota_rows(plan: Plan | None, sub_names: Mapping[str, str]) -> list[tuple[Any, ...]]:
     """One row per subscription, region and ARM VM family (see excel_sheets.QUOTA for the columns)."""
     rows = []
-    for q in plan.get("quota") or []:
-        families = sorted(dict(q.get("cores_by_family") or {}).items()) or [("", None)]
-        usage = dict(q.get("usage") or {})
+    for q in plan.quota if plan is not None else ():
+        families: list[tuple[str, int | None]] = [*sorted(q.cores_by_family.items())] or [("", None)]
         for family, cores in families:
-            read = dict(usage.get(family) or {})
+            read = dict(q.usage.get(family) or {})
             rows.append(
                 (
-                    q["subscription_id"],
-                    sub_names.get(str(q["subscription_id"]).lower(), ""),
-                    q["location"],
+                    q.subscription_id,
+                    sub_names.get(str(q.subscription_id).lower(), ""),
+                    q.location,
                     family,
                     cores,
                     read.get("usage"),
                     read.get("limit"),
                     read.get("headroom"),
-                    q["vms"],
-                    q["network_interfaces"],
-                    q["public_ips"],
-                    q["load_balancers"],
-                    q["network_security_groups"],
-                    ", ".join(str(v) for v in q.get("unsized_vms") or []),
+                    q.vms,
+                    q.network_interfaces,
+                    q.public_ips,
+                    q.load_balancers,
+                    q.network_security_groups,
+                    ", ".join(str(v) for v in q.unsized_vms),
                     quota_check(q),
                     other_usages(q),
-                    "\n".join(str(c) for c in q.get("check_with") or []),
+                    "\n".join(str(c) for c in q.check_with),
                 )
             )
     return rows
 
 
-def quota_check(q: Mapping[str, Any]) -> str:
+def quota_check(q: QuotaLine) -> str:
     """Whether current ARM usage plus the demand fits the limits (read with --arm-details)."""
-    state = q.get("usage_read") or "not read"
+    state = q.usage_read or "not read"
     if state == "not read":
         return "usage not read: compare by hand"
     if state != "read":
         return "usage could not be read"
-    shortfalls = q.get("shortfalls")
+    shortfalls = q.shortfalls
     if shortfalls is None:
         return "not decided: a needed usage is missing or VM sizes are unknown"
     return "short: " + "; ".join(str(s) for s in shortfalls) if shortfalls else "fits"
 
 
-def other_usages(q: Mapping[str, Any]) -> str:
+def other_usages(q: QuotaLine) -> str:
     """The read usages other than VM families (regional vCPUs, NICs, public IPs, ...), one per line."""
-    families = set(dict(q.get("cores_by_family") or {}))
+    families = set(q.cores_by_family)
     lines = []
-    for name, u in sorted(dict(q.get("usage") or {}).items()):
+    for name, u in sorted(q.usage.items()):
         if name in families:
             continue
         figures = (u.get("usage"), u.get("limit"), u.get("headroom"))

@@ -543,7 +543,7 @@ def collect_identifiers(result: ScanResult) -> Identifiers:
             for value in findings[column].tolist():
                 for text in _walk_strings(value):
                     found.add_id(text)
-    for text in _walk_strings(dict(result.plan)):
+    for text in _walk_strings(result.plan):
         found.add_id(text)
     for value in _other_values(result):
         items = (
@@ -806,7 +806,7 @@ def mask_result(result: ScanResult, key: bytes) -> ScanResult:
         findings=_mask_findings(result, masker),
         inventory=_mask_inventory(result.inventory, masker),
         meta=_mask_meta(result.meta, masker),
-        plan=masker.value(dict(result.plan)),
+        plan=_mask_model(result.plan, masker),
         **others,
     )
 

@@ -1,5 +1,5 @@
 """The migration plan: units the platform migrates together, their state, order, downtime, quota,
-what Azure will create, and a runbook per unit. The result is a JSON-ready dict (ScanResult.plan).
+what Azure will create, and a runbook per unit. The result is a scanner.model.plan.Plan (ScanResult.plan).
 
 Units (migration overview and deep dive): a classic VNet with everything in it; a cloud service
 whose VMs are in no VNet (migrated per deployment); a storage account; an unattached reserved IP;
@@ -25,8 +25,10 @@ import pandas as pd
 from scanner.inventory import Inventory
 from scanner.inventory.arm_merge import quota_usage
 from scanner.model import plain_values
+from scanner.model.plan import Plan
 from scanner.model.runbook import runbook
 from scanner.plan_cses import Environment, cses_plan
+from scanner.plan_types import typed_plan
 from scanner.readiness import OPEN_STATUSES, STATES, unit_readiness
 
 __all__ = ["STATES", "build_plan"]
@@ -55,9 +57,16 @@ _ENV_KEYS = {"env", "environment", "stage", "tier", "lifecycle"}
 
 def build_plan(
     inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str, str], as_of: date | None = None
-) -> dict[str, Any]:
+) -> Plan:
     """The plan of an inventory from its findings (before waivers) and each rule's migration role;
     `as_of` dates the Cloud Services (extended support) countdown (None: no countdown)."""
+    return typed_plan(plan_dict(inventory, findings, roles, as_of))
+
+
+def plan_dict(
+    inventory: Inventory, findings: pd.DataFrame, roles: Mapping[str, str], as_of: date | None = None
+) -> dict[str, Any]:
+    """build_plan's working form: the same plan as nested dicts, in findings.json's key order."""
     by_resource = _findings_by_resource(findings, roles)
     vms = inventory.table("classic_vm")
     units = _network_units(inventory, vms) + _storage_units(inventory) + _loose_units(inventory)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
+import pytest
 from arg_rows import SUB, classic_storage, classic_vm, classic_vnet, cloud_service, inventory, pack, row
 
+from reports.json_report import plan_json
 from scanner.engine.evaluate import evaluate
+from scanner.model import Plan
 from scanner.plan import build_plan
 from scanner.scan import ScanOptions, run_scan
 
@@ -14,7 +18,7 @@ from scanner.scan import ScanOptions, run_scan
 def plan_of(rows):
     inv = inventory(rows)
     findings = evaluate(pack(), inv, date(2026, 11, 26), "public").findings
-    return build_plan(inv, findings, pack().migration_roles)
+    return plan_json(build_plan(inv, findings, pack().migration_roles))
 
 
 def units(plan, kind=None):
@@ -137,7 +141,7 @@ def test_unattached_reserved_ip_and_unused_nsg_are_units():
 
 def test_demo_plan_has_quota_waves_and_a_unit_per_classic_network():
     result = run_scan(ScanOptions(demo=True, as_of=date(2026, 11, 26)))
-    plan = result.plan
+    plan = plan_json(result.plan)
     assert plan["summary"]["units"] == len(plan["units"]) > 10
     assert plan["quota"] and all(q["cores_by_family"] for q in plan["quota"])
     assert [w["wave"] for w in plan["waves"]] == sorted(w["wave"] for w in plan["waves"])
@@ -148,3 +152,39 @@ def test_demo_plan_has_quota_waves_and_a_unit_per_classic_network():
     orders = [u["order"] for u in plan["units"]]
     assert orders == list(range(1, len(orders) + 1))
     assert SUB not in str(plan)  # the demo's own subscriptions, not the tests'
+
+
+def typed_plan_of(rows):
+    inv = inventory(rows)
+    findings = evaluate(pack(), inv, date(2026, 11, 26), "public").findings
+    return build_plan(inv, findings, pack().migration_roles)
+
+
+def test_the_plan_is_typed_and_carries_one_runbook_per_kind_for_print():
+    ip = row("Microsoft.ClassicNetwork/reservedIps", "ip1", {"ipAddress": "1.2.3.4", "inUse": False})
+    plan = typed_plan_of([ip, classic_storage("stor1")])
+    assert isinstance(plan, Plan)
+    by_kind = {u.kind: u for u in plan.units}
+    assert set(by_kind) == set(plan.runbooks) == {"reserved_ip", "storage"}
+    template = {s.step: s.powershell for s in plan.runbooks["reserved_ip"].steps}
+    own = {s.step: s.powershell for s in by_kind["reserved_ip"].runbook.steps}
+    assert template["validate"] == "Move-AzureReservedIP -Validate -ReservedIPName '<name>'"
+    assert own["validate"] == "Move-AzureReservedIP -Validate -ReservedIPName 'ip1'"
+    assert by_kind["storage"].downtime.lock_minutes.expected == 15
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        by_kind["storage"].state = "ready"  # type: ignore[misc]
+
+
+def test_findings_json_keeps_disk_vms_for_storage_and_note_for_nsgs_only():
+    nsg = row("Microsoft.ClassicNetwork/networkSecurityGroups", "nsg1", {"state": "Created"})
+    ip = row("Microsoft.ClassicNetwork/reservedIps", "ip1", {"ipAddress": "1.2.3.4", "inUse": False})
+    plan = typed_plan_of([nsg, ip, classic_storage("stor1")])
+    written = {u["kind"]: u for u in plan_json(plan)["units"]}
+    assert "disk_vms" in written["storage"] and "note" not in written["storage"]
+    assert written["nsg"]["note"].startswith("No VM uses it") and "disk_vms" not in written["nsg"]
+    assert not {"disk_vms", "note"} & set(written["reserved_ip"])
+    assert list(written["storage"])[:8] == [
+        "id", "kind", "name", "subscription_id", "location", "resources", "vm_count", "anchor_in_scan"
+    ]  # fmt: skip
+    assert "runbooks" not in plan_json(plan)
+    assert plan_json(None) == {}

@@ -10,6 +10,7 @@ import pytest
 from arg_rows import AS_OF, classic_storage, classic_vm, cloud_service
 
 from reports import html, json_report
+from reports.json_report import plan_json
 from scanner.readiness import counts, finding_state, resource_states, unit_readiness
 from scanner.scan import ScanOptions, run_scan
 
@@ -116,11 +117,11 @@ def test_plan_summary_and_html_agree_on_every_classic_resource_of_the_demo(demo)
     ]
     assert set(states) == set(classic.str.lower())
     # the plan: every classic resource it places reads the same state from the unit's lists
-    planned = _plan_states(dict(demo.plan))
+    planned = _plan_states(plan_json(demo.plan))
     assert {k: planned[k] for k in states if k in planned} == {k: states[k] for k in states if k in planned}
     assert len(planned.keys() & states.keys()) >= 0.9 * len(states)
     # a unit is blocked exactly when one of its resources is
-    for unit in demo.plan["units"]:
+    for unit in plan_json(demo.plan)["units"]:
         blocked = any(states.get(r["id"].lower()) == "blocked" for r in unit["resources"])
         assert (unit["state"] == "blocked") is blocked, unit["id"]
     # findings.json summary.readiness, and the same counts on the HTML summary
@@ -145,7 +146,7 @@ def _vm_on_a_missing_account() -> dict:
 
 
 def _unit_of(result, name: str) -> dict:
-    return next(u for u in result.plan["units"] if any(r["name"] == name for r in u["resources"]))
+    return next(u for u in plan_json(result.plan)["units"] if any(r["name"] == name for r in u["resources"]))
 
 
 def test_a_medium_blocking_rule_blocks_in_the_plan_and_the_summary_alike(tmp_path):

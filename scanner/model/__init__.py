@@ -21,6 +21,7 @@ from scanner.model.history import (
     WaiverEntry,
     WaiverReport,
 )
+from scanner.model.plan import Plan
 from scanner.model.views import InventoryView, RuleCatalogue
 from scanner.model.vocabulary import (
     CATEGORIES,
@@ -60,6 +61,7 @@ __all__ = [
     "HistoryReport",
     "InventoryView",
     "Migration",
+    "Plan",
     "Readiness",
     "RuleCatalogue",
     "ScanMeta",
@@ -132,8 +134,8 @@ class ScanResult:
     readiness: Mapping[str, str]
     """Lower-cased classic resource id -> readiness state (scanner.readiness), from the verdicts before
     waivers, as the plan reads them."""
-    plan: Mapping[str, Any] = field(default_factory=dict)
-    """The migration plan (filled by the planner; empty until then)."""
+    plan: Plan | None = None
+    """The migration plan (filled by the planner; None until then)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for report covers."""
     waivers: WaiverReport = field(default_factory=lambda: NO_WAIVERS)

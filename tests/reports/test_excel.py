@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from reports import excel, excel_sheets, plan_view, write_reports, writer
 from reports.common import portal_url, tenant_of
 from reports.excel_sheets import FINDINGS, PLAN, QUOTA
+from reports.json_report import plan_json
 from scanner.engine.evaluate import STATUSES
 from scanner.engine.rules import SEVERITIES
 from scanner.scan import ScanOptions, run_scan
@@ -606,7 +607,7 @@ def test_incomplete_scan_is_noted_and_empty_findings_still_write(hostile, tmp_pa
 
 def test_plan_sheet_is_a_table_of_the_units_in_order(demo, demo_wb):
     ws = demo_wb["Plan"]
-    units = demo.plan["units"]
+    units = plan_json(demo.plan)["units"]
     headers = [c.header for c in PLAN]
     table = ws.tables["Plan"]
     assert table.ref == f"A1:W{len(units) + 1}"
@@ -655,7 +656,7 @@ def test_plan_sheet_is_a_table_of_the_units_in_order(demo, demo_wb):
 
 def test_quota_sheet_has_a_row_per_subscription_region_and_family(demo, demo_wb):
     ws = demo_wb["Quota"]
-    quota = demo.plan["quota"]
+    quota = plan_json(demo.plan)["quota"]
     expected = [
         (q["subscription_id"], q["location"], f, n)
         for q in quota
@@ -682,7 +683,7 @@ def test_quota_sheet_has_a_row_per_subscription_region_and_family(demo, demo_wb)
 
 def test_summary_carries_the_plan_in_brief(demo, demo_wb):
     ws = demo_wb["Summary"]
-    summary = demo.plan["summary"]
+    summary = plan_json(demo.plan)["summary"]
     brief = dict(section(ws, "Migration plan", 2))
     assert brief["Plan"] == summary["message"]
     assert brief["Migration units"] == summary["units"]
@@ -695,7 +696,7 @@ def test_summary_carries_the_plan_in_brief(demo, demo_wb):
 
 
 def test_plan_names_that_look_like_formulas_stay_text(hostile_plan, tmp_path):
-    units = {u["name"]: u for u in hostile_plan.plan["units"]}
+    units = {u["name"]: u for u in plan_json(hostile_plan.plan)["units"]}
     assert {"=1+1", "+cmd", "-2+3"} <= set(units)
     path = written(hostile_plan, tmp_path)
     with zipfile.ZipFile(path) as z:
@@ -725,13 +726,16 @@ def test_plan_and_quota_sheets_when_nothing_is_classic(tmp_path):
     assert [c.value for c in wb["Plan"][1]] == [c.header for c in PLAN]
     assert wb["Plan"].max_row == 1 and not wb["Plan"].tables
     assert wb["Quota"].max_row == 1
-    assert dict(section(wb["Summary"], "Migration plan", 2))["Plan"] == result.plan["summary"]["message"]
+    assert (
+        dict(section(wb["Summary"], "Migration plan", 2))["Plan"]
+        == plan_json(result.plan)["summary"]["message"]
+    )
 
 
 def test_cloud_services_extended_support_sheet(demo, demo_wb):
     table = table_rows(demo_wb["Cloud Services (ext)"])
     by_name = {r["Deployment"]: r for r in table}
-    assert len(table) == len(demo.plan["cses"]["deployments"])
+    assert len(table) == len(plan_json(demo.plan)["cses"]["deployments"])
     assert by_name["fab-render-svc"]["Recommended target"] == "Service Fabric managed cluster"
     assert by_name["fab-render-svc"]["Blockers"] == "CSES-002"
     assert by_name["fab-api-blue"]["Moves with"] == "fab-api-green"

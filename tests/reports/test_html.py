@@ -25,6 +25,7 @@ from report_fixtures import needs_chromium
 
 from reports import html, plan_view, svg
 from reports.html import PAGE_SIZE, script_json
+from reports.json_report import plan_json
 from scanner.model import Branding, ScanResult
 from scanner.scan import ScanOptions, run_scan
 
@@ -404,7 +405,7 @@ def test_hostile_text_is_never_markup(hostile):
 
 def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     text = demo_file.read_text(encoding="utf-8")
-    plan = demo.plan
+    plan = plan_json(demo.plan)
     units = plan["units"]
     section = plan_section(text)
     assert '<a href="#plan">Plan</a>' in text
@@ -474,12 +475,12 @@ def test_plan_order_diagram_is_inline_svg(demo, demo_file):
     start = section.index('<svg xmlns="http://www.w3.org/2000/svg"')
     diagram = section[start : section.index("</svg>", start)]
     assert 'class="chart flow"' in diagram
-    units = demo.plan["units"]
+    units = plan_json(demo.plan)["units"]
     # a box per unit (each a link to its card) and per ExpressRoute circuit, a column per wave
     for unit in units:
         assert diagram.count(f'<a href="#unit-{unit["order"]}" class="node">') == 1
-    assert diagram.count('href="#plan-expressroute"') == len(demo.plan["expressroute"])
-    assert diagram.count('class="lane-title"') == len(demo.plan["waves"])
+    assert diagram.count('href="#plan-expressroute"') == len(plan_json(demo.plan)["expressroute"])
+    assert diagram.count('class="lane-title"') == len(plan_json(demo.plan)["waves"])
     # an arrow per storage dependency, to a storage account that migrates later
     edges = sum(len(u["depends_on"]) for u in units)
     assert 0 < diagram.count('class="edge"') <= edges
@@ -493,7 +494,7 @@ def test_plan_order_diagram_is_inline_svg(demo, demo_file):
 def test_plan_with_hostile_names_is_escaped(plan_estate):
     result, path = plan_estate
     text = path.read_text(encoding="utf-8")
-    units = {u["name"]: u for u in result.plan["units"]}
+    units = {u["name"]: u for u in plan_json(result.plan)["units"]}
     assert {HOSTILE[0], HOSTILE[2], "stor1"} <= set(units)
     assert units[HOSTILE[0]]["kind"] == "vnet" and units[HOSTILE[2]]["kind"] == "cloud_service"
     assert sorted(units["stor1"]["depends_on"]) == sorted([units[HOSTILE[0]]["id"], units[HOSTILE[2]]["id"]])
@@ -521,7 +522,7 @@ def test_plan_says_plainly_when_nothing_is_classic(tmp_path):
     export = tmp_path / "export.json"
     export.write_text(json.dumps([row("Microsoft.Compute/virtualMachines", "armvm", {"storageProfile": {}})]))
     result = run_scan(ScanOptions(inputs=(export,), as_of=AS_OF))
-    assert result.plan["units"] == []
+    assert plan_json(result.plan)["units"] == []
     text = html.render(result)
     section = plan_section(text)
     assert "No classic resources remain: there is nothing to migrate." in section
@@ -734,7 +735,7 @@ def test_browser_hostile_names_are_text(browser, hostile, tmp_path):
 def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     w = Watched(browser, demo_file)
     page = w.page
-    units = demo.plan["units"]
+    units = plan_json(demo.plan)["units"]
     assert page.locator("#plan article.unit").count() == len(units)
     boxes = page.locator("#plan details.unit-more")
     assert boxes.count() == len(units)
@@ -806,7 +807,7 @@ def unit_resource_names(page, order: int) -> list[str]:
 def test_browser_plan_unit_lists_its_resources(browser, demo, demo_file):
     w = Watched(browser, demo_file)
     page = w.page
-    unit = max(demo.plan["units"], key=lambda u: len(u["resources"]))
+    unit = max(plan_json(demo.plan)["units"], key=lambda u: len(u["resources"]))
     assert len(unit["resources"]) > 100
     card = page.locator(f"#unit-{unit['order']}")
     assert card.locator(".unit-res").count() == 0
@@ -841,16 +842,16 @@ def test_browser_plan_hostile_names_are_text(browser, plan_estate, tmp_path):
     names = page.locator("#plan article.unit h4").all_text_contents()
     assert {HOSTILE[0], HOSTILE[2]} <= set(names)
     labels = page.locator("#plan svg.flow text.node-label").all_text_contents()
-    assert {f"#{u['order']} {u['name']}" for u in result.plan["units"]} == set(labels)
+    assert {f"#{u['order']} {u['name']}" for u in plan_json(result.plan)["units"]} == set(labels)
     page.click("#units-all")
     assert f"-VirtualNetworkName '{HOSTILE[0]}'" in page.text_content("#plan")
     # the VNet unit lists its VMs, one of them named like markup: shown as text
-    vnet = next(u for u in result.plan["units"] if u["name"] == HOSTILE[0])
+    vnet = next(u for u in plan_json(result.plan)["units"] if u["name"] == HOSTILE[0])
     listed = unit_resource_names(page, vnet["order"])
     assert HOSTILE[1] in listed and listed == [r["name"] for r in vnet["resources"]]
     if any(i["resource_name"] == HOSTILE[1] for i in vnet["blockers"] + vnet["preparation"]):
         assert HOSTILE[1] in page.locator(f"#unit-{vnet['order']} .unit-issues").text_content()
-    storage = next(u for u in result.plan["units"] if u["name"] == "stor1")
+    storage = next(u for u in plan_json(result.plan)["units"] if u["name"] == "stor1")
     followed = page.locator(f"#unit-{storage['order']} .unit-links").text_content()
     assert f"#{vnet['order']} {HOSTILE[0]}" in followed
     assert page.locator("img").count() == 0
@@ -868,7 +869,7 @@ def test_browser_printing_draws_every_unit(browser, plan_estate, tmp_path):
     result, path = plan_estate
     w = Watched(browser, path)
     page = w.page
-    units = result.plan["units"]
+    units = plan_json(result.plan)["units"]
     assert page.locator("#plan .unit-res").count() == 0
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.locator("#plan .unit-more[open]").count() == len(units)
@@ -992,9 +993,11 @@ def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
     page.emulate_media(media="print")
     for section in ("summary", "retirements", "plan", "findings", "resources", "manual", "rules", "calendar"):
         assert page.locator(f"section#{section}").is_visible(), section
-    kinds = {u["kind"] for u in demo.plan["units"]}
+    kinds = {u["kind"] for u in plan_json(demo.plan)["units"]}
     assert page.locator("#plan .print-runbooks ol.rb-steps").count() == len(kinds)
-    assert page.locator("#plan .print-runbooks table.rb-units tbody tr").count() == len(demo.plan["units"])
+    assert page.locator("#plan .print-runbooks table.rb-units tbody tr").count() == len(
+        plan_json(demo.plan)["units"]
+    )
     assert not page.locator("#plan .unit .runbook").first.is_visible()
     assert page.locator("#rules table.rule-index tbody tr").count() == len(demo.pack.rules)
     assert not page.locator("#rules article.rule").first.is_visible()

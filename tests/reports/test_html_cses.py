@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from reports import html
+from reports.json_report import plan_json
 from scanner.scan import ScanOptions, run_scan
 
 
@@ -16,7 +17,7 @@ def test_demo_report_has_the_countdown_and_a_card_per_deployment():
     section = page[page.index('<section id="cses"') : page.index('<section id="findings"')]
     assert re.search(r"<h2>\d+\. Cloud Services \(extended support\)</h2>", section)
     assert "<strong>125 days</strong> left as of 2026-11-26" in section
-    deployments = result.plan["cses"]["deployments"]
+    deployments = plan_json(result.plan)["cses"]["deployments"]
     assert section.count('class="card cses-card"') == len(deployments) == 6
     assert "Step 1 · fab-dev-web" in section
     assert "Recommended target: Service Fabric managed cluster" in section
