@@ -27,6 +27,7 @@ from reports import html, plan_view, svg
 from reports.html import PAGE_SIZE, script_json
 from reports.json_report import plan_json
 from scanner.model import Branding, ScanResult
+from scanner.model.plan import Creation, PlanFinding
 from scanner.scan import ScanOptions, run_scan
 
 AS_OF = date(2026, 11, 26)
@@ -415,7 +416,8 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     assert positions == sorted(positions)
     details = json.loads(embedded_json(text, "plan-data"))
     assert len(details["units"]) == len(units)
-    for index, (unit, detail) in enumerate(zip(units, details["units"], strict=True)):
+    typed = demo.plan.units
+    for index, (unit, detail, own) in enumerate(zip(units, details["units"], typed, strict=True)):
         card = section[section.index(f'id="unit-{unit["order"]}"') :]
         card = card[: card.index("</article>")]
         # the card: a summary, and the unit's details drawn from the plan data when it is opened
@@ -425,7 +427,7 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
         assert f"<dt>Wave</dt> <dd>{unit['wave']}</dd>" in card
         for key in ("blockers", "preparation", "unknowns"):
             if unit[key]:
-                assert str(escape(plan_view.rule_summary(unit[key]))) in card
+                assert str(escape(plan_view.rule_summary(getattr(own, key)))) in card
         assert f'<details class="unit-more" data-unit="{index}">' in card
         assert "<code>" not in card and "plan-rules" not in card  # nothing of the details yet
         for key in ("blockers", "preparation", "unknowns"):
@@ -443,7 +445,7 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
             [s["step"], s["note"] or "", s["powershell"] or "", s["cli"] or ""]
             for s in unit["runbook"]["steps"]
         ]
-        assert detail["lock"] == plan_view.lock_text(unit)
+        assert detail["lock"] == plan_view.lock_text(own)
         assert [[r[0], details["types"][r[1]]] for r in detail["res"]] == [
             [r["name"], r["type"]] for r in unit["resources"]
         ]
@@ -571,19 +573,17 @@ def test_plan_view_helpers():
     assert plan_view.minutes(20) == "20 min"
     assert plan_view.minutes(120) == "2 h"
     assert plan_view.minutes(213) == "3 h 33 min"
-    items = [{"rule_id": "VM-001"}, {"rule_id": "VM-004"}, {"rule_id": "VM-001"}]
+    items = [
+        PlanFinding(rule_id, "t", "fail", "high", "blocking", "/r", "r")
+        for rule_id in ("VM-001", "VM-004", "VM-001")
+    ]
     assert plan_view.rule_summary(items) == "VM-001 ×2, VM-004"
     assert plan_view.tint("000000", 0.5) == "808080"
     assert (
         plan_view.creates_text(
             [
-                {"type": "resource group", "name": "a-Migrated", "count": 1, "name_documented": True},
-                {
-                    "type": "load balancer",
-                    "name": "chosen by the platform",
-                    "count": 2,
-                    "name_documented": False,
-                },
+                Creation(type="resource group", name="a-Migrated", count=1, name_documented=True),
+                Creation(type="load balancer", name="chosen by the platform", count=2, name_documented=False),
             ]
         )
         == "resource group a-Migrated; 2 × load balancer (name chosen by the platform)"
