@@ -21,7 +21,6 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +35,12 @@ from scanner.sources.arg_client import LiveScope as LiveScope
 from scanner.sources.arg_client import Page as Page
 from scanner.sources.arg_client import error_codes, first_line
 from scanner.sources.arg_client import split_query as split_query
+from scanner.sources.events import PageRead, Progress, QueriesPlanned, QueryDone, Throttled, ignore
 from scanner.sources.pacing import QuotaPacer, Slot
 
 BATCH_SIZE = 300
 PAGE_SIZE = 1000
 LIMIT_HIT_HEADER = "x-ms-tenant-subscription-limit-hit"
-Progress = Callable[[str, dict[str, Any]], None]
 
 #: Datasets read as several `$skipToken` chains that run concurrently: one chain per group of
 #: types, and one for every other type. Sized on the types that dominate classic estates (classic
@@ -113,7 +112,7 @@ class GraphSource:
         self.scope = scope
         self.pacer = pacer or QuotaPacer()
         self.workers = max(1, workers)
-        self.progress = progress or (lambda event, data: None)
+        self.progress = progress or ignore
         self._lock = threading.Lock()
         self.limit_hit = False
         self.preflight_stats = QueryStats()
@@ -147,7 +146,7 @@ class GraphSource:
                     self._count(stats, throttled=1, retries=1)
                     if throttles > policy.max_throttle_retries:
                         raise QueryFailed(f"throttled {throttles} times in a row") from None
-                    self.progress("throttled", {"wait": self.pacer.throttled_response(headers, throttles)})
+                    self.progress(Throttled(self.pacer.throttled_response(headers, throttles)))
                     continue
                 if "ResponsePayloadTooLarge" in codes:
                     raise _PayloadTooLarge() from None
@@ -238,7 +237,7 @@ class GraphSource:
                 continue
             got.extend(page.rows if page.secrets_removed else [strip_secrets(r) for r in page.rows])
             self._count(stats, pages=1, rows=len(page.rows))
-            self.progress("page", {"rows": len(page.rows)})
+            self.progress(PageRead(len(page.rows)))
             if page.truncated and not page.skip_token:
                 with self._lock:
                     stats.truncated = True
@@ -264,7 +263,7 @@ class GraphSource:
                 for i, text in enumerate(parts):
                     part = f"part {i + 1}/{len(parts)}" if len(parts) > 1 else ""
                     chains.append(_Chain(name, text, part, batch, unit, (b, i), PAGE_SIZE))
-        self.progress("start", {"queries": len(state.units)})
+        self.progress(QueriesPlanned(len(state.units)))
         self._run_chains(chains, state)
 
         stats = state.stats
@@ -385,7 +384,7 @@ class GraphSource:
         chain.rows.extend(rows)
         chain.total = page.total
         self._count(stats, pages=1, rows=len(rows))
-        self.progress("page", {"rows": len(rows)})
+        self.progress(PageRead(len(rows)))
         if page.truncated and not page.skip_token:
             with self._lock:
                 stats.truncated = True
@@ -414,7 +413,7 @@ class GraphSource:
             unit.rows += len(rows)
             finished = unit.chains == 0
         if finished:
-            self.progress("query", {"dataset": unit.dataset, "rows": unit.rows})
+            self.progress(QueryDone(unit.dataset, unit.rows))
 
     def _batches(self, visible: dict[str, str]) -> list[list[str] | None]:
         if self.scope.kind == "management_groups":
