@@ -1,0 +1,131 @@
+"""The `scan` command's work once its options are settled (flags over --config): validate, scan,
+mask, write the reports, and the exit code."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from scanner import memory
+from scanner.cli_options import (
+    CLOUD_NAMES,
+    EXIT_INCOMPLETE,
+    FAIL_ON,
+    choice,
+    exit_for_findings,
+    live_options,
+    parse_as_of,
+)
+from scanner.errors import InputError
+from scanner.feedback import Feedback
+from scanner.wording import counted
+
+
+def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
+    """The scan command once options are merged with --config: validate, scan, mask, write, exit code."""
+    from reports import parse_formats
+    from scanner.branding import load_branding
+    from scanner.masking import KEY_ENV, key_source, mask_key, mask_result
+    from scanner.outputs import check_out
+    from scanner.scan import ScanOptions, run_scan
+
+    inputs, demo = o["inputs"], o["demo"]
+    if demo and inputs:
+        raise InputError("use either --demo or --input, not both")
+    offline = bool(demo or inputs)
+    if offline and (o["subscription"] or o["management_group"] or o["save_snapshot"]):
+        raise InputError("--subscription, --management-group and --save-snapshot apply to live scans only")
+    if offline and o.get("arm_details"):
+        raise InputError("--arm-details applies to live scans only (a snapshot keeps what was read)")
+    cloud = choice("--cloud", o["cloud"], CLOUD_NAMES)
+    fail_on = choice("--fail-on", o["fail_on"], FAIL_ON)
+    if o["mask"] and KEY_ENV in os.environ:
+        mask_key(os.environ, {})  # a bad key stops the run before anything is read
+    live = (
+        None
+        if offline
+        else live_options(
+            o["subscription"],
+            o["management_group"],
+            o["tenant"],
+            cloud,
+            o["auth"],
+            o["arm_endpoint"],
+            bool(o.get("arm_details")),
+            feedback.verbose,
+        )
+    )
+    wanted = parse_formats(o["formats"])
+    check_out(o["out"], wanted)  # an output that cannot be written fails now, not after the reading
+    options = ScanOptions(
+        inputs=tuple(inputs or ()),
+        demo=demo,
+        as_of=parse_as_of(o["as_of"]),
+        rules_dirs=tuple(o["rules_dirs"] or ()),
+        cloud=cloud,
+        branding=load_branding(o["customer"], o["prepared_by"], o["logo"]),
+        live=live,
+        save_snapshot=o["save_snapshot"],
+        waivers=o["waivers"],
+        history=o["history"],
+    )
+    with memory.watch(), feedback.stages(1 + int(bool(o["mask"])) + len(wanted)):
+        reading = "collecting from Resource Graph" if live else "reading and evaluating"
+        with feedback.stage(reading, plain_line=False), feedback.logs():
+            result = run_scan(options, progress=feedback.collection())
+        report = result
+        if o["mask"]:
+            with feedback.stage("masking identifiers"):
+                report = mask_result(result, mask_key(os.environ, result.meta.scope))
+            feedback.info(f"masked identifiers in the reports (key from {key_source(os.environ)})")
+        written = _write(report, o["out"], wanted, feedback)
+    for path in written:
+        feedback.info(f"wrote {path}")
+    _log_outcome(result, feedback)
+    if not result.complete:
+        for issue in result.meta.coverage.get("issues", []):
+            feedback.warn(f"incomplete: {issue}")
+        return EXIT_INCOMPLETE
+    return exit_for_findings(result.findings, fail_on, feedback)
+
+
+def _write(report: Any, out: Path, wanted: tuple[str, ...], feedback: Feedback) -> list[Path]:
+    """Write the reports (each format one progress stage); with `--out -`, the one format to stdout."""
+    from reports import OUTPUTS, write_reports
+    from scanner.outputs import is_stdout, write_stdout
+
+    if is_stdout(out):
+        name = OUTPUTS[wanted[0]][0]
+        with feedback.stage(f"writing {name} to stdout"):
+            if not write_stdout(report, wanted[0], name):
+                feedback.info("stdout was closed by its reader; the rest of the output was dropped")
+        return []
+
+    def staged() -> Iterator[str]:
+        # write_reports renders each format between two steps of this iteration: one stage each.
+        for fmt in wanted:
+            with feedback.stage(f"writing {OUTPUTS[fmt][0]}"):
+                yield fmt
+
+    return write_reports(report, out, staged())
+
+
+def _log_outcome(result: Any, feedback: Feedback) -> None:
+    feedback.info("verdicts: " + ", ".join(f"{k} {v}" for k, v in result.summary()["by_status"].items()))
+    delta = result.history.get("delta")
+    if delta:
+        counts = ", ".join(f"{k} {v}" for k, v in delta.get("counts", {}).items())
+        feedback.info(f"since the previous scan: {counts}")
+    for waiver in result.waivers.get("expired", []):
+        reopened = f", {counted(waiver['matched'], 'finding')} reopened" if waiver.get("matched") else ""
+        what = f"{waiver.get('rule')} {waiver.get('target')}"
+        feedback.warn(f"expired waiver: {what} (expired {waiver.get('expires')}{reopened})")
+    for waiver in result.waivers.get("unused", []):
+        what = f"{waiver.get('rule')} {waiver.get('target')}"
+        if waiver.get("no_such_rule"):
+            entry = waiver.get("entry")
+            feedback.warn(f"waiver entry {entry}: no such rule {waiver.get('rule')} in the loaded rule pack")
+        else:
+            feedback.info(f"unused waiver: {what} matches no finding")
