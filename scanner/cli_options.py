@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from scanner.clouds import CLOUD_NAMES, Cloud
 from scanner.errors import InputError
 from scanner.feedback import Feedback
 from scanner.textfile import read_text_file
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 EXIT_FINDINGS = 3
 EXIT_INCOMPLETE = 4
 FAIL_ON = ("critical", "high", "medium", "low")
-CLOUD_NAMES = ("public", "usgov", "china")
 
 
 def exit_for_findings(findings: Any, fail_on: str | None, feedback: Feedback | None = None) -> int:
@@ -137,7 +137,7 @@ def live_options(
         scope=LiveScope(subscriptions=subs, management_groups=groups),
         auth=choice("--auth", auth, AUTH_KINDS) or "default",
         tenant=tenant,
-        cloud=choice("--cloud", cloud, CLOUD_NAMES) or "public",
+        cloud=Cloud(choice("--cloud", cloud, CLOUD_NAMES) or Cloud.PUBLIC),
         arm_endpoint=arm_endpoint,
         arm_details=arm_details,
         verbose=verbose,

@@ -10,7 +10,6 @@ from typing import Any
 
 from scanner import memory
 from scanner.cli_options import (
-    CLOUD_NAMES,
     EXIT_INCOMPLETE,
     FAIL_ON,
     choice,
@@ -18,6 +17,7 @@ from scanner.cli_options import (
     live_options,
     parse_as_of,
 )
+from scanner.clouds import CLOUD_NAMES, Cloud
 from scanner.errors import InputError
 from scanner.feedback import Feedback
 from scanner.wording import counted
@@ -39,7 +39,8 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
         raise InputError("--subscription, --management-group and --save-snapshot apply to live scans only")
     if offline and o.get("arm_details"):
         raise InputError("--arm-details applies to live scans only (a snapshot keeps what was read)")
-    cloud = choice("--cloud", o["cloud"], CLOUD_NAMES)
+    chosen = choice("--cloud", o["cloud"], CLOUD_NAMES)
+    cloud = Cloud(chosen) if chosen else None
     fail_on = choice("--fail-on", o["fail_on"], FAIL_ON)
     if o["mask"] and KEY_ENV in os.environ:
         mask_key(os.environ, {})  # a bad key stops the run before anything is read

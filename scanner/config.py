@@ -42,7 +42,8 @@ from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
-from scanner.auth import AUTH_KINDS, CLOUDS
+from scanner.auth import AUTH_KINDS
+from scanner.clouds import CLOUD_NAMES
 from scanner.errors import InputError
 from scanner.limits import MAX_DEPTH, depth_exceeds
 from scanner.textfile import decode_text
@@ -74,7 +75,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "format": _spec("format", "formats"),
     "as_of": _spec("date", "as_of"),
     "rules": _spec("paths", "rules_dirs"),
-    "cloud": _spec("str", "cloud", tuple(CLOUDS)),
+    "cloud": _spec("str", "cloud", CLOUD_NAMES),
     "customer": _spec("str", "customer"),
     "prepared_by": _spec("str", "prepared_by"),
     "logo": _spec("path", "logo"),

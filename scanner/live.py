@@ -10,6 +10,7 @@ from typing import Any
 
 import scanner
 from scanner.auth import arm_endpoint, cloud, configure_sdk_logging, make_credential
+from scanner.clouds import Cloud
 from scanner.snapshot import Snapshot, write_snapshot
 from scanner.sources.events import Progress
 from scanner.sources.graph import ArgClient, GraphSource, LiveScope
@@ -25,8 +26,8 @@ class LiveOptions:
     """default, cli, env, msi or device."""
     tenant: str | None = None
     """Tenant id or domain for the credential."""
-    cloud: str = "public"
-    """public, usgov or china."""
+    cloud: Cloud = Cloud.PUBLIC
+    """The cloud whose endpoints are read."""
     arm_endpoint: str | None = None
     """Override of the ARM endpoint (also CLASSIC_SCAN_ARM_ENDPOINT)."""
     workers: int = 4

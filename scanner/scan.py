@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import scanner
+from scanner.clouds import Cloud
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack, load_pack
 from scanner.history import History
@@ -44,7 +45,7 @@ class ScanOptions:
     """Evaluation date (default: today, UTC)."""
     rules_dirs: tuple[Path, ...] = ()
     """Custom rule packs."""
-    cloud: str | None = None
+    cloud: Cloud | None = None
     """public, usgov or china (default: the snapshot's, else public)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for the reports."""
@@ -123,7 +124,7 @@ def _scan(
     scope = _scope(snapshot)
     read = _release_rows(snapshot)
     as_of = options.as_of or datetime.now(UTC).date()
-    cloud = options.cloud or str(snapshot.manifest.get("cloud") or "public")
+    cloud = str(options.cloud or snapshot.manifest.get("cloud") or Cloud.PUBLIC)
     evaluation = evaluate(pack, inventory, as_of, cloud)
     log.info(
         "evaluated %s over %s: %s",
