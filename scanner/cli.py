@@ -37,6 +37,7 @@ from scanner.cli_options import (
     live_options,
 )
 from scanner.cli_options import subscriptions as _subscriptions  # noqa: F401  (tests import it here)
+from scanner.cli_scan import config_defaults, scan_command, settled_options
 from scanner.errors import InputError
 from scanner.wording import counted
 
@@ -190,7 +191,13 @@ def scan(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", metavar="FILE", help="TOML file with scan options; command-line flags win."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="TOML file with scan options; command-line flags win.",
+            is_eager=True,  # its values are the defaults of the options parsed after it
+            callback=config_defaults,
+        ),
     ] = None,
     mask: Annotated[
         bool,
@@ -207,20 +214,7 @@ def scan(
     feedback = feedback_for(ctx, quiet, verbose)
 
     def run() -> int:
-        values = dict(ctx.params)
-        if config is not None:
-            from scanner.config import load_config, merge
-
-            explicit = {
-                name
-                for name in values
-                if (source := ctx.get_parameter_source(name)) is not None
-                and source.name in ("COMMANDLINE", "ENVIRONMENT")
-            }
-            values = merge(values, explicit, load_config(config))
-        from scanner.cli_scan import scan_command
-
-        return scan_command(values, feedback)
+        return scan_command(settled_options(ctx), feedback)
 
     raise typer.Exit(guard(run, feedback.verbose))
 

@@ -1,5 +1,5 @@
-"""The `scan` command's work once its options are settled (flags over --config): validate, scan,
-mask, write the reports, and the exit code."""
+"""The `scan` command's work: its options settled (flags over --config, through click's
+`default_map`), then validate, scan, mask, write the reports, and the exit code."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from scanner import memory
+from scanner.cli_base import guard
 from scanner.cli_options import (
     EXIT_INCOMPLETE,
     FAIL_ON,
@@ -21,6 +24,34 @@ from scanner.clouds import CLOUD_NAMES, Cloud
 from scanner.errors import InputError
 from scanner.feedback import Feedback
 from scanner.wording import counted
+
+
+def config_defaults(ctx: typer.Context, value: Path | None) -> Path | None:
+    """`--config` (an eager option, parsed before the others): the file's values become the command's
+    `default_map`, so click lets every option given on the command line win and the file fill the
+    rest. A bad file is one error line and exit 2, as any bad input."""
+    if value is not None and not ctx.resilient_parsing:
+        from scanner.config import load_config
+
+        ctx.default_map = {**(ctx.default_map or {}), **guard(lambda: load_config(value))}
+    return value
+
+
+def settled_options(ctx: typer.Context) -> dict[str, Any]:
+    """The scan's options by parameter name: as click resolved them (command line, then the config's
+    `default_map`, then defaults), except the config values the command line overrode by choosing
+    the source or the scope as a whole (scanner.config.unchosen): those fall back to their defaults."""
+    from scanner.config import unchosen
+
+    values = dict(ctx.params)
+    # By name: typer vendors click, whose ParameterSource is not public API.
+    sources = {name: getattr(ctx.get_parameter_source(name), "name", "") for name in values}
+    explicit = {name for name, source in sources.items() if source in ("COMMANDLINE", "ENVIRONMENT")}
+    from_config = {name for name, source in sources.items() if source == "DEFAULT_MAP"}
+    defaults = {param.name: param.default for param in ctx.command.params}
+    for name in unchosen(values, explicit) & from_config:
+        values[name] = defaults[name]
+    return values
 
 
 def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
