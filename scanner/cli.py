@@ -214,7 +214,8 @@ def scan(
     feedback = feedback_for(ctx, quiet, verbose)
 
     def run() -> int:
-        return scan_command(settled_options(ctx), feedback)
+        with feedback.logs():  # what the pipeline logs becomes this command's stderr lines
+            return scan_command(settled_options(ctx), feedback)
 
     raise typer.Exit(guard(run, feedback.verbose))
 
@@ -248,7 +249,8 @@ def collect(
         )
         check_target(out)  # before any query: a folder we may not replace is refused up front
         source = LiveSource(live, feedback.collection(), save_to=out, rules_version=load_pack().version)
-        with memory.watch(), feedback.stages(1), feedback.stage("collecting", plain_line=False):
+        collecting = feedback.stage("collecting", plain_line=False)
+        with memory.watch(), feedback.logs(), feedback.stages(1), collecting:
             snapshot = source.read()
         rows = sum(len(r) for r in snapshot.rows.values())
         feedback.info(f"wrote snapshot {out} ({counted(rows, 'row')})")

@@ -105,7 +105,7 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
     )
     with memory.watch(), feedback.stages(1 + int(bool(o["mask"])) + len(wanted)):
         reading = "collecting from Resource Graph" if live else "reading and evaluating"
-        with feedback.stage(reading, plain_line=False), feedback.logs():
+        with feedback.stage(reading, plain_line=False):
             result = run_scan(options, progress=feedback.collection())
         report = result
         if o["mask"]:
