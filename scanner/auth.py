@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.clouds import CLOUD_NAMES, Cloud
 from scanner.errors import InputError
 
 AUTH_KINDS: tuple[str, ...] = ("default", "cli", "env", "msi", "workload", "device")
@@ -17,11 +18,11 @@ SDK_LOGGERS: tuple[str, ...] = ("azure", "msal")
 
 
 @dataclass(frozen=True)
-class Cloud:
+class CloudEndpoints:
     """Endpoints of one Azure cloud."""
 
-    name: str
-    """public, usgov or china."""
+    name: Cloud
+    """The cloud they belong to."""
     arm_endpoint: str
     """Resource Manager endpoint (ARG is served under it)."""
     token_scope: str
@@ -30,21 +31,21 @@ class Cloud:
     """Microsoft Entra authority host."""
 
 
-CLOUDS: dict[str, Cloud] = {
-    "public": Cloud(
-        "public",
+CLOUDS: dict[Cloud, CloudEndpoints] = {
+    Cloud.PUBLIC: CloudEndpoints(
+        Cloud.PUBLIC,
         "https://management.azure.com",
         "https://management.azure.com/.default",
         "login.microsoftonline.com",
     ),
-    "usgov": Cloud(
-        "usgov",
+    Cloud.USGOV: CloudEndpoints(
+        Cloud.USGOV,
         "https://management.usgovcloudapi.net",
         "https://management.core.usgovcloudapi.net/.default",
         "login.microsoftonline.us",
     ),
-    "china": Cloud(
-        "china",
+    Cloud.CHINA: CloudEndpoints(
+        Cloud.CHINA,
         "https://management.chinacloudapi.cn",
         "https://management.chinacloudapi.cn/.default",
         "login.chinacloudapi.cn",
@@ -76,13 +77,13 @@ CREDENTIAL_NAMES: dict[str, str] = {
 }
 
 
-def cloud(name: str) -> Cloud:
-    if name not in CLOUDS:
-        raise InputError(f"--cloud: {name!r} is not one of {', '.join(CLOUDS)}")
-    return CLOUDS[name]
+def cloud(name: Cloud | str) -> CloudEndpoints:
+    if name not in CLOUD_NAMES:
+        raise InputError(f"--cloud: {name!r} is not one of {', '.join(CLOUD_NAMES)}")
+    return CLOUDS[Cloud(name)]
 
 
-def arm_endpoint(option: str | None, chosen: Cloud) -> str:
+def arm_endpoint(option: str | None, chosen: CloudEndpoints) -> str:
     """--arm-endpoint, else CLASSIC_SCAN_ARM_ENDPOINT, else the cloud's; must be https."""
     value = (option or os.environ.get(ENDPOINT_ENV) or chosen.arm_endpoint).strip().rstrip("/")
     if not value.lower().startswith("https://"):
@@ -154,7 +155,7 @@ def failure_line(kind: str, exc: BaseException) -> str:
     return f"{CREDENTIAL_NAMES[kind]} could not get a token: {reason}. Next: {NEXT_STEP[kind]}"
 
 
-def make_credential(kind: str, tenant: str | None, chosen: Cloud) -> ScanCredential:
+def make_credential(kind: str, tenant: str | None, chosen: CloudEndpoints) -> ScanCredential:
     """An azure-identity credential of the requested kind (imported lazily: offline scans need none)."""
     if kind not in AUTH_KINDS:
         raise InputError(f"--auth: {kind!r} is not one of {', '.join(AUTH_KINDS)}")

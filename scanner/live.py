@@ -1,4 +1,5 @@
-"""Live collection: credential + ARG client + GraphSource, and writing what it read as a snapshot."""
+"""Live collection as a Source: credential + ARG client + GraphSource (+ ARM details), and writing what
+it read as a snapshot directory (`--save-snapshot`, `collect`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import scanner
 from scanner.auth import arm_endpoint, cloud, configure_sdk_logging, make_credential
+from scanner.clouds import Cloud
 from scanner.snapshot import Snapshot, write_snapshot
-from scanner.sources.graph import ArgClient, GraphSource, LiveScope, Progress
+from scanner.sources.events import Progress
+from scanner.sources.graph import ArgClient, GraphSource, LiveScope
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class LiveOptions:
     """default, cli, env, msi or device."""
     tenant: str | None = None
     """Tenant id or domain for the credential."""
-    cloud: str = "public"
-    """public, usgov or china."""
+    cloud: Cloud = Cloud.PUBLIC
+    """The cloud whose endpoints are read."""
     arm_endpoint: str | None = None
     """Override of the ARM endpoint (also CLASSIC_SCAN_ARM_ENDPOINT)."""
     workers: int = 4
@@ -33,6 +36,31 @@ class LiveOptions:
     """Show the Azure SDK's log lines (which credential was tried) on stderr."""
     arm_details: bool = False
     """Also read classic VMs, provider registration and usages from ARM (GETs; sources/arm.py)."""
+
+
+class LiveSource:
+    """The `Source` of a live scan: reads Resource Graph when asked (`read`), and with `save_to` also
+    writes what it read there as a snapshot (tagged with `rules_version`) before handing it on."""
+
+    def __init__(
+        self,
+        options: LiveOptions,
+        progress: Progress | None = None,
+        credential: Any = None,
+        save_to: Path | None = None,
+        rules_version: str = "",
+    ) -> None:
+        self.options = options
+        self.progress = progress
+        self.credential = credential
+        self.save_to = save_to
+        self.rules_version = rules_version
+
+    def read(self) -> Snapshot:
+        snapshot = collect(self.options, self.progress, self.credential)
+        if self.save_to is not None:
+            save(snapshot, self.save_to, self.rules_version)
+        return snapshot
 
 
 def collect(options: LiveOptions, progress: Progress | None = None, credential: Any = None) -> Snapshot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,20 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import scanner
+from scanner.clouds import Cloud
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack, load_pack
 from scanner.history import History
 from scanner.inventory import build_inventory
-from scanner.live import LiveOptions, collect, save
+from scanner.live import LiveOptions, LiveSource
 from scanner.model import Branding, HistoryReport, ScanMeta, ScanResult, WaiverReport
 from scanner.plan import build_plan
 from scanner.readiness import resource_states
 from scanner.snapshot import DATASETS, Snapshot, check_target, sha256_file
 from scanner.sources import DEMO_ESTATE, Source
 from scanner.sources.arm import ARM_DATASETS
+from scanner.sources.events import Progress
 from scanner.sources.files import FilesSource
 from scanner.waivers import Waiver, apply_waivers, load_waivers, resource_tags
 from scanner.wording import counted
+
+log = logging.getLogger("classic_scan.scan")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class ScanOptions:
     """Evaluation date (default: today, UTC)."""
     rules_dirs: tuple[Path, ...] = ()
     """Custom rule packs."""
-    cloud: str | None = None
+    cloud: Cloud | None = None
     """public, usgov or china (default: the snapshot's, else public)."""
     branding: Branding = field(default_factory=Branding)
     """Customer, author and logo for the reports."""
@@ -58,9 +63,9 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_scan(
-    options: ScanOptions, log: Any = None, progress: Any = None, credential: Any = None
-) -> ScanResult:
+def run_scan(options: ScanOptions, progress: Progress | None = None, credential: Any = None) -> ScanResult:
+    """Scan what `options` name; `progress` receives a live collection's events, `credential` overrides
+    the --auth choice of a live scan (tests, embedding)."""
     started = now()
     # Fail fast on a bad rule pack, waivers file or history database, before reading large inputs.
     pack = load_pack(options.rules_dirs)
@@ -70,7 +75,8 @@ def run_scan(
     history = History.open(options.history) if options.history else None
     try:
         with _cyclic_gc_paused():
-            return _scan(options, pack, waivers, history, started, log, progress, credential)
+            kind, source = pick_source(options, pack.version, progress, credential)
+            return _scan(options, kind, source, pack, waivers, history, started)
     finally:
         if history is not None:
             history.close()
@@ -90,37 +96,42 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def pick_source(
+    options: ScanOptions, rules_version: str, progress: Progress | None = None, credential: Any = None
+) -> tuple[str, Source]:
+    """The source `options` name, and its kind for the scan's metadata: live, demo or files."""
+    if options.live is not None:
+        live = LiveSource(options.live, progress, credential, options.save_snapshot, rules_version)
+        return "live", live
+    if options.demo:
+        return "demo", FilesSource((DEMO_ESTATE,))
+    return "files", FilesSource(options.inputs)
+
+
 def _scan(
     options: ScanOptions,
+    kind: str,
+    source: Source,
     pack: RulePack,
     waivers: tuple[Waiver, ...],
     history: History | None,
     started: str,
-    log: Any,
-    progress: Any,
-    credential: Any,
 ) -> ScanResult:
-    if options.live is not None:
-        snapshot = collect(options.live, progress, credential)
-        if options.save_snapshot is not None:
-            save(snapshot, options.save_snapshot, pack.version)
-    else:
-        source: Source = FilesSource((DEMO_ESTATE,) if options.demo else options.inputs)
-        snapshot = source.read()
-    if log:
-        rows, files = sum(len(r) for r in snapshot.rows.values()), len(snapshot.sources)
-        log(f"read {counted(rows, 'row')} from {counted(files, 'file')}")
+    snapshot = source.read()
+    rows, files = sum(len(r) for r in snapshot.rows.values()), len(snapshot.sources)
+    log.info("read %s from %s", counted(rows, "row"), counted(files, "file"))
     inventory = build_inventory(snapshot)
     scope = _scope(snapshot)
     read = _release_rows(snapshot)
     as_of = options.as_of or datetime.now(UTC).date()
-    cloud = options.cloud or str(snapshot.manifest.get("cloud") or "public")
+    cloud = str(options.cloud or snapshot.manifest.get("cloud") or Cloud.PUBLIC)
     evaluation = evaluate(pack, inventory, as_of, cloud)
-    if log:
-        log(
-            f"evaluated {counted(len(pack.rules), 'rule')} over "
-            f"{counted(inventory.resource_count, 'resource')}: {counted(len(evaluation.findings), 'finding')}"
-        )
+    log.info(
+        "evaluated %s over %s: %s",
+        counted(len(pack.rules), "rule"),
+        counted(inventory.resource_count, "resource"),
+        counted(len(evaluation.findings), "finding"),
+    )
     coverage = _coverage(snapshot, read, inventory.unrouted_types, evaluation.errors)
     meta = ScanMeta(
         id=str(uuid.uuid4()),
@@ -129,7 +140,7 @@ def _scan(
         as_of=as_of.isoformat(),
         started_at=started,
         finished_at=now(),
-        source="live" if options.live else ("demo" if options.demo else "files"),
+        source=kind,
         cloud=cloud,
         scope=scope,
         coverage=coverage,

@@ -13,7 +13,8 @@ says nothing is more likely a mistake than a decision to waive nothing::
         ticket: CHG-1234               # optional
         approved_by: CISO              # optional
 
-Each entry has exactly one target:
+Each entry is validated by a pydantic model (`WaiverFileEntry`, as rules are by theirs); any problem is
+one line naming the file, the entry and the key. Each entry has exactly one target:
 - `resource`: a resource id, compared case-insensitively;
 - `resource_regex`: a regular expression searched in the resource id (case-insensitive;
   anchor it with ^...$ to match whole ids);
@@ -38,11 +39,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from scanner.errors import InputError
 from scanner.inventory import Inventory
@@ -177,57 +180,46 @@ def _entry(name: str, index: int, raw: Any) -> Waiver:
         raise InputError(f"{label}: must be a mapping of keys (rule, resource, justification, ...)")
     if isinstance(raw.get("rule"), str) and raw["rule"].strip():
         label += f" (rule {raw['rule'].strip()})"
+    try:
+        entry = WaiverFileEntry.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(f"{label}: {_first_problem(exc)}") from None
+    return Waiver(entry=index, **entry.model_dump())
 
-    def fail(message: str) -> InputError:
-        return InputError(f"{label}: {message}")
 
-    unknown = sorted(str(k) for k in raw if k not in ALLOWED_KEYS)
-    if unknown:
-        names = ", ".join(repr(k) for k in unknown)
-        raise fail(f"unknown key(s) {names}; allowed: {', '.join(ALLOWED_KEYS)}")
-    for key in REQUIRED_KEYS:
-        if raw.get(key) is None:
-            raise fail(f"'{key}' is required")
-    targets = [k for k in TARGET_KEYS if raw.get(k) is not None]
-    if not targets:
-        raise fail("a target is required: one of 'resource', 'resource_regex' or 'tags'")
-    if len(targets) > 1:
-        raise fail(f"only one target is allowed, got {' and '.join(repr(k) for k in targets)}")
+def _text(key: str, required: bool = False, allow_int: bool = False) -> BeforeValidator:
+    """Validator of a text key: stripped, not empty; a YAML null counts as absent."""
 
-    def text(key: str, allow_int: bool = False) -> str | None:
-        value = raw.get(key)
+    def check(value: Any) -> str | None:
         if value is None:
+            if required:
+                raise PydanticCustomError("waiver_required", f"'{key}' is required")
             return None
         if allow_int and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+            value = str(value)  # a ticket number written without quotes
         if not isinstance(value, str):
-            raise fail(f"'{key}' must be text, got {type(value).__name__}")
+            raise PydanticCustomError("waiver_value", f"'{key}' must be text, got {type(value).__name__}")
         if not value.strip():
-            raise fail(f"'{key}' must not be empty")
+            raise PydanticCustomError("waiver_value", f"'{key}' must not be empty")
         return value.strip()
 
-    rule = text("rule") or ""
-    regex = text("resource_regex")
-    if regex is not None:
+    return BeforeValidator(check)
+
+
+def _regex(value: str | None) -> str | None:
+    if value is not None:
         try:
-            compile_pattern(regex)
+            compile_pattern(value)
         except PatternError as exc:
-            raise fail(f"'resource_regex' is not a valid regular expression: {exc}") from None
-    return Waiver(
-        entry=index,
-        rule=rule,
-        justification=text("justification") or "",
-        owner=text("owner") or "",
-        expires=_expires(raw["expires"], fail),
-        resource=text("resource"),
-        resource_regex=regex,
-        tags=_tags(raw.get("tags"), fail),
-        ticket=text("ticket", allow_int=True),
-        approved_by=text("approved_by"),
-    )
+            raise PydanticCustomError(
+                "waiver_value", f"'resource_regex' is not a valid regular expression: {exc}"
+            ) from None
+    return value
 
 
-def _expires(value: Any, fail: Any) -> date:
+def _expires(value: Any) -> date:
+    if value is None:
+        raise PydanticCustomError("waiver_required", "'expires' is required")
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -235,10 +227,13 @@ def _expires(value: Any, fail: Any) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise fail(f"'expires' must be a date YYYY-MM-DD, got {value!r}")
+    raise PydanticCustomError("waiver_value", f"'expires' must be a date YYYY-MM-DD, got {value!r}")
 
 
-def _tags(value: Any, fail: Any) -> dict[str, str] | None:
+def _tags(value: Any) -> dict[str, str] | None:
+    def fail(message: str) -> PydanticCustomError:
+        return PydanticCustomError("waiver_value", message)
+
     if value is None:
         return None
     if not isinstance(value, dict) or not value:
@@ -253,6 +248,51 @@ def _tags(value: Any, fail: Any) -> dict[str, str] | None:
             raise fail(f"tag {key!r} is given twice (tag names are case-insensitive)")
         tags[key.lower()] = tag_value
     return tags
+
+
+class WaiverFileEntry(BaseModel):
+    """The schema of one entry of a waivers file (module doc); `Waiver` adds its position."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: Annotated[str, _text("rule", required=True)]
+    justification: Annotated[str, _text("justification", required=True)]
+    owner: Annotated[str, _text("owner", required=True)]
+    expires: Annotated[date, BeforeValidator(_expires)]
+    resource: Annotated[str | None, _text("resource")] = None
+    resource_regex: Annotated[str | None, _text("resource_regex"), AfterValidator(_regex)] = None
+    tags: Annotated[dict[str, str] | None, BeforeValidator(_tags)] = None
+    ticket: Annotated[str | None, _text("ticket", allow_int=True)] = None
+    approved_by: Annotated[str | None, _text("approved_by")] = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> WaiverFileEntry:
+        targets = [k for k in TARGET_KEYS if getattr(self, k) is not None]
+        if not targets:
+            raise PydanticCustomError(
+                "waiver_target", "a target is required: one of 'resource', 'resource_regex' or 'tags'"
+            )
+        if len(targets) > 1:
+            raise PydanticCustomError(
+                "waiver_target", f"only one target is allowed, got {' and '.join(repr(k) for k in targets)}"
+            )
+        return self
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """One line for an entry: its unknown keys, else its first missing key, else its first bad value."""
+    errors = exc.errors()
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        return f"unknown key(s) {names}; allowed: {', '.join(ALLOWED_KEYS)}"
+    missing = [e for e in errors if e["type"] in ("missing", "waiver_required")]
+    error = (missing or errors)[0]
+    if error["type"] == "missing":
+        return f"'{error['loc'][0]}' is required"
+    if error["type"].startswith("waiver_"):
+        return str(error["msg"])
+    where = ".".join(str(part) for part in error["loc"])
+    return f"'{where}': {error['msg']}"
 
 
 def resource_tags(inventory: Inventory) -> dict[str, Mapping[str, str]]:

@@ -250,3 +250,14 @@ def test_the_fake_az_answers_like_the_cli(tmp_path):
         timeout=60,
     )
     assert json.loads(run.stdout)["tenant"] == TENANT
+
+
+def test_every_cloud_has_endpoints_and_the_names_are_the_enums():
+    from scanner.auth import cloud
+    from scanner.clouds import CLOUD_NAMES, Cloud
+
+    assert set(CLOUDS) == set(Cloud) and CLOUD_NAMES == ("public", "usgov", "china")
+    for member in Cloud:
+        assert cloud(member.value) is CLOUDS[member] and CLOUDS[member].name is member
+    with pytest.raises(InputError, match="--cloud: 'mars' is not one of public, usgov, china"):
+        cloud("mars")

@@ -360,3 +360,19 @@ def test_a_waiver_for_no_loaded_rule_says_so():
     assert [(w.entry, w.no_such_rule) for w in result.expired] == [(3, True)]
     unknown = apply_waivers(SAMPLE, waivers, AS_OF, TAGS)  # without the pack's ids nothing is claimed
     assert not any(w.no_such_rule for w in unknown.unused)
+
+
+def test_the_entry_model_is_the_documented_schema():
+    from scanner.waivers import ALLOWED_KEYS, WaiverFileEntry
+
+    assert tuple(WaiverFileEntry.model_fields) == ALLOWED_KEYS
+    assert WaiverFileEntry.model_config["extra"] == "forbid"
+
+
+def test_a_missing_key_is_named_before_a_bad_value_and_unknown_keys_before_both(tmp_path):
+    path = write(tmp_path, entry_yaml(expires=None, owner=["a"]))
+    with pytest.raises(InputError, match=r"entry 3 \(rule VM-001\): 'expires' is required$"):
+        load_waivers(path)
+    path = write(tmp_path, entry_yaml(expires=None, colour="red", size=1))
+    with pytest.raises(InputError, match=r"unknown key\(s\) 'colour', 'size'; allowed: rule, "):
+        load_waivers(path)

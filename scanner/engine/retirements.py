@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scanner.clouds import CLOUD_NAMES, Cloud
 from scanner.errors import InputError
 
-CLOUDS: tuple[str, ...] = ("public", "usgov", "china")
 _URL = r"^https://\S+$"
 
 
@@ -32,18 +32,20 @@ class Retirement(BaseModel):
     source: str = Field(pattern=_URL)
     notes: str = Field(default="", max_length=1500)
     alternative_dates: tuple[AlternativeDate, ...] = ()
-    dates_by_cloud: Mapping[str, dt.date] = Field(default_factory=dict)
+    dates_by_cloud: Mapping[Cloud, dt.date] = Field(default_factory=dict)
 
-    @field_validator("dates_by_cloud")
+    @field_validator("dates_by_cloud", mode="before")
     @classmethod
-    def _known_clouds(cls, value: Mapping[str, dt.date]) -> Mapping[str, dt.date]:
-        unknown = sorted(set(value) - set(CLOUDS))
+    def _known_clouds(cls, value: object) -> object:
+        # Before the enum check, for one line that lists every unknown name and the known ones.
+        unknown = sorted(str(k) for k in value if k not in CLOUD_NAMES) if isinstance(value, dict) else []
         if unknown:
-            raise ValueError(f"unknown cloud(s) {', '.join(unknown)}; use {', '.join(CLOUDS)}")
+            raise ValueError(f"unknown cloud(s) {', '.join(unknown)}; use {', '.join(CLOUD_NAMES)}")
         return value
 
-    def date_for(self, cloud: str) -> dt.date:
-        return self.dates_by_cloud.get(cloud, self.date)
+    def date_for(self, cloud: Cloud | str) -> dt.date:
+        # A snapshot may name a cloud this version does not know: the entry's general date then.
+        return self.dates_by_cloud.get(Cloud(cloud), self.date) if cloud in CLOUD_NAMES else self.date
 
 
 class RetirementCalendar:

@@ -13,6 +13,8 @@ from typing import Protocol
 
 import pandas as pd
 
+from scanner.model.vocabulary import Cloud
+
 
 class ReferenceView(Protocol):
     """A source a rule cites."""
@@ -104,8 +106,8 @@ class RetirementView(Protocol):
     @property
     def alternative_dates(self) -> Sequence[AlternativeDateView]: ...
     @property
-    def dates_by_cloud(self) -> Mapping[str, dt.date]: ...
-    def date_for(self, cloud: str) -> dt.date:
+    def dates_by_cloud(self) -> Mapping[Cloud, dt.date]: ...
+    def date_for(self, cloud: Cloud | str) -> dt.date:
         """The retirement date in a cloud (public unless the entry says otherwise)."""
         ...
 

@@ -158,3 +158,15 @@ def state_counts(states: Mapping[str, str]) -> dict[str, int]:
     for state in states.values():
         out[state] += 1
     return out
+
+
+class Cloud(StrEnum):
+    """An Azure cloud, by the name `--cloud` takes."""
+
+    PUBLIC = "public"
+    USGOV = "usgov"
+    CHINA = "china"
+
+
+#: The names, in the order help texts and error lines list them.
+CLOUD_NAMES: tuple[str, ...] = tuple(cloud.value for cloud in Cloud)

@@ -33,9 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scanner.snapshot import Snapshot, strip_secrets
+from scanner.sources.events import ArmRead, ArmReadsPlanned, ArmThrottled, Progress, ignore
 from scanner.sources.pipeline import arm_policies
-
-Progress = Callable[[str, dict[str, Any]], None]
 
 CLASSIC_VM_TYPE = "microsoft.classiccompute/virtualmachines"
 MIGRATE_PROVIDER = "Microsoft.ClassicInfrastructureMigrate"
@@ -189,7 +188,7 @@ class ArmDetailsReader:
         self.client = client
         self.workers = max(1, workers)
         self.limits = limits or RetryLimits()
-        self.progress = progress or (lambda event, data: None)
+        self.progress = progress or ignore
         self.sleep = sleep
         self._lock = threading.Lock()
         self._state = _State()
@@ -205,7 +204,7 @@ class ArmDetailsReader:
             for sub, region in what.regions
             for op in ("compute_usages", "network_usages")
         ]
-        self.progress("arm_start", {"reads": len(tasks)})
+        self.progress(ArmReadsPlanned(len(tasks)))
         with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(tasks)))) as pool:
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
@@ -354,7 +353,7 @@ class ArmDetailsReader:
                 if throttled > self.limits.max_throttled:
                     raise ArmReadFailed("failed", f"throttled {throttled} times in a row")
                 wait = _retry_after(response.headers, self.limits.backoff * 2 ** (throttled - 1))
-                self.progress("arm_throttled", {"wait": min(wait, self.limits.max_wait)})
+                self.progress(ArmThrottled(min(wait, self.limits.max_wait)))
                 self.sleep(min(wait, self.limits.max_wait))
                 continue
             if status in (401, 403):
@@ -393,7 +392,7 @@ class ArmDetailsReader:
                 reads[what] = status
             else:
                 reads.setdefault(what, {})[region] = status
-        self.progress("arm_read", {"subscription": sub, "what": what, "region": region, "status": status})
+        self.progress(ArmRead(sub, what, region, status))
 
 
 def _flat_reads(reads: Mapping[str, Any]) -> Iterable[tuple[str, str]]:

@@ -13,6 +13,7 @@ from emulator import ARG_PATH, ArgEmulator, StaticTokenCredential
 from scanner.auth import CLOUDS
 from scanner.queries import query_text
 from scanner.sources import DEMO_ESTATE, graph
+from scanner.sources.events import PageRead, ProgressEvent, QueriesPlanned, QueryDone
 from scanner.sources.graph import ArgClient, GraphSource, LiveScope, PreflightError
 from scanner.sources.pacing import QuotaPacer, RetryPolicy
 
@@ -411,13 +412,12 @@ def test_secrets_are_stripped_per_page_from_any_client(emu):
 
 
 def test_progress_counts_queries_per_dataset_not_per_chain(emu):
-    events: list[tuple[str, dict]] = []
-    snap = source(emu, progress=lambda event, data: events.append((event, data))).read()
-    (start,) = [d for e, d in events if e == "start"]
-    assert start == {"queries": 4}
-    done = {d["dataset"]: d["rows"] for e, d in events if e == "query"}
+    events: list[ProgressEvent] = []
+    snap = source(emu, progress=events.append).read()
+    assert [e for e in events if isinstance(e, QueriesPlanned)] == [QueriesPlanned(4)]
+    done = {e.dataset: e.rows for e in events if isinstance(e, QueryDone)}
     assert done == {name: len(rows) for name, rows in snap.rows.items()}
-    pages = [d["rows"] for e, d in events if e == "page"]
+    pages = [e.rows for e in events if isinstance(e, PageRead)]
     assert sum(pages) == sum(len(rows) for rows in snap.rows.values()) + 3  # + the preflight's rows
     assert len(pages) == 1 + 3 + len(RESOURCE_PARTS)
 
