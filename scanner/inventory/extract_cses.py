@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
 from scanner.inventory.raw_values import Props, Row, dig, items, text
-from scanner.redact import parse_configuration
+from scanner.redact import SUMMARY_KEY, summarise_configuration
 
 
 def cloud_service_es(row: Row, p: Props) -> dict[str, Any]:
@@ -34,7 +32,7 @@ def cloud_service_es(row: Row, p: Props) -> dict[str, Any]:
         "upgrade_mode": text(p, "upgradeMode"),
         "zones": [str(z) for z in (items(row, "zones") or [])],
         **_cses_roles(p),
-        **_cses_configuration(text(p, "configuration")),
+        **_cses_configuration(p),
         **_cses_certificates(p),
         **_cses_extensions(p),
     }
@@ -54,38 +52,22 @@ def _cses_roles(p: Props) -> dict[str, Any]:
     }
 
 
-def _cses_configuration(document: str | None) -> dict[str, Any]:
-    """What the rules need from the .cscfg; setting values never leave this function (and redact.py
-    has already replaced them before the row got here)."""
-    empty = {"os_family": None, "os_version": None, "config_roles": None, "setting_names": None}
-    if not document:
-        return empty
-    root = parse_configuration(document)
-    if root is None:
-        return empty
-    roles: list[str] = []
-    names: set[str] = set()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        local = etree.QName(element).localname
-        if local == "Role":
-            count = next(
-                (
-                    c.get("count")
-                    for c in element
-                    if isinstance(c.tag, str) and etree.QName(c).localname == "Instances"
-                ),
-                None,
-            )
-            roles.append(f"{element.get('name') or ''} x{count or '?'}")
-        elif local == "Setting" and element.get("name"):
-            names.add(str(element.get("name")))
+def _cses_configuration(p: Props) -> dict[str, Any]:
+    """What the rules need from the .cscfg: the summary redact.py kept in place of the document, or, for
+    a row that did not pass through a source (tests, generators), the same summary made here."""
+    summary = dig(p, SUMMARY_KEY)
+    if not isinstance(summary, dict):
+        document = text(p, "configuration")
+        summary = summarise_configuration(document) if document else None
+    if not isinstance(summary, dict):
+        return {"os_family": None, "os_version": None, "config_roles": None, "setting_names": None}
+    roles = [r for r in items(summary, "roles") or [] if isinstance(r, dict)]
+    names = {str(n) for r in roles for n in items(r, "settingNames") or [] if n}
     # An empty or absent osFamily means family 5 (the CSES default).
     return {
-        "os_family": (root.get("osFamily") or "").strip() or "5",
-        "os_version": (root.get("osVersion") or "").strip() or "*",
-        "config_roles": roles,
+        "os_family": (text(summary, "osFamily") or "").strip() or "5",
+        "os_version": (text(summary, "osVersion") or "").strip() or "*",
+        "config_roles": [f"{text(r, 'name') or ''} x{text(r, 'instances') or '?'}" for r in roles],
         "setting_names": sorted(names),
     }
 
