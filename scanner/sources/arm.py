@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scanner.snapshot import Snapshot, strip_secrets
+from scanner.sources.pacing import header
 from scanner.sources.pipeline import arm_policies
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -238,7 +239,9 @@ class ArmDetailsReader:
             for sub, region in what.regions
             for op in ("compute_usages", "network_usages")
         ]
-        self.progress("arm_start", {"reads": len(tasks)})
+        # One recorded read per list, provider, region usage and subscription of cloud services.
+        per_resource = sum(len(ids) for ids in what.cloud_services.values())
+        self.progress("arm_start", {"reads": len(tasks) - per_resource + len(state.unanswered)})
         with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(tasks)))) as pool:
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
@@ -436,7 +439,7 @@ class ArmDetailsReader:
             raise ArmReadFailed("failed", f"HTTP {status} {_error_code(response.body)}".strip())
 
     def _note_remaining(self, headers: Mapping[str, str]) -> None:
-        value = _header(headers, RATE_HEADER)
+        value = header(headers, RATE_HEADER)
         if value is None or not value.strip().isdigit():
             return
         remaining = int(value.strip())
@@ -488,13 +491,8 @@ def _with_api_version(link: str, first: str) -> str:
     return f"{link}{'&' if '?' in link else '?'}api-version={version}"
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lowered), None)
-
-
 def _retry_after(headers: Mapping[str, str], default: float) -> float:
-    value = _header(headers, "Retry-After")
+    value = header(headers, "Retry-After")
     try:
         return max(0.0, float(value)) if value is not None else default
     except ValueError:

@@ -252,3 +252,23 @@ def test_targets_list_the_cloud_services_arg_returned():
     assert got.cloud_services == {SUB: (CSES_ID,)}
     # A cloud service alone asks ARM nothing about classic resources.
     assert got.subscriptions == () and got.regions == ()
+
+
+def test_the_announced_read_count_is_the_number_of_reads_recorded():
+    what = ArmTargets(
+        vms={},
+        subscriptions=(SUB,),
+        regions=(),
+        cloud_services={SUB: (CSES_ID, CSES_ID.replace("/web", "/api"))},
+    )
+    events: list[tuple[str, dict[str, Any]]] = []
+
+    def answer(url: str) -> ArmResponse:
+        return cloud_service_body(url) if "cloudServices" in url else registered(url)
+
+    reader = ArmDetailsReader(
+        FakeClient(answer), sleep=lambda s: None, progress=lambda e, d: events.append((e, d))
+    )  # type: ignore[arg-type]
+    reader.read(what)
+    announced = next(d["reads"] for e, d in events if e == "arm_start")
+    assert announced == len([e for e, _ in events if e == "arm_read"]) == 2
