@@ -186,8 +186,8 @@ ARM.add(
 
 ARM.add(
     "cloud_service_es",
-    "A Cloud Service (extended support). List columns are NA when ARG left out the object they come "
-    "from (an ARM GET under --arm-details returns all of them).",
+    "A Cloud Service (extended support). With --arm-details its ARM GET is merged over the ARG row; "
+    "columns are NA when neither carried the object they come from.",
     ("microsoft.compute/cloudservices",),
     _c(
         "public_ip_ids",
@@ -226,16 +226,17 @@ ARM.add(
     _c(
         "os_family",
         "str",
-        "Guest OS family: the osFamily attribute of the .cscfg in properties.configuration ('5' when "
-        "empty, the CSES default); it applies to every role. NA when the configuration was not read.",
+        "Guest OS family: the osFamily attribute of the .cscfg (properties.configuration, kept only as "
+        "properties.configurationSummary; '5' when empty, the CSES default); it applies to every role. NA "
+        "when the configuration was not read or is not a plain .cscfg.",
     ),
     _c("os_version", "str", "osVersion of the .cscfg ('*' when empty: automatic updates)."),
     _c("config_roles", "list", "'<role> x<instances>' per Role of the .cscfg."),
     _c(
         "setting_names",
         "list",
-        "Names of the .cscfg's ConfigurationSettings. Their values are never read or kept (they can hold "
-        "credentials).",
+        "Names of the .cscfg's ConfigurationSettings, all roles. Their values are never kept: the document "
+        "is dropped when the row is read (they can hold credentials).",
     ),
     _c(
         "certificate_count",
