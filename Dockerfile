@@ -16,7 +16,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_ONLY_BINARY=lxml,pandas,numpy,psutil \
+    PIP_ONLY_BINARY=pandas,numpy,psutil \
     PIP_CONSTRAINT=/src/constraints.txt
 RUN python -m venv /opt/classic-scan
 WORKDIR /src

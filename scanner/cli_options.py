@@ -84,8 +84,9 @@ ArmDetailsOpt = Annotated[
     bool,
     typer.Option(
         "--arm-details",
-        help="Also read, with GET requests only, classic VMs (agent and extensions), the "
-        "Microsoft.ClassicInfrastructureMigrate registration and ARM usages from Resource Manager.",
+        help="Also read, with GET requests only, classic VMs (agent and extensions), Cloud Services "
+        "(extended support), the Microsoft.ClassicInfrastructureMigrate registration and ARM usages from "
+        "Resource Manager.",
     ),
 ]
 QuietOpt = Annotated[

@@ -5,22 +5,24 @@
 - ExpressRoute `authorizationKey` / `serviceKey` and connection `sharedKey` values (the keys go);
 - query strings of URIs (`https://acct.blob.core.windows.net/c/pkg.cspkg?sv=…&sig=…`): a SAS token is
   a bearer credential; the scheme, host and path stay and the query becomes `?[redacted]`;
-- credentials inside connection strings and bare SAS tokens (`AccountKey=…`, `SharedAccessKey=…`,
-  `Password=…`, `sig=…`);
-- setting values in a Cloud Services (extended support) `configuration` (the .cscfg XML): storage
-  keys and connection strings live there. Setting names, role names, instance counts, `osFamily`,
-  `osVersion`, certificates' thumbprints and everything else stay. A configuration that is not
-  plain XML (a DTD, unparsable text) is dropped whole.
+- credentials inside connection strings and bare SAS tokens (`AccountKey=…`, `Password=…`, `sig=…`);
+- the service configuration of a Cloud Services (extended support) (`properties.configuration`, the
+  .cscfg XML): its setting values can hold storage keys, connection strings and passwords. The string
+  is dropped whole; what the rules need is kept beside it as `configurationSummary`
+  (`osFamily`, `osVersion` and per role its `name`, `instances` and `settingNames`). Nothing else of the
+  document is kept (no setting value, certificate, comment or network configuration). A document that
+  is not a plain .cscfg (a DTD or entity declaration, unparsable text, another root element) leaves no
+  summary: the rules that need it are then `unknown`.
 
 `may_hold_secret(text)` is the cheap test on a row's JSON text that lets most rows skip the walk.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
-
-from lxml import etree
 
 #: Keys whose values are secrets and are dropped at any depth (compared lower-cased).
 SECRET_KEYS = frozenset({"authorizationkey", "servicekey", "sharedkey"})
@@ -28,6 +30,12 @@ SECRET_KEYS = frozenset({"authorizationkey", "servicekey", "sharedkey"})
 REDACTED = "[redacted]"
 #: Keys holding a .cscfg document (Cloud Services (extended support) `properties.configuration`).
 CONFIGURATION_KEYS = frozenset({"configuration"})
+#: Where the kept parts of a .cscfg go, beside the dropped document.
+SUMMARY_KEY = "configurationSummary"
+#: Root element of a service configuration (the .cscfg schema).
+_CSCFG_ROOT = "ServiceConfiguration"
+#: Declarations that could make a parser expand text (entities, DTDs): such a document is not parsed.
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 _URI_QUERY = re.compile(r"""(\b[a-z][a-z0-9+.-]*://[^\s?#"'<>]*)\?[^\s#"'<>]*""", re.IGNORECASE)
 _CREDENTIAL = re.compile(
@@ -38,7 +46,6 @@ _CREDENTIAL = re.compile(
 _TRIGGER = r"""authorizationkey|servicekey|sharedkey|configuration|\?[^"\s]*=|[a-z_]=[^\s"]|\\u"""
 _TRIGGER_TEXT = re.compile(_TRIGGER, re.IGNORECASE)
 _TRIGGER_BYTES = re.compile(_TRIGGER.encode(), re.IGNORECASE)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def may_hold_secret(text: str | bytes) -> bool:
@@ -58,7 +65,11 @@ def redact(value: Any) -> Any:
             if folded in SECRET_KEYS:
                 continue
             if folded in CONFIGURATION_KEYS and isinstance(item, str):
-                out[key] = redact_configuration(item)
+                summary = summarise_configuration(item)
+                if summary is not None:
+                    out[SUMMARY_KEY] = redact(summary)
+            elif folded == "properties" and isinstance(item, str) and item.lstrip().startswith("{"):
+                out[key] = redact(_json_object(item))
             else:
                 out[key] = redact(item)
         return out
@@ -77,44 +88,57 @@ def redact_text(text: str) -> str:
     return _CREDENTIAL.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
 
 
-def parse_configuration(text: str) -> Any:
-    """The root element of a .cscfg document, parsed without entities, DTDs or network; None when it is
-    not plain XML."""
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+def _json_object(text: str) -> Any:
+    """`properties` kept as JSON text by some exports: parsed, so the walk reaches what it holds; text
+    that is not a JSON object stays text (and is redacted as text)."""
     try:
-        root = etree.fromstring(_XML_DECLARATION.sub("", text).encode("utf-8"), parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    if root is None or root.getroottree().docinfo.doctype:
-        return None
-    return root
-
-
-def redact_configuration(text: str) -> str:
-    """A .cscfg document with every setting's value replaced (see the module doc); REDACTED when it
-    is not plain XML."""
-    if not text.strip():
+        value = json.loads(text)
+    except (ValueError, RecursionError):
         return text
+    return value if isinstance(value, dict) else text
+
+
+def parse_configuration(text: str) -> ET.Element | None:
+    """The root element of a .cscfg document, parsed with the standard library; None when it declares
+    a DTD or an entity (refused before parsing, so nothing can expand), does not parse, or is not a
+    ServiceConfiguration."""
+    if _DECLARATION.search(text):
+        return None
+    try:
+        root = ET.fromstring(text.strip().lstrip("\ufeff"))
+    except (ET.ParseError, ValueError):
+        return None
+    return root if _local(root.tag) == _CSCFG_ROOT else None
+
+
+def summarise_configuration(text: str) -> dict[str, Any] | None:
+    """What the rules need from a .cscfg (see the module doc); None when it is not a plain .cscfg.
+    Setting values, certificates and everything else in the document are never read out."""
     root = parse_configuration(text)
     if root is None:
-        return REDACTED
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+        return None
+    roles: list[dict[str, Any]] = []
+    for role in root:
+        if _local(role.tag) != "Role":
             continue
-        for name in list(element.attrib):
-            if etree.QName(name).localname.lower() == "value":
-                element.set(name, REDACTED)
-            else:
-                element.set(name, redact_text(element.get(name) or ""))
-        if element.text and element.text.strip():
-            element.text = REDACTED
-        if element.tail and element.tail.strip():
-            element.tail = REDACTED
-    return str(etree.tostring(root, encoding="unicode"))
+        count = next((c.get("count") for c in role if _local(c.tag) == "Instances"), None)
+        settings = [
+            str(s.get("name"))
+            for block in role
+            if _local(block.tag) == "ConfigurationSettings"
+            for s in block
+            if _local(s.tag) == "Setting" and s.get("name")
+        ]
+        roles.append(
+            {
+                "name": role.get("name") or "",
+                "instances": int(count) if count is not None and count.strip().isdigit() else None,
+                "settingNames": settings,
+            }
+        )
+    return {"osFamily": root.get("osFamily"), "osVersion": root.get("osVersion"), "roles": roles}
+
+
+def _local(tag: Any) -> str:
+    """An element's name without its namespace ('{urn:x}Role' -> 'Role'); '' for comments and PIs."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arg_rows import SUB, SUB2, classic_vm, cloud_service, row
+from arg_rows import SUB, SUB2, classic_vm, cloud_service, full_cses, row
 from emulator import ARG_PATH, ArgEmulator, ArmEstate, usage
 from typer.testing import CliRunner
 
@@ -29,6 +29,9 @@ ARM_PATHS = (
         r"^/subscriptions/[0-9a-f-]{36}/resourcegroups/[^/]+/providers/microsoft\.classiccompute/virtualmachines/[^/]+$"
     ),
     re.compile(r"^/subscriptions/[0-9a-f-]{36}/providers/microsoft\.classicinfrastructuremigrate$"),
+    re.compile(
+        r"^/subscriptions/[0-9a-f-]{36}/resourcegroups/[^/]+/providers/microsoft\.compute/cloudservices/[^/]+$"
+    ),
     re.compile(
         r"^/subscriptions/[0-9a-f-]{36}/providers/microsoft\.(compute|network)/locations/[a-z0-9]+/usages$"
     ),
@@ -303,3 +306,128 @@ def test_an_offline_source_on_the_command_line_drops_the_configs_arm_details(tmp
     result = cli("scan", "--config", str(config), "--demo", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "findings.json").is_file()
+
+
+# -- Cloud Services (extended support) ------------------------------------------------------------
+
+#: A setting value that looks like no credential: only dropping the .cscfg keeps it out of the snapshot.
+PLANTED_VALUE = "ARM-CSCFG-PLAIN-VALUE-9"
+ARM_CSCFG = (
+    '<ServiceConfiguration serviceName="cses-web" osFamily="4" osVersion="*" '
+    'xmlns="http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceConfiguration">'
+    '<Role name="WebRole1"><Instances count="3" /><ConfigurationSettings>'
+    f'<Setting name="Greeting" value="{PLANTED_VALUE}" /></ConfigurationSettings></Role>'
+    "</ServiceConfiguration>"
+)
+
+
+def cses_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the ARG row of a Cloud Service (extended support) without the profiles ARG may leave out, what
+    its ARM GET returns: every profile, a family 4 .cscfg and two Key Vault certificates)."""
+    arm = full_cses("cses-web")
+    arm["properties"]["configuration"] = ARM_CSCFG
+    arm["type"] = "Microsoft.Compute/cloudServices"
+    arg = copy.deepcopy(arm)
+    arg["type"] = "microsoft.compute/cloudservices"
+    arg["properties"] = {"provisioningState": "Succeeded", "upgradeMode": "Auto"}
+    return arg, arm
+
+
+def serve_cses(monkeypatch: pytest.MonkeyPatch, arm: ArmEstate) -> ArgEmulator:
+    server = ArgEmulator([*estate(), cses_pair()[0]], quota=100, arm=arm)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_bundle)
+    monkeypatch.setenv("CLASSIC_SCAN_ARM_ENDPOINT", server.base_url)
+    return server
+
+
+def cses_estate(**kwargs: Any) -> ArmEstate:
+    base = arm_estate(**kwargs)
+    base.cloud_services = {cses_pair()[1]["id"].lower(): cses_pair()[1]}
+    return base
+
+
+CSES_RULES = ("CSES-001", "CSES-004")
+
+
+def test_cloud_services_are_read_one_get_each_and_their_verdicts_come_from_arm(
+    monkeypatch, fake_az, tmp_path
+):
+    with serve_cses(monkeypatch, cses_estate()) as server:
+        without = scan(tmp_path / "arg-only")
+        server.clear_log()
+        result = scan(tmp_path / "live", "--arm-details", "--save-snapshot", str(tmp_path / "snap"))
+        gets = [e for e in server.requests if e["method"] == "GET" and "/cloudservices/" in e["path"].lower()]
+    assert without.exit_code == 0 and result.exit_code == 0, result.output
+    assert verdicts(tmp_path / "arg-only", CSES_RULES) == {
+        ("CSES-001", "cses-web"): "unknown",
+        ("CSES-004", "cses-web"): "unknown",
+    }
+    assert [(e["path"], e["params"]["api-version"], e["status"]) for e in gets] == [
+        (cses_pair()[0]["id"], "2022-09-04", 200)
+    ]
+    assert verdicts(tmp_path / "live", CSES_RULES) == {
+        ("CSES-001", "cses-web"): "fail",
+        ("CSES-004", "cses-web"): "fail",
+    }
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert manifest["datasets"]["arm_cloud_services"]["rows"] == 1
+    assert manifest["arm_details"]["reads"][SUB]["cloud_services"] == "read"
+    kept = [
+        json.loads(line) for line in (tmp_path / "snap" / "arm_cloud_services.jsonl").read_text().splitlines()
+    ]
+    assert kept[0]["properties"]["configurationSummary"]["osFamily"] == "4"
+    assert "configuration" not in kept[0]["properties"]
+    snapshot_text = "".join(p.read_text() for p in (tmp_path / "snap").iterdir())
+    assert PLANTED_VALUE not in snapshot_text and "<ServiceConfiguration" not in snapshot_text
+    live_text = "".join(p.read_text(errors="replace") for p in (tmp_path / "live").iterdir())
+    assert PLANTED_VALUE not in live_text and "<ServiceConfiguration" not in live_text
+
+
+def test_an_offline_rescan_of_the_snapshot_gives_the_same_cloud_service_verdicts(
+    monkeypatch, fake_az, tmp_path
+):
+    with serve_cses(monkeypatch, cses_estate()):
+        result = scan(tmp_path / "live", "--arm-details", "--save-snapshot", str(tmp_path / "snap"))
+    assert result.exit_code == 0, result.output
+    again = cli(
+        "scan",
+        "--input",
+        str(tmp_path / "snap"),
+        "--out",
+        str(tmp_path / "offline"),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-26",
+    )
+    assert again.exit_code == 0, again.output
+    assert verdicts(tmp_path / "offline") == verdicts(tmp_path / "live")
+    assert verdicts(tmp_path / "offline", CSES_RULES)[("CSES-001", "cses-web")] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [("missing", "failed: HTTP 404 ResourceNotFound"), ("denied", "denied: HTTP 403 AuthorizationFailed")],
+)
+def test_a_cloud_service_arm_cannot_read_stays_unknown_and_the_scan_incomplete(
+    monkeypatch, fake_az, tmp_path, fault, expected
+):
+    arm = cses_estate()
+    if fault == "missing":
+        arm.cloud_services = {}
+    else:
+        arm.deny(cses_pair()[0]["id"])
+    with serve_cses(monkeypatch, arm):
+        result = scan(tmp_path / "out", "--arm-details")
+    assert result.exit_code == 4, result.output
+    assert verdicts(tmp_path / "out", CSES_RULES) == {
+        ("CSES-001", "cses-web"): "unknown",
+        ("CSES-004", "cses-web"): "unknown",
+    }
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    issues = doc["scan"]["coverage"]["issues"]
+    prefix = f"ARM details: subscription {SUB}: cloud_services: failed for 1 cloud service(s)"
+    assert f"{prefix}: cses-web: {expected}" in issues
+    assert doc["scan"]["coverage"]["complete"] is False
+    # The other ARM reads of the subscription were not affected.
+    assert verdicts(tmp_path / "out")[("MAN-001", "Prod")] == "pass"

@@ -67,8 +67,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
             props = _properties(row)
             if not selected(table, row, props):
                 continue  # outside what the live query returns: set aside, as a live scan never sees it
-            if table == "classic_vm":
-                props = arm.classic_vm_properties(row, props)
+            props = arm.merged_properties(table, row, props)
             records[table].append({**extract.common(row), **extract.EXTRACTORS[table](row, props)})
     for rows in records.values():
         rows.sort(key=lambda r: r["key"])

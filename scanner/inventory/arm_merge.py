@@ -1,7 +1,9 @@
 """ARM details in the inventory: ARM fields over ARG fields, provider registration and quota headroom.
 
-The ARM datasets (scanner/sources/arm.py) never add resources: a classic VM's ARM properties are merged
-over its ARG properties only when ARG listed that VM (ids compared case-insensitively). Provider
+The ARM datasets (scanner/sources/arm.py) never add resources: the ARM properties of a classic VM or a
+Cloud Service (extended support) are merged over its ARG properties only when ARG listed it (ids
+compared case-insensitively); one ARM could not read keeps what ARG returned, and a column neither
+carries stays NA (its rules `unknown`). Provider
 registration fills the subscription table, usages and limits the region table. A snapshot without the
 ARM datasets leaves these columns as "not read" (`migrate_provider_read` / `quota_read` false: the
 rules stay `manual`); a snapshot with them but without a subscription's or region's answer (denied,
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.snapshot import Snapshot
-from scanner.sources.arm import ARM_DATASETS, CLASSIC_VM_TYPE
+from scanner.sources.arm import ARM_DATASETS, CLASSIC_VM_TYPE, CLOUD_SERVICE_ES_TYPE
 
 __all__ = ["ARM_DATASETS", "ArmDetails", "merge_properties", "quota_usage"]
 
@@ -29,6 +31,11 @@ NETWORK_DEMAND = {
 }
 #: Compute usage name of the regional vCPU total.
 REGIONAL_CORES = "cores"
+#: Inventory table -> the ARM dataset whose rows' properties are merged over ARG's, and their type.
+MERGED: dict[str, tuple[str, str]] = {
+    "classic_vm": ("arm_classic_vms", CLASSIC_VM_TYPE),
+    "cloud_service_es": ("arm_cloud_services", CLOUD_SERVICE_ES_TYPE),
+}
 
 
 def merge_properties(arg: Any, arm: Any) -> Any:
@@ -50,8 +57,8 @@ def merge_properties(arg: Any, arm: Any) -> Any:
 class ArmDetails:
     """What the ARM datasets of a snapshot say, indexed for the inventory."""
 
-    vm_properties: dict[str, dict[str, Any]]
-    """Lower-cased classic VM id -> its ARM `properties`."""
+    properties: dict[str, dict[str, dict[str, Any]]]
+    """Inventory table (a key of MERGED) -> lower-cased resource id -> its ARM `properties`."""
     providers: dict[str, str] | None
     """Subscription -> Microsoft.ClassicInfrastructureMigrate registration state (None: not collected)."""
     usages: dict[tuple[str, str], dict[str, tuple[str, int | None, int | None]]] | None
@@ -59,11 +66,13 @@ class ArmDetails:
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> ArmDetails:
-        vms: dict[str, dict[str, Any]] = {}
-        for row in snapshot.rows.get("arm_classic_vms", []):
-            props = row.get("properties")
-            if str(row.get("type") or "").lower() == CLASSIC_VM_TYPE and isinstance(props, dict):
-                vms[str(row["id"]).lower()] = props
+        merged: dict[str, dict[str, dict[str, Any]]] = {}
+        for table, (dataset, arm_type) in MERGED.items():
+            by_id = merged[table] = {}
+            for row in snapshot.rows.get(dataset, []):
+                props = row.get("properties")
+                if str(row.get("type") or "").lower() == arm_type and isinstance(props, dict):
+                    by_id[str(row["id"]).lower()] = props
         providers: dict[str, str] | None = None
         if "arm_providers" in snapshot.collected:
             providers = {}
@@ -85,11 +94,12 @@ class ArmDetails:
                         _count(row.get("limit")),
                     )
             usages = dict(usages)
-        return cls(vms, providers, usages)
+        return cls(merged, providers, usages)
 
-    def classic_vm_properties(self, row: Record, props: dict[str, Any]) -> dict[str, Any]:
-        """The VM's properties with what ARM returned for the same id merged over them."""
-        arm = self.vm_properties.get(str(row["id"]).lower())
+    def merged_properties(self, table: str, row: Record, props: dict[str, Any]) -> dict[str, Any]:
+        """The row's properties with what ARM returned for the same id merged over them (the row's own
+        when its table takes no ARM details or ARM did not return it)."""
+        arm = self.properties.get(table, {}).get(str(row["id"]).lower())
         return merge_properties(props, arm) if arm is not None else props
 
     def annotate(self, records: dict[str, list[Record]]) -> None:

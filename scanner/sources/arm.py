@@ -5,6 +5,9 @@ After the ARG collection, and only when asked, the scanner reads from Resource M
 - classic VMs, listed per subscription that has classic VMs in ARG
   (`/subscriptions/{s}/providers/Microsoft.ClassicCompute/virtualMachines`), with one GET per VM whose
   list entry lacks `instanceView` or `extensions` (guest agent and extension state);
+- every Cloud Service (extended support) ARG listed, one GET each (CloudServices_Get, api-version
+  2022-09-04 of the CloudserviceRP REST reference): the configuration, role, OS, network and extension
+  profiles, which ARG may leave out. The .cscfg is reduced before the row is kept (scanner.redact);
 - the registration of `Microsoft.ClassicInfrastructureMigrate` per subscription with classic resources;
 - compute and network usages and limits per subscription and region with classic resources.
 
@@ -23,6 +26,7 @@ incomplete.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,21 +38,29 @@ from urllib.parse import parse_qs, urlsplit
 
 from scanner.snapshot import Snapshot, strip_secrets
 from scanner.sources.events import ArmRead, ArmReadsPlanned, ArmThrottled, Progress, ignore
+from scanner.sources.pacing import header
 from scanner.sources.pipeline import arm_policies
 
 CLASSIC_VM_TYPE = "microsoft.classiccompute/virtualmachines"
+CLOUD_SERVICE_ES_TYPE = "microsoft.compute/cloudservices"
 MIGRATE_PROVIDER = "Microsoft.ClassicInfrastructureMigrate"
 #: Snapshot datasets written by the ARM reads (absent from a snapshot collected without them).
-ARM_DATASETS: tuple[str, ...] = ("arm_classic_vms", "arm_providers", "arm_usages")
-#: api-version per operation (recorded in the manifest). ClassicCompute's newest is 2017-04-01.
+ARM_DATASETS: tuple[str, ...] = ("arm_classic_vms", "arm_cloud_services", "arm_providers", "arm_usages")
+#: api-version per operation (recorded in the manifest). ClassicCompute's newest is 2017-04-01;
+#: Cloud Services (extended support): CloudserviceRP stable 2022-09-04 (REST reference, Cloud Services - Get).
 API_VERSIONS: dict[str, str] = {
     "classic_vms": "2017-04-01",
+    "cloud_services": "2022-09-04",
     "provider": "2022-09-01",
     "compute_usages": "2024-07-01",
     "network_usages": "2024-05-01",
 }
 PATHS: dict[str, str] = {
     "classic_vms": "/subscriptions/{subscription}/providers/Microsoft.ClassicCompute/virtualMachines",
+    "cloud_services": (
+        "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/cloudServices/"
+        "{name}"
+    ),
     "provider": "/subscriptions/{subscription}/providers/" + MIGRATE_PROVIDER,
     "compute_usages": "/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{region}/usages",
     "network_usages": "/subscriptions/{subscription}/providers/Microsoft.Network/locations/{region}/usages",
@@ -61,6 +73,11 @@ PROVIDER_TYPE = "microsoft.resources/providers"
 #: Below this many remaining subscription reads, requests to that subscription slow down.
 LOW_READS = 25
 RATE_HEADER = "x-ms-ratelimit-remaining-subscription-reads"
+#: The id of a Cloud Service (extended support) as ARG gives it; anything else is not requested.
+_CLOUD_SERVICE_ID = re.compile(
+    r"^/subscriptions/[^/?#]+/resourceGroups/[^/?#]+/providers/Microsoft\.Compute/cloudServices/[^/?#]+$",
+    re.IGNORECASE,
+)
 
 
 class ArmReadFailed(Exception):
@@ -139,14 +156,22 @@ class ArmTargets:
     """Subscriptions with classic resources (provider registration)."""
     regions: tuple[tuple[str, str], ...]
     """(subscription, region) pairs with classic resources (usages)."""
+    cloud_services: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Subscription -> ids (as ARG gave them) of its Cloud Services (extended support)."""
 
 
 def targets(snapshot: Snapshot) -> ArmTargets:
     vms: dict[str, set[str]] = {}
+    cloud_services: dict[str, dict[str, str]] = {}
     subs: set[str] = set()
     regions: set[tuple[str, str]] = set()
     for row in snapshot.rows.get("resources", []):
         kind = str(row.get("type") or "").lower()
+        if kind == CLOUD_SERVICE_ES_TYPE and row.get("id"):
+            if row.get("subscriptionId"):
+                ids = cloud_services.setdefault(str(row["subscriptionId"]).lower(), {})
+                ids.setdefault(str(row["id"]).lower(), str(row["id"]))
+            continue
         if not kind.startswith("microsoft.classic"):
             continue
         sub = str(row.get("subscriptionId") or "").lower()
@@ -159,6 +184,7 @@ def targets(snapshot: Snapshot) -> ArmTargets:
             vms.setdefault(sub, set()).add(str(row["id"]).lower())
     return ArmTargets(
         vms={s: frozenset(ids) for s, ids in sorted(vms.items())},
+        cloud_services={s: tuple(ids[k] for k in sorted(ids)) for s, ids in sorted(cloud_services.items())},
         subscriptions=tuple(sorted(subs)),
         regions=tuple(sorted(regions)),
     )
@@ -172,6 +198,10 @@ class _State:
     throttled: int = 0
     retries: int = 0
     lowest_remaining_reads: int | None = None
+    unanswered: dict[str, int] = field(default_factory=dict)
+    """Subscription -> its cloud services whose GET has not finished yet."""
+    failed: dict[str, list[str]] = field(default_factory=dict)
+    """Subscription -> '<cloud service>: <status>' per failed GET."""
 
 
 class ArmDetailsReader:
@@ -198,13 +228,19 @@ class ArmDetailsReader:
         self._state = state = _State()
         tasks: list[Callable[[], None]] = []
         tasks += [partial(self._classic_vms, sub, ids) for sub, ids in what.vms.items()]
+        state.unanswered = {sub: len(ids) for sub, ids in what.cloud_services.items() if ids}
+        tasks += [
+            partial(self._cloud_service, sub, rid) for sub, ids in what.cloud_services.items() for rid in ids
+        ]
         tasks += [partial(self._provider, sub) for sub in what.subscriptions]
         tasks += [
             partial(self._usages, sub, region, op)
             for sub, region in what.regions
             for op in ("compute_usages", "network_usages")
         ]
-        self.progress(ArmReadsPlanned(len(tasks)))
+        # One recorded read per list, provider, region usage and subscription of cloud services.
+        per_resource = sum(len(ids) for ids in what.cloud_services.values())
+        self.progress(ArmReadsPlanned(len(tasks) - per_resource + len(state.unanswered)))
         with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(tasks)))) as pool:
             for future in [pool.submit(task) for task in tasks]:
                 future.result()
@@ -228,7 +264,7 @@ class ArmDetailsReader:
         }
         return state.rows, details
 
-    # -- the three reads ---------------------------------------------------------------------------
+    # -- the reads ---------------------------------------------------------------------------------
     def _classic_vms(self, sub: str, known: frozenset[str]) -> None:
         path = PATHS["classic_vms"].format(subscription=sub)
         try:
@@ -256,6 +292,39 @@ class ArmDetailsReader:
             self._state.rows["arm_classic_vms"].extend(strip_secrets(r) for r in rows if r.get("type"))
         status = "read" if not failed else f"failed for {len(failed)} VM(s): {'; '.join(sorted(failed))}"
         self._record(sub, "classic_vms", status)
+
+    def _cloud_service(self, sub: str, rid: str) -> None:
+        """One GET of a Cloud Service (extended support); the subscription's status is recorded when
+        its last cloud service is answered."""
+        row: dict[str, Any] | None = None
+        failure = ""
+        try:
+            if not _CLOUD_SERVICE_ID.match(rid):
+                raise ArmReadFailed("failed", "not a cloud service id")
+            body = self._get(sub, self.client.url(rid, API_VERSIONS["cloud_services"]))
+            if not (
+                isinstance(body, dict)
+                and str(body.get("id") or "").lower() == rid.lower()
+                and isinstance(body.get("properties"), dict)
+            ):
+                raise ArmReadFailed("failed", "the response is not that cloud service")
+            # Reduced here, before it is kept: the .cscfg never stays in memory (scanner.redact).
+            row = strip_secrets({**body, "type": str(body.get("type") or CLOUD_SERVICE_ES_TYPE)})
+        except ArmReadFailed as exc:
+            failure = f"{rid.rstrip('/').rsplit('/', 1)[-1]}: {_status(exc)}"
+        with self._lock:
+            if row is not None:
+                self._state.rows["arm_cloud_services"].append(row)
+            else:
+                self._state.failed.setdefault(sub, []).append(failure)
+            self._state.unanswered[sub] -= 1
+            last = self._state.unanswered[sub] == 0
+            failed = sorted(self._state.failed.get(sub, []))
+        if last:
+            status = (
+                "read" if not failed else f"failed for {len(failed)} cloud service(s): {'; '.join(failed)}"
+            )
+            self._record(sub, "cloud_services", status)
 
     def _provider(self, sub: str) -> None:
         path = PATHS["provider"].format(subscription=sub)
@@ -369,7 +438,7 @@ class ArmDetailsReader:
             raise ArmReadFailed("failed", f"HTTP {status} {_error_code(response.body)}".strip())
 
     def _note_remaining(self, headers: Mapping[str, str]) -> None:
-        value = _header(headers, RATE_HEADER)
+        value = header(headers, RATE_HEADER)
         if value is None or not value.strip().isdigit():
             return
         remaining = int(value.strip())
@@ -421,13 +490,8 @@ def _with_api_version(link: str, first: str) -> str:
     return f"{link}{'&' if '?' in link else '?'}api-version={version}"
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    lowered = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lowered), None)
-
-
 def _retry_after(headers: Mapping[str, str], default: float) -> float:
-    value = _header(headers, "Retry-After")
+    value = header(headers, "Retry-After")
     try:
         return max(0.0, float(value)) if value is not None else default
     except ValueError:
@@ -461,6 +525,9 @@ def read_details(
     queries.update(
         {
             "arm_classic_vms": f"GET {PATHS['classic_vms']}?api-version={API_VERSIONS['classic_vms']}",
+            "arm_cloud_services": (
+                f"GET {PATHS['cloud_services']}?api-version={API_VERSIONS['cloud_services']}"
+            ),
             "arm_providers": f"GET {PATHS['provider']}?api-version={API_VERSIONS['provider']}",
             "arm_usages": (
                 f"GET {PATHS['compute_usages']}?api-version={API_VERSIONS['compute_usages']}\n"

@@ -177,8 +177,8 @@ class QuotaPacer:
     def record(self, headers: Mapping[str, str], slot: Slot | None = None, age: float = 0.0) -> None:
         """Update the quota from a response's headers (and release `slot`, the request it answers);
         the response arrived `age` seconds ago."""
-        remaining = _header(headers, REMAINING)
-        resets = parse_resets_after(_header(headers, RESETS_AFTER))
+        remaining = header(headers, REMAINING)
+        resets = parse_resets_after(header(headers, RESETS_AFTER))
         with self._lock:
             now = self._clock()
             if slot is not None:
@@ -216,7 +216,7 @@ class QuotaPacer:
 
     def throttled_response(self, headers: Mapping[str, str], attempt: int) -> float:
         """A 429 arrived: block further requests until the reset; returns the wait taken by this caller."""
-        resets = parse_resets_after(_header(headers, RESETS_AFTER))
+        resets = parse_resets_after(header(headers, RESETS_AFTER))
         base = resets if resets is not None else self.policy.default_window
         # Spread waking workers over the window so they do not burst together (ARG guidance).
         wait = min(base * (1.0 + self._rng.uniform(0.0, 0.5 if attempt > 1 else 0.2)), self.policy.max_wait)
@@ -245,7 +245,8 @@ class QuotaPacer:
             self._sleep(seconds)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A response header by name, compared case-insensitively (ARG's and ARM's readers both use it)."""
     if name in headers:
         return headers[name]
     lowered = name.lower()

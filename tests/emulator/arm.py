@@ -8,10 +8,13 @@ Serves, for GET only:
 - `/subscriptions/{s}/providers/Microsoft.ClassicCompute/virtualMachines` (a list paged with `nextLink`;
   `list_omits` drops property keys from list entries, as the real list may omit the instance view);
 - `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ClassicCompute/virtualMachines/{name}`;
+- `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/cloudServices/{name}` (a Cloud
+  Service (extended support) from `cloud_services`; 404 ResourceNotFound for any other name);
 - `/subscriptions/{s}/providers/Microsoft.ClassicInfrastructureMigrate` (provider registration);
 - `/subscriptions/{s}/providers/Microsoft.{Compute|Network}/locations/{region}/usages` (paged).
 Every answer carries `x-ms-ratelimit-remaining-subscription-reads`; `throttle_next` answers 429 with
-`Retry-After`; `deny_subscription` answers 403 `AuthorizationFailed` for everything under it.
+`Retry-After`; `deny_subscription` answers 403 `AuthorizationFailed` for everything under it, `deny`
+for one resource id.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ API_VERSION_REQUIRED = "MissingApiVersionParameter"
 _LIST = re.compile(r"^/subscriptions/([^/]+)/providers/microsoft\.classiccompute/virtualmachines$")
 _ITEM = re.compile(
     r"^/subscriptions/([^/]+)/resourcegroups/[^/]+/providers/microsoft\.classiccompute/virtualmachines/[^/]+$"
+)
+_CLOUD_SERVICE = re.compile(
+    r"^/subscriptions/([^/]+)/resourcegroups/[^/]+/providers/microsoft\.compute/cloudservices/[^/]+$"
 )
 _PROVIDER = re.compile(r"^/subscriptions/([^/]+)/providers/([^/]+)$")
 _USAGES = re.compile(
@@ -54,6 +60,7 @@ class ArmEstate:
         self,
         classic_vms: Iterable[Mapping[str, Any]] = (),
         *,
+        cloud_services: Iterable[Mapping[str, Any]] = (),
         providers: Mapping[str, str] | None = None,
         usages: Mapping[tuple[str, str], Iterable[Mapping[str, Any]]] | None = None,
         page_size: int = 2,
@@ -62,6 +69,9 @@ class ArmEstate:
     ) -> None:
         self.vms: dict[str, dict[str, Any]] = {
             str(v["id"]).lower(): copy.deepcopy(dict(v)) for v in classic_vms
+        }
+        self.cloud_services: dict[str, dict[str, Any]] = {
+            str(c["id"]).lower(): copy.deepcopy(dict(c)) for c in cloud_services
         }
         self.providers = {k.lower(): v for k, v in (providers or {}).items()}
         self.usages: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -73,6 +83,7 @@ class ArmEstate:
         self.page_size = page_size
         self.list_omits = frozenset(list_omits)
         self.denied: set[str] = set()
+        self.denied_ids: set[str] = set()
         self._reads: dict[str, int] = {}
         self._budget = reads_budget
         self._throttle = 0
@@ -81,6 +92,10 @@ class ArmEstate:
 
     def deny_subscription(self, *subscriptions: str) -> None:
         self.denied.update(s.lower() for s in subscriptions)
+
+    def deny(self, *resource_ids: str) -> None:
+        """GETs of these resources answer 403 AuthorizationFailed (a role scoped below the subscription)."""
+        self.denied_ids.update(r.lower() for r in resource_ids)
 
     def throttle_next(self, count: int = 1, retry_after: str = "1") -> None:
         """The next `count` ARM GETs get 429 with this Retry-After."""
@@ -107,7 +122,7 @@ class ArmEstate:
                 )
         if "api-version" not in params:
             return 400, _error(API_VERSION_REQUIRED, "The api-version query parameter is required."), headers
-        if sub in self.denied:
+        if sub in self.denied or lowered in self.denied_ids:
             message = (
                 "The client does not have authorization to perform action 'read' over scope "
                 f"'/subscriptions/{sub}' or the scope is invalid."
@@ -122,6 +137,11 @@ class ArmEstate:
             if vm is None:
                 return 404, _error("ResourceNotFound", f"The resource '{path}' was not found."), headers
             return 200, copy.deepcopy(vm), headers
+        if _CLOUD_SERVICE.match(lowered):
+            service = self.cloud_services.get(lowered)
+            if service is None:
+                return 404, _error("ResourceNotFound", f"The resource '{path}' was not found."), headers
+            return 200, copy.deepcopy(service), headers
         if match := _USAGES.match(lowered):
             items = self.usages.get((match.group(1), match.group(3), match.group(2)), [])
             return 200, self._page(items, start, path, params, base_url), headers

@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from arg_rows import AS_OF, DATASETS, SUB, SUB2, classic_vm, cloud_service, pack, row
+from arg_rows import AS_OF, DATASETS, SUB, SUB2, classic_vm, cloud_service, full_cses, pack, row
 from emulator import usage
 
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack
 from scanner.inventory import build_inventory
 from scanner.inventory.arm_merge import merge_properties
+from scanner.redact import redact
 from scanner.snapshot import Snapshot, dataset_for_type
 from scanner.sources.arm import ARM_DATASETS
 
@@ -223,3 +224,20 @@ def test_demo_keeps_classic_vm_agent_and_extensions_in_the_arm_dataset():
     got = statuses("VM-003", snap)
     assert got["fab-sql-01"] == "fail" and got["fab-web-01"] == "pass"
     assert statuses("VM-001", snap)["fab-sql-02"] == "fail"
+
+
+def test_cloud_service_es_columns_come_from_arm_when_arg_lacks_the_profiles():
+    arm = redact(full_cses("web"))  # as sources/arm.py keeps it: the .cscfg reduced
+    arm["id"] = arm["id"].upper()
+    arg = copy.deepcopy(full_cses("web"))
+    arg["properties"] = {"upgradeMode": "Manual"}
+    ghost = redact(full_cses("not-in-arg"))
+    bare = detailed([arg])
+    snap = Snapshot(rows={**bare.rows, "arm_cloud_services": [arm, ghost]}, collected=bare.collected)
+    table = build_inventory(snap).table("cloud_service_es")
+    assert list(table["name"]) == ["web"]  # ARM adds no resource ARG did not list
+    cs = table.iloc[0]
+    assert (cs["os_family"], cs["certificate_count"], cs["role_names"]) == ("6", 2, ["WebRole1", "Worker"])
+    assert cs["upgrade_mode"] == "Auto"  # ARM's value over ARG's
+    assert statuses("CSES-004", snap) == {"web": "fail"}
+    assert statuses("CSES-004", detailed([arg])) == {"web": "unknown"}

@@ -8,6 +8,8 @@ import json
 import pandas as pd
 from arg_rows import CSCFG, CSES, PLANTED_SECRETS, cses_public_ip, full_cses, inventory, rid, row, secret_rows
 
+from scanner.redact import SUMMARY_KEY, redact
+
 
 def test_every_cses_column_from_a_full_row():
     ip = cses_public_ip("web-ip", "Basic")
@@ -79,3 +81,15 @@ def test_no_configuration_setting_value_reaches_the_inventory():
     text = json.dumps(table.astype(object).where(table.notna(), None).to_dict("records"), default=str)
     assert "StorageConnection" in text
     assert [s for s in PLANTED_SECRETS if s in text] == []
+
+
+def test_a_row_that_keeps_only_the_configuration_summary_reads_the_same():
+    """A snapshot keeps `configurationSummary` instead of the .cscfg: the columns come out the same."""
+    raw = full_cses()
+    kept = redact(raw)
+    assert "configuration" not in kept["properties"] and SUMMARY_KEY in kept["properties"]
+    columns = ("os_family", "os_version", "config_roles", "setting_names")
+    from_xml = inventory([raw]).table("cloud_service_es").iloc[0]
+    from_summary = inventory([kept]).table("cloud_service_es").iloc[0]
+    assert [from_summary[c] for c in columns] == [from_xml[c] for c in columns]
+    assert from_summary["os_family"] == "6" and from_summary["config_roles"] == ["WebRole1 x3"]

@@ -164,3 +164,111 @@ def test_read_details_marks_the_snapshot_incomplete_when_a_read_fails():
     assert out.issues and all(SUB in i for i in out.issues)
     assert out.manifest["coverage"]["complete"] is False
     assert {"arm_classic_vms", "arm_providers", "arm_usages"} <= out.collected
+
+
+CSES_ID = f"/subscriptions/{SUB}/resourceGroups/web-Migrated/providers/Microsoft.Compute/cloudServices/web"
+CSES_ONLY = ArmTargets(vms={}, subscriptions=(), regions=(), cloud_services={SUB: (CSES_ID,)})
+CSCFG_TEXT = (
+    '<ServiceConfiguration osFamily="7" osVersion="*"><Role name="Web"><Instances count="2" />'
+    '<ConfigurationSettings><Setting name="Key" value="VALUE-NOT-KEPT" /></ConfigurationSettings></Role>'
+    "</ServiceConfiguration>"
+)
+
+
+def cloud_service_body(url: str) -> ArmResponse:
+    body = {
+        "id": CSES_ID.replace("web-Migrated", "WEB-MIGRATED"),  # ARM may spell the id's case its own way
+        "name": "web",
+        "type": "Microsoft.Compute/cloudServices",
+        "properties": {"configuration": CSCFG_TEXT, "roleProfile": {"roles": []}},
+    }
+    return ArmResponse(200, {}, body)
+
+
+def test_a_cloud_service_is_read_with_its_own_api_version_and_kept_without_its_cscfg():
+    rows, details, _ = run(cloud_service_body, CSES_ONLY)
+    assert details["reads"][SUB]["cloud_services"] == "read"
+    assert details["api_versions"]["cloud_services"] == "2022-09-04"
+    [row] = rows["arm_cloud_services"]
+    assert row["properties"]["configurationSummary"] == {
+        "osFamily": "7",
+        "osVersion": "*",
+        "roles": [{"name": "Web", "instances": 2, "settingNames": ["Key"]}],
+    }
+    assert "VALUE-NOT-KEPT" not in str(rows) and "configuration" not in row["properties"]
+
+
+def test_a_throttled_cloud_service_get_waits_and_reads():
+    answers = iter(
+        [ArmResponse(429, {"Retry-After": "4"}, None), ArmResponse(429, {"Retry-After": "2"}, None)]
+    )
+
+    def answer(url: str) -> ArmResponse:
+        assert "/cloudServices/web?api-version=2022-09-04" in url
+        return next(answers, None) or cloud_service_body(url)
+
+    rows, details, waits = run(answer, CSES_ONLY)
+    assert waits == [4.0, 2.0] and details["throttled"] == 2
+    assert details["reads"][SUB]["cloud_services"] == "read" and len(rows["arm_cloud_services"]) == 1
+
+
+def test_a_cloud_service_answer_about_another_resource_is_not_kept():
+    def answer(url: str) -> ArmResponse:
+        return ArmResponse(200, {}, {"id": "/subscriptions/x/other", "properties": {}})
+
+    rows, details, _ = run(answer, CSES_ONLY)
+    assert rows["arm_cloud_services"] == []
+    assert details["reads"][SUB]["cloud_services"] == (
+        "failed for 1 cloud service(s): web: failed: the response is not that cloud service"
+    )
+    assert details["issues"]
+
+
+def test_only_cloud_service_ids_are_requested_and_each_subscription_is_recorded_once():
+    odd = f"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/cloudServices/web/../x"
+    what = ArmTargets(vms={}, subscriptions=(), regions=(), cloud_services={SUB: (CSES_ID, odd)})
+    events: list[dict[str, Any]] = []
+    client = FakeClient(cloud_service_body)
+    reader = ArmDetailsReader(client, workers=2, sleep=lambda s: None, progress=lambda e, d: events.append(d))  # type: ignore[arg-type]
+    _, details = reader.read(what)
+    assert len(client.urls) == 1 and "/cloudServices/web?" in client.urls[0]
+    assert [e["what"] for e in events if "what" in e] == ["cloud_services"]
+    assert details["reads"][SUB]["cloud_services"].startswith(
+        "failed for 1 cloud service(s): x: failed: not a"
+    )
+
+
+def test_targets_list_the_cloud_services_arg_returned():
+    cses = {
+        "id": CSES_ID,
+        "type": "microsoft.compute/cloudservices",
+        "subscriptionId": SUB,
+        "location": "westeurope",
+    }
+    snap = Snapshot(
+        rows={"resources": [cses, {**cses, "id": CSES_ID.upper()}]}, collected=frozenset({"resources"})
+    )
+    got = targets(snap)
+    assert got.cloud_services == {SUB: (CSES_ID,)}
+    # A cloud service alone asks ARM nothing about classic resources.
+    assert got.subscriptions == () and got.regions == ()
+
+
+def test_the_announced_read_count_is_the_number_of_reads_recorded():
+    what = ArmTargets(
+        vms={},
+        subscriptions=(SUB,),
+        regions=(),
+        cloud_services={SUB: (CSES_ID, CSES_ID.replace("/web", "/api"))},
+    )
+    events: list[tuple[str, dict[str, Any]]] = []
+
+    def answer(url: str) -> ArmResponse:
+        return cloud_service_body(url) if "cloudServices" in url else registered(url)
+
+    reader = ArmDetailsReader(
+        FakeClient(answer), sleep=lambda s: None, progress=lambda e, d: events.append((e, d))
+    )  # type: ignore[arg-type]
+    reader.read(what)
+    announced = next(d["reads"] for e, d in events if e == "arm_start")
+    assert announced == len([e for e, _ in events if e == "arm_read"]) == 2
