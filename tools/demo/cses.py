@@ -1,22 +1,12 @@
 """Demo Cloud Services (extended support) deployments: one per CSES rule and per target the plan can
-recommend (see the CSES lines of the checklist in scanner/demo/build.py)."""
+recommend (see the CSES lines of tools/demo/expected.yaml)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scanner.demo.build import (
-    NEU,
-    SUB_NONPROD,
-    SUB_PROD,
-    WEU,
-    Row,
-    fab_tags,
-    guid,
-    public_ip,
-    resource,
-    rid,
-)
+from tools.demo.arm_builders import public_ip
+from tools.demo.company import NEU, SUB_NONPROD, SUB_PROD, WEU, Row, fab_tags, guid, resource, rid
 
 CSES_TYPE = "Microsoft.Compute/cloudServices"
 _CSCFG_NS = "http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceConfiguration"
