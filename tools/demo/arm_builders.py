@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tools.demo.company import TENANT_ID, Row, guid, resource, rid
+from tests.rowfactory import Row, resource_id
+from tools.demo.company import TENANT_ID, guid, resource
 
 
 def arm_vm(
@@ -33,7 +34,7 @@ def arm_vm(
         "networkProfile": {
             "networkInterfaces": [
                 {
-                    "id": rid(sub, rg, "Microsoft.Network/networkInterfaces", f"{name}-nic"),
+                    "id": resource_id(sub, rg, "Microsoft.Network/networkInterfaces", f"{name}-nic"),
                     "properties": {"primary": True},
                 }
             ]
@@ -73,7 +74,7 @@ def managed_disk(sub: str, rg: str, name: str, lun: int | None = None, size_gb: 
         "caching": "ReadWrite",
         "diskSizeGB": size_gb,
         "managedDisk": {
-            "id": rid(sub, rg, "Microsoft.Compute/disks", name),
+            "id": resource_id(sub, rg, "Microsoft.Compute/disks", name),
             "storageAccountType": "Premium_LRS",
         },
     }
@@ -121,7 +122,7 @@ def load_balancer(
     frontend: dict[str, Any],
     tags: dict[str, str] | None = None,
 ) -> Row:
-    lb_id = rid(sub, rg, "Microsoft.Network/loadBalancers", name)
+    lb_id = resource_id(sub, rg, "Microsoft.Network/loadBalancers", name)
     props = {
         "provisioningState": "Succeeded",
         "resourceGuid": guid(f"lb:{name}"),
@@ -208,7 +209,7 @@ def arm_vnet(
     tags: dict[str, str] | None = None,
 ) -> Row:
     """An ARM VNet; `peerings` are (peering name, remote VNet id as written in the row)."""
-    vnet_id = rid(sub, rg, "Microsoft.Network/virtualNetworks", name)
+    vnet_id = resource_id(sub, rg, "Microsoft.Network/virtualNetworks", name)
     props = {
         "provisioningState": "Succeeded",
         "resourceGuid": guid(f"vnet:{name}"),

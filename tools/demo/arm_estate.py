@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.rowfactory import Row, resource_id
 from tools.demo.arm_builders import (
     alert_rule,
     arm_storage,
@@ -22,11 +23,9 @@ from tools.demo.company import (
     SUB_NONPROD,
     SUB_PROD,
     WEU,
-    Row,
     fab_tags,
     guid,
     resource,
-    rid,
 )
 
 
@@ -43,7 +42,7 @@ def arm_rows() -> list[Row]:
         "fab-prod-network",
     )
     qa_rg, devapps_rg = "fab-qa-Migrated", "fab-dev-apps"
-    crm_lb = rid(p, crm_rg, "Microsoft.Network/loadBalancers", "fab-crm-LB")
+    crm_lb = resource_id(p, crm_rg, "Microsoft.Network/loadBalancers", "fab-crm-LB")
     classic_apps_vnet = classic_vnet_id(p, "fabappsvnet")
     return [
         # Migrated cloud service fab-crm: VM on VHDs, Basic public IP + Basic LB, certificate Key Vault.
@@ -82,7 +81,7 @@ def arm_rows() -> list[Row]:
             "Basic",
             {
                 "publicIPAddress": {
-                    "id": rid(p, crm_rg, "Microsoft.Network/publicIPAddresses", "fab-crm-PublicIP")
+                    "id": resource_id(p, crm_rg, "Microsoft.Network/publicIPAddresses", "fab-crm-PublicIP")
                 }
             },
         ),
@@ -123,7 +122,7 @@ def arm_rows() -> list[Row]:
                                         "name": "fab-tracking-fe",
                                         "properties": {
                                             "publicIPAddress": {
-                                                "id": rid(
+                                                "id": resource_id(
                                                     p,
                                                     tracking_rg,
                                                     "Microsoft.Network/publicIPAddresses",
@@ -158,7 +157,7 @@ def arm_rows() -> list[Row]:
             WEU,
             "203.0.113.30",
             "Standard",
-            rid(p, pnet_rg, "Microsoft.Network/applicationGateways", "fab-ops-agw")
+            resource_id(p, pnet_rg, "Microsoft.Network/applicationGateways", "fab-ops-agw")
             + "/frontendIPConfigurations/appGwPublicFrontendIp",
             tags=prod_tags,
         ),
@@ -172,7 +171,7 @@ def arm_rows() -> list[Row]:
                 "privateIPAddress": "10.100.1.10",
                 "privateIPAllocationMethod": "Static",
                 "subnet": {
-                    "id": rid(p, pnet_rg, "Microsoft.Network/virtualNetworks", "fab-prod-vnet")
+                    "id": resource_id(p, pnet_rg, "Microsoft.Network/virtualNetworks", "fab-prod-vnet")
                     + "/subnets/apps"
                 },
             },
@@ -201,7 +200,9 @@ def arm_rows() -> list[Row]:
                 ("to-fabprodvnet", classic_vnet_id(p, "fabprodvnet").lower()),
                 (
                     "to-fab-hub-vnet",
-                    rid(SUB_NET, "fab-net-connectivity", "Microsoft.Network/virtualNetworks", "fab-hub-vnet"),
+                    resource_id(
+                        SUB_NET, "fab-net-connectivity", "Microsoft.Network/virtualNetworks", "fab-hub-vnet"
+                    ),
                 ),
             ],
             tags=prod_tags,
@@ -258,7 +259,7 @@ def arm_rows() -> list[Row]:
             ops_rg,
             "fab-sql-01 CPU above 80",
             WEU,
-            rid(p, PROD_CLASSIC_RG, "Microsoft.ClassicCompute/virtualMachines", "fab-sql-01"),
+            resource_id(p, PROD_CLASSIC_RG, "Microsoft.ClassicCompute/virtualMachines", "fab-sql-01"),
             "Percentage CPU",
             80,
             enabled=True,
@@ -278,7 +279,7 @@ def arm_rows() -> list[Row]:
             ops_rg,
             "fab-ops-01 CPU above 90",
             WEU,
-            rid(p, ops_rg, "Microsoft.Compute/virtualMachines", "fab-ops-01"),
+            resource_id(p, ops_rg, "Microsoft.Compute/virtualMachines", "fab-ops-01"),
             "Percentage CPU",
             90,
             enabled=True,
@@ -296,7 +297,7 @@ def arm_rows() -> list[Row]:
             devapps_rg,
             "fab-batch-vmss-autoscale",
             NEU,
-            rid(n, devapps_rg, "Microsoft.Compute/virtualMachineScaleSets", "fab-batch-vmss"),
+            resource_id(n, devapps_rg, "Microsoft.Compute/virtualMachineScaleSets", "fab-batch-vmss"),
         ),
         # Backup vault (the vault itself is in ARG's `resources` table).
         resource(
@@ -340,7 +341,7 @@ def arm_rows() -> list[Row]:
             NEU,
             "198.51.100.40",
             None,
-            rid(n, devapps_rg, "Microsoft.Network/networkInterfaces", "fab-build-01-nic")
+            resource_id(n, devapps_rg, "Microsoft.Network/networkInterfaces", "fab-build-01-nic")
             + "/ipConfigurations/ipconfig1",
             tags=dev_tags,
         ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tools.demo.company import PROD_CLASSIC_RG, SUB_PROD, WEU, Row, arg_row, guid, rid
+from tests.rowfactory import Row, backup_item_row, resource_id
+from tools.demo.company import PROD_CLASSIC_RG, SUB_PROD, TENANT_ID, WEU, guid
 
 
 def backup_item(
@@ -20,12 +21,9 @@ def backup_item(
     health: str = "Passed",
 ) -> Row:
     """A protected item in vault fab-prod-rsv; `container` is e.g. 'iaasvmcontainer;<cs>;<vm>'."""
-    vault = rid(SUB_PROD, "fab-prod-ops", "Microsoft.RecoveryServices/vaults", "fab-prod-rsv")
+    vault = resource_id(SUB_PROD, "fab-prod-ops", "Microsoft.RecoveryServices/vaults", "fab-prod-rsv")
     kind = "IaasVMContainer" if container.startswith("iaasvmcontainer;") else "IaasVMContainerV2"
     item_name = f"VM;{container}"
-    item_id = (
-        f"{vault}/backupFabrics/Azure/protectionContainers/{kind};{container}/protectedItems/{item_name}"
-    )
     props: dict[str, Any] = {
         "friendlyName": vm_name,
         "protectedItemType": item_type,
@@ -46,30 +44,31 @@ def backup_item(
         props["sourceResourceId"] = source
     if vm_id is not None:
         props["virtualMachineId"] = vm_id
-    return arg_row(
-        item_id,
+    return backup_item_row(
+        vault,
+        f"{kind};{container}",
         item_name,
-        "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems",
-        SUB_PROD,
-        "fab-prod-ops",
-        WEU,
         props,
+        sub=SUB_PROD,
+        rg="fab-prod-ops",
+        location=WEU,
+        tenant=TENANT_ID,
     )
 
 
 def backup_rows() -> list[Row]:
     """Items for classic VMs in the estate, a classic VM no longer in it, and an ARM VM."""
     classic = "Microsoft.ClassicCompute/virtualMachines"
-    sql01 = rid(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-sql-01")
+    sql01 = resource_id(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-sql-01")
     # The same VM id as Azure Backup returns it: different casing from the VM row.
     sql01_other_case = (
         sql01.replace("/subscriptions/", "/Subscriptions/")
         .replace(PROD_CLASSIC_RG, PROD_CLASSIC_RG.upper())
         .replace("/virtualMachines/", "/VirtualMachines/")
     )
-    app01 = rid(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-app-01")
-    oldfs = rid(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-oldfs-01")
-    crm01 = rid(SUB_PROD, "fab-crm-Migrated", "Microsoft.Compute/virtualMachines", "fab-crm-01")
+    app01 = resource_id(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-app-01")
+    oldfs = resource_id(SUB_PROD, PROD_CLASSIC_RG, classic, "fab-oldfs-01")
+    crm01 = resource_id(SUB_PROD, "fab-crm-Migrated", "Microsoft.Compute/virtualMachines", "fab-crm-01")
     return [
         backup_item(
             "fab-sql-01",

@@ -19,6 +19,7 @@ from typing import Any
 from scanner.snapshot import DATASETS, dataset_for_type, write_snapshot
 from scanner.sources import DEMO_ESTATE
 from scanner.sources.arm import API_VERSIONS, PATHS
+from tests.rowfactory import Row
 from tools.demo.arm_estate import arm_rows
 from tools.demo.backup import backup_rows
 from tools.demo.classic_estate import (
@@ -27,7 +28,7 @@ from tools.demo.classic_estate import (
     classic_vm_rows,
     cloud_service_rows,
 )
-from tools.demo.company import COLLECTED_AT, SUBSCRIPTIONS, TENANT_ID, Row
+from tools.demo.company import COLLECTED_AT, SUBSCRIPTIONS, TENANT_ID
 from tools.demo.containers import container_rows
 from tools.demo.cses import cses_rows
 from tools.demo.expressroute import expressroute_rows

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from tests.rowfactory import Row, resource_id
 from tools.demo.company import (
     IMG_WIN2012R2,
     NET_RG,
@@ -15,11 +16,9 @@ from tools.demo.company import (
     SUB_NONPROD,
     SUB_PROD,
     WEU,
-    Row,
     arg_row,
     guid,
     resource,
-    rid,
 )
 
 # Classic storage
@@ -38,7 +37,7 @@ class ClassicAccount:
     account_type: str
 
     def id(self, name: str) -> str:
-        return rid(self.sub, self.rg, "Microsoft.ClassicStorage/storageAccounts", name)
+        return resource_id(self.sub, self.rg, "Microsoft.ClassicStorage/storageAccounts", name)
 
 
 #: Classic storage accounts in the estate. accountType spellings vary ('-' and '_') as in real data.
@@ -93,7 +92,7 @@ def classic_storage(name: str, created: str, *, rg_field: str | None = None) -> 
 
 
 def classic_vnet_id(sub: str, name: str) -> str:
-    return rid(sub, NET_RG, "Microsoft.ClassicNetwork/virtualNetworks", name)
+    return resource_id(sub, NET_RG, "Microsoft.ClassicNetwork/virtualNetworks", name)
 
 
 def classic_vnet(
@@ -134,7 +133,7 @@ def classic_nsg(sub: str, name: str, location: str) -> Row:
 
 
 def cloud_service_id(sub: str, rg: str, name: str) -> str:
-    return rid(sub, rg, "Microsoft.ClassicCompute/domainNames", name)
+    return resource_id(sub, rg, "Microsoft.ClassicCompute/domainNames", name)
 
 
 def cloud_service(
@@ -370,14 +369,14 @@ def classic_vm(
         if reserved_ip_name is not None:
             net["reservedIps"] = [
                 {
-                    "id": rid(sub, NET_RG, "Microsoft.ClassicNetwork/reservedIps", reserved_ip_name),
+                    "id": resource_id(sub, NET_RG, "Microsoft.ClassicNetwork/reservedIps", reserved_ip_name),
                     "name": reserved_ip_name,
                     "type": "Microsoft.ClassicNetwork/reservedIps",
                 }
             ]
         if nsg is not None:
             net["networkSecurityGroup"] = {
-                "id": rid(sub, NET_RG, "Microsoft.ClassicNetwork/networkSecurityGroups", nsg),
+                "id": resource_id(sub, NET_RG, "Microsoft.ClassicNetwork/networkSecurityGroups", nsg),
                 "name": nsg,
                 "type": "Microsoft.ClassicNetwork/networkSecurityGroups",
             }
@@ -408,7 +407,7 @@ def classic_vm(
         props["extensions"] = _extension_rows(extensions, status_source)
     vm_rg = rg if rg_field is None else rg_field
     return arg_row(
-        rid(sub, rg, "Microsoft.ClassicCompute/virtualMachines", name),
+        resource_id(sub, rg, "Microsoft.ClassicCompute/virtualMachines", name),
         name,
         "Microsoft.ClassicCompute/virtualMachines",
         sub,

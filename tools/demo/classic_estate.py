@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.rowfactory import Row
 from tools.demo.classic_builders import (
     BGINFO_2,
     VMACCESS,
@@ -27,7 +28,6 @@ from tools.demo.company import (
     SUB_NONPROD,
     SUB_PROD,
     WEU,
-    Row,
 )
 
 

@@ -4,9 +4,9 @@ regions, resource groups shared across modules, well-known Azure ids and the dem
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import partial
 
-Row = dict[str, Any]
+from tests import rowfactory
 
 COLLECTED_AT = "2026-11-02T08:00:00Z"
 
@@ -49,55 +49,9 @@ def guid(seed: str) -> str:
     return str(uuid.uuid5(_GUID_NS, seed))
 
 
-def rid(sub: str, rg: str, provider_type: str, name: str) -> str:
-    """An ARM resource id, e.g. rid(s, "rg", "Microsoft.ClassicCompute/virtualMachines", "vm1")."""
-    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
-
-
-def arg_row(
-    row_id: str,
-    name: str,
-    arg_type: str,
-    sub: str,
-    rg: str,
-    location: str,
-    properties: Any,
-    *,
-    kind: str = "",
-    sku: dict[str, Any] | None = None,
-    tags: dict[str, str] | None = None,
-    identity: dict[str, Any] | None = None,
-    zones: list[str] | None = None,
-    managed_by: str = "",
-) -> Row:
-    """One row with every column ARG returns for `project *`; `arg_type` is lower-cased here."""
-    return {
-        "id": row_id,
-        "name": name,
-        "type": arg_type.lower(),
-        "tenantId": TENANT_ID,
-        "kind": kind,
-        "location": location,
-        "resourceGroup": rg,
-        "subscriptionId": sub,
-        "managedBy": managed_by,
-        "sku": sku,
-        "plan": None,
-        "properties": properties,
-        "tags": {} if tags is None else tags,
-        "identity": identity,
-        "zones": zones,
-        "extendedLocation": None,
-    }
-
-
-def resource(
-    sub: str, rg: str, provider_type: str, name: str, location: str, properties: Any, **extra: Any
-) -> Row:
-    """A plain resource row whose id is built from its parts (`provider_type` keeps Azure's casing)."""
-    return arg_row(
-        rid(sub, rg, provider_type, name), name, provider_type, sub, rg, location, properties, **extra
-    )
+#: The row builders of tests/rowfactory, in Fabrikam's tenant.
+arg_row = partial(rowfactory.arg_row, tenant=TENANT_ID)
+resource = partial(rowfactory.resource_row, tenant=TENANT_ID)
 
 
 def fab_tags(env: str, owner: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.rowfactory import Row, container_row
 from tools.demo.company import (
     ER_RG,
     NET_RG,
@@ -13,9 +14,8 @@ from tools.demo.company import (
     SUB_NONPROD,
     SUB_PROD,
     SUBSCRIPTIONS,
+    TENANT_ID,
     WEU,
-    Row,
-    arg_row,
     fab_tags,
 )
 
@@ -51,13 +51,9 @@ def container_rows() -> list[Row]:
     rows: list[Row] = []
     for sub, display in SUBSCRIPTIONS.items():
         rows.append(
-            arg_row(
-                f"/subscriptions/{sub}",
-                display,
-                "microsoft.resources/subscriptions",
+            container_row(
                 sub,
-                "",
-                "",
+                display,
                 {
                     "displayName": display,
                     "state": "Enabled",
@@ -67,6 +63,7 @@ def container_rows() -> list[Row]:
                         "spendingLimit": "Off",
                     },
                 },
+                tenant=TENANT_ID,
             )
         )
         for rg, location in RESOURCE_GROUPS[sub].items():
@@ -76,14 +73,13 @@ def container_rows() -> list[Row]:
                 else fab_tags("prod" if sub != SUB_NONPROD else "dev", "it-infra")
             )
             rows.append(
-                arg_row(
-                    f"/subscriptions/{sub}/resourceGroups/{rg}",
-                    rg,
-                    "microsoft.resources/subscriptions/resourcegroups",
+                container_row(
                     sub,
                     rg,
-                    location,
                     {"provisioningState": "Succeeded"},
+                    tenant=TENANT_ID,
+                    rg=rg,
+                    location=location,
                     tags=tags,
                 )
             )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tests.rowfactory import Row, resource_id
 from tools.demo.arm_builders import arm_vnet
-from tools.demo.company import ER_RG, NEU, SUB_NET, SUB_PROD, WEU, Row, arg_row, fab_tags, guid, resource, rid
+from tools.demo.company import ER_RG, NEU, SUB_NET, SUB_PROD, WEU, arg_row, fab_tags, guid, resource
 
 
 def er_circuit_id(name: str) -> str:
-    return rid(SUB_NET, ER_RG, "Microsoft.Network/expressRouteCircuits", name)
+    return resource_id(SUB_NET, ER_RG, "Microsoft.Network/expressRouteCircuits", name)
 
 
 def er_circuit(
@@ -92,8 +93,8 @@ def connection(sub: str, rg: str, name: str, location: str, props: dict[str, Any
 
 def expressroute_rows() -> list[Row]:
     """Circuits (classic operations on/off, authorizations) and connections within / across subscriptions."""
-    prod_conn = rid(SUB_PROD, "fab-prod-network", "Microsoft.Network/connections", "fab-prod-er-conn")
-    hub_gw = rid(SUB_NET, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-ergw")
+    prod_conn = resource_id(SUB_PROD, "fab-prod-network", "Microsoft.Network/connections", "fab-prod-er-conn")
+    hub_gw = resource_id(SUB_NET, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-ergw")
     return [
         er_circuit(
             "fab-er-ams",
@@ -120,7 +121,7 @@ def expressroute_rows() -> list[Row]:
                 "authorizationKey": guid("authkey:fab-prod-auth"),
                 "peer": {"id": er_circuit_id("fab-er-ams")},
                 "virtualNetworkGateway1": {
-                    "id": rid(
+                    "id": resource_id(
                         SUB_PROD,
                         "fab-prod-network",
                         "Microsoft.Network/virtualNetworkGateways",
@@ -153,10 +154,14 @@ def expressroute_rows() -> list[Row]:
                 "connectionType": "IPsec",
                 "connectionProtocol": "IKEv2",
                 "virtualNetworkGateway1": {
-                    "id": rid(SUB_NET, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-vpngw")
+                    "id": resource_id(
+                        SUB_NET, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-vpngw"
+                    )
                 },
                 "localNetworkGateway2": {
-                    "id": rid(SUB_NET, ER_RG, "Microsoft.Network/localNetworkGateways", "fab-hq-rotterdam")
+                    "id": resource_id(
+                        SUB_NET, ER_RG, "Microsoft.Network/localNetworkGateways", "fab-hq-rotterdam"
+                    )
                 },
             },
         ),
@@ -170,7 +175,9 @@ def expressroute_rows() -> list[Row]:
             [
                 (
                     "to-fab-prod-vnet",
-                    rid(SUB_PROD, "fab-prod-network", "Microsoft.Network/virtualNetworks", "fab-prod-vnet"),
+                    resource_id(
+                        SUB_PROD, "fab-prod-network", "Microsoft.Network/virtualNetworks", "fab-prod-vnet"
+                    ),
                 )
             ],
             tags=fab_tags("prod", "network-team"),

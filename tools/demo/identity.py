@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.rowfactory import Row, authorization_row, resource_id
 from tools.demo.classic_builders import STORAGE, classic_vnet_id, cloud_service_id
 from tools.demo.company import (
     CONVERSION_PRINCIPAL,
@@ -20,10 +21,8 @@ from tools.demo.company import (
     SUB_NET,
     SUB_NONPROD,
     SUB_PROD,
-    Row,
-    arg_row,
+    TENANT_ID,
     guid,
-    rid,
 )
 
 CONVERSION_DESCRIPTION = (
@@ -60,15 +59,7 @@ def role_assignment(
     }
     if description is not None:
         props["description"] = description
-    return arg_row(
-        f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
-        name,
-        "Microsoft.Authorization/roleAssignments",
-        sub,
-        rg,
-        "",
-        props,
-    )
+    return authorization_row(scope, "roleAssignments", name, props, sub=sub, tenant=TENANT_ID, rg=rg)
 
 
 def classic_admin(sub: str, puid: str, email: str, role: str, state: str | None) -> Row:
@@ -76,14 +67,8 @@ def classic_admin(sub: str, puid: str, email: str, role: str, state: str | None)
     props: dict[str, Any] = {"emailAddress": email, "role": role}
     if state is not None:
         props["adminState"] = state
-    return arg_row(
-        f"/subscriptions/{sub}/providers/Microsoft.Authorization/classicAdministrators/{puid}",
-        puid,
-        "Microsoft.Authorization/classicAdministrators",
-        sub,
-        "",
-        "",
-        props,
+    return authorization_row(
+        f"/subscriptions/{sub}", "classicAdministrators", puid, props, sub=sub, tenant=TENANT_ID
     )
 
 
@@ -103,7 +88,7 @@ def identity_rows() -> list[Row]:
     return [
         role_assignment(
             p,
-            rid(p, PROD_CLASSIC_RG, "Microsoft.ClassicCompute/virtualMachines", "fab-sql-01"),
+            resource_id(p, PROD_CLASSIC_RG, "Microsoft.ClassicCompute/virtualMachines", "fab-sql-01"),
             ROLE_CLASSIC_VM_CONTRIBUTOR,
             dba_group,
             "Group",

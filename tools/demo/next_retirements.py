@@ -6,20 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tests.rowfactory import Row, resource_id
 from tools.demo.arm_builders import public_ip
-from tools.demo.company import (
-    ER_RG,
-    NEU,
-    SUB_NET,
-    SUB_NONPROD,
-    SUB_PROD,
-    WEU,
-    Row,
-    arg_row,
-    guid,
-    resource,
-    rid,
-)
+from tools.demo.company import ER_RG, NEU, SUB_NET, SUB_NONPROD, SUB_PROD, WEU, arg_row, guid, resource
 
 
 def vm_extension(vm: Row, name: str, publisher: str, extension_type: str, version: str) -> Row:
@@ -45,7 +34,7 @@ def vm_extension(vm: Row, name: str, publisher: str, extension_type: str, versio
 def vnet_gateway(
     sub: str, rg: str, name: str, location: str, gateway_type: str, sku: str, public_ip: str | None
 ) -> Row:
-    gw_id = rid(sub, rg, "Microsoft.Network/virtualNetworkGateways", name)
+    gw_id = resource_id(sub, rg, "Microsoft.Network/virtualNetworkGateways", name)
     configs = []
     if public_ip is not None:
         configs.append(
@@ -92,11 +81,13 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
     and the Basic IP of the Cloud Service (extended support) (exempt from the Basic IP retirement)."""
     p, n, s = SUB_PROD, SUB_NONPROD, SUB_NET
     vms = {r["name"]: r for r in arm if r["type"] == "microsoft.compute/virtualmachines"}
-    hub_vpn_pip = rid(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-vpngw-pip")
-    hub_er_pip = rid(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-ergw-pip")
-    prod_vpn_pip = rid(p, "fab-prod-network", "Microsoft.Network/publicIPAddresses", "fab-prod-vpngw-pip")
+    hub_vpn_pip = resource_id(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-vpngw-pip")
+    hub_er_pip = resource_id(s, ER_RG, "Microsoft.Network/publicIPAddresses", "fab-hub-ergw-pip")
+    prod_vpn_pip = resource_id(
+        p, "fab-prod-network", "Microsoft.Network/publicIPAddresses", "fab-prod-vpngw-pip"
+    )
     tracking_rg = "fab-tracking-Migrated"
-    workspace = rid(p, "fab-prod-ops", "Microsoft.OperationalInsights/workspaces", "fab-prod-law")
+    workspace = resource_id(p, "fab-prod-ops", "Microsoft.OperationalInsights/workspaces", "fab-prod-law")
     gw_config = "/ipConfigurations/default"
     return [
         # fab-crm-01 came over from classic with WAD and the MMA; fab-qa-01 kept the MMA only;
@@ -135,7 +126,7 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
             WEU,
             "203.0.113.50",
             "Basic",
-            rid(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-vpngw") + gw_config,
+            resource_id(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-vpngw") + gw_config,
         ),
         vnet_gateway(s, ER_RG, "fab-hub-ergw", WEU, "ExpressRoute", "Standard", hub_er_pip),
         public_ip(
@@ -145,7 +136,7 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
             WEU,
             "203.0.113.51",
             "Standard",
-            rid(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-ergw") + gw_config,
+            resource_id(s, ER_RG, "Microsoft.Network/virtualNetworkGateways", "fab-hub-ergw") + gw_config,
         ),
         vnet_gateway(p, "fab-prod-network", "fab-prod-vpngw", WEU, "Vpn", "VpnGw1", prod_vpn_pip),
         public_ip(
@@ -155,7 +146,7 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
             WEU,
             "203.0.113.52",
             "Standard",
-            rid(p, "fab-prod-network", "Microsoft.Network/virtualNetworkGateways", "fab-prod-vpngw")
+            resource_id(p, "fab-prod-network", "Microsoft.Network/virtualNetworkGateways", "fab-prod-vpngw")
             + gw_config,
         ),
         # The Basic VIP of the Cloud Service (extended support): exempt from the Basic IP retirement.
@@ -166,7 +157,7 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
             WEU,
             "203.0.113.60",
             "Basic",
-            rid(p, tracking_rg, "Microsoft.Compute/cloudServices", "fab-tracking")
+            resource_id(p, tracking_rg, "Microsoft.Compute/cloudServices", "fab-tracking")
             + "/loadBalancerConfigurations/fab-tracking-lb/frontendIpConfigurations/fab-tracking-fe",
         ),
         # Application Insights: the portal's classic resource and a workspace-based one.
@@ -178,6 +169,6 @@ def next_retirement_rows(arm: Sequence[Row]) -> list[Row]:
             "fab-dev-apps",
             "fab-qa-ai",
             NEU,
-            rid(n, "fab-dev-apps", "Microsoft.OperationalInsights/workspaces", "fab-dev-law"),
+            resource_id(n, "fab-dev-apps", "Microsoft.OperationalInsights/workspaces", "fab-dev-law"),
         ),
     ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tests.rowfactory import Row
 from tools.demo.classic_builders import Disk, classic_vm, classic_vnet, cloud_service
-from tools.demo.company import RENDER_RG, SUB_PROD, WEU, Row
+from tools.demo.company import RENDER_RG, SUB_PROD, WEU
 
 RENDER_VNET = "fabrendervnet"
 RENDER_SUBNET = "RenderNodes"
