@@ -758,7 +758,7 @@ class Estate:
                 )
             )
 
-    def authorization_row(self, st: _SubState, kind: str, name: str, props: dict[str, Any]) -> Row:
+    def authorization(self, st: _SubState, kind: str, name: str, props: dict[str, Any]) -> Row:
         return project(
             authorization_row(f"/subscriptions/{st.sub}", kind, name, props, sub=st.sub, tenant=self.tenant)
         )
@@ -777,7 +777,7 @@ class Estate:
             props: dict[str, Any] = {"emailAddress": f"admin{i}@contoso{st.index}.example", "role": role}
             if rng.random() > 0.05:
                 props["adminState"] = admin_state
-            yield self.authorization_row(st, "classicAdministrators", f"{rng.getrandbits(64):016X}", props)
+            yield self.authorization(st, "classicAdministrators", f"{rng.getrandbits(64):016X}", props)
 
     def role_assignments(self, st: _SubState, n: int) -> Iterator[Row]:
         rng = self.rng
@@ -819,7 +819,7 @@ class Estate:
                 "updatedBy": created_by,
                 "updatedOn": "2019-01-15T09:00:00Z",
             }
-            yield self.authorization_row(st, "roleAssignments", name, props)
+            yield self.authorization(st, "roleAssignments", name, props)
 
     # -- ARM side -------------------------------------------------------------------------------
     def arm(self, st: _SubState, n: dict[str, int]) -> Iterator[Row]:
