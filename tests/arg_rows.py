@@ -16,7 +16,7 @@ from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack, load_pack
 from scanner.inventory import Inventory, build_inventory
 from scanner.snapshot import DATASETS, Snapshot, dataset_for_type
-from tests.rowfactory import arg_row, resource_id
+from tests.rowfactory import arg_row, authorization_row, backup_item_row, container_row, resource_id
 
 SUB = "11111111-1111-1111-1111-111111111111"
 SUB2 = "22222222-2222-2222-2222-222222222222"
@@ -85,6 +85,39 @@ def row(
         props if props is not None else {},
         tenant=TENANT,
         **extra,
+    )
+
+
+def subscription(name: str, props: dict[str, Any] | None = None, *, sub: str = SUB) -> dict[str, Any]:
+    """The resourcecontainers row of subscription `sub`, named `name` (ARG gives its display name)."""
+    return container_row(sub, name, props if props is not None else {}, tenant=TENANT)
+
+
+def resource_group(name: str, *, sub: str = SUB, location: str = "westeurope") -> dict[str, Any]:
+    """The resourcecontainers row of resource group `name`."""
+    return container_row(
+        sub, name, {"provisioningState": "Succeeded"}, tenant=TENANT, rg=name, location=location
+    )
+
+
+def classic_administrator(name: str, props: dict[str, Any], *, sub: str = SUB) -> dict[str, Any]:
+    """An authorizationresources classic administrator row (no resource group in its id)."""
+    return authorization_row(
+        f"/subscriptions/{sub}", "classicAdministrators", name, props, sub=sub, tenant=TENANT
+    )
+
+
+def role_assignment_row(scope: str, name: str, props: dict[str, Any], *, sub: str = SUB) -> dict[str, Any]:
+    """An authorizationresources role assignment whose id sits under `scope`."""
+    return authorization_row(scope, "roleAssignments", name, props, sub=sub, tenant=TENANT)
+
+
+def protected_item(
+    vault_id: str, container: str, item: str, props: dict[str, Any], *, rg: str = "ops", sub: str = SUB
+) -> dict[str, Any]:
+    """A recoveryservicesresources protected item in the Azure fabric's `container` of `vault_id`."""
+    return backup_item_row(
+        vault_id, container, item, props, sub=sub, rg=rg, location="westeurope", tenant=TENANT
     )
 
 
