@@ -1,5 +1,5 @@
-"""The fictional company behind the demo estate (Fabrikam Logistics): tenant, subscriptions,
-regions, resource groups shared across modules, well-known Azure ids and the demo's row helpers."""
+"""The fictional company behind the demo estate (Fabrikam Logistics): tenant, subscriptions, regions,
+resource groups shared across modules, well-known Azure ids, and the row factory bound to its tenant."""
 
 from __future__ import annotations
 
