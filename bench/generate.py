@@ -20,7 +20,9 @@ autoscale settings, ARM VNets peered to classic ones, ASE/HDInsight/APIM in clas
 subscriptions. Failure, unknown and edge cases come at fixed rates (RATES) so every rule sees fail,
 pass and (where the data allows) unknown verdicts.
 
-Same seed and size: the same bytes. Only the standard library and `scanner` are imported.
+Same seed and size: the same bytes. Rows are built by the project's one ARG row factory
+(tests/rowfactory, which also serves the tests and the demo generator); besides it only the standard
+library and `scanner` are imported.
 """
 
 from __future__ import annotations
@@ -42,8 +44,15 @@ if __package__ in (None, ""):  # `python bench/generate.py`: make the repository
 import scanner
 from scanner.queries import all_queries
 from scanner.snapshot import DATASETS, FORMAT, FORMAT_VERSION, MANIFEST, dataset_for_type
-
-Row = dict[str, Any]
+from tests.rowfactory import (
+    Row,
+    authorization_row,
+    backup_item_row,
+    container_row,
+    project,
+    resource_id,
+    resource_row,
+)
 
 COLLECTED_AT = "2026-11-02T08:00:00Z"
 
@@ -154,33 +163,6 @@ CONVERSION_PRINCIPAL = "0469d4cd-df37-4d93-8a61-f8c75b809164"
 WINDOWS_IMAGE = "a699494373c04fc0bc8f2bb1389d6106__Windows-Server-2012-R2-20160812-en.us-127GB.vhd"
 LINUX_IMAGE = "b39f27a8b8c64d52b05eac6a62ebad85__Ubuntu-16_04-LTS-amd64-server-20180112-en-us-30GB"
 
-#: The columns each table's KQL projects (scanner/queries/*.kql): rows carry exactly these.
-_RESOURCE_KEYS = (
-    "id",
-    "name",
-    "type",
-    "tenantId",
-    "kind",
-    "location",
-    "resourceGroup",
-    "subscriptionId",
-    "sku",
-    "properties",
-    "tags",
-)
-_PLAIN_KEYS = ("id", "name", "type", "tenantId", "location", "resourceGroup", "subscriptionId", "properties")
-PROJECTED: dict[str, tuple[str, ...]] = {
-    "resources": _RESOURCE_KEYS,
-    "recoveryservicesresources": _PLAIN_KEYS,
-    "authorizationresources": _PLAIN_KEYS,
-    "resourcecontainers": (*_PLAIN_KEYS, "tags"),
-}
-
-
-def rid(sub: str, rg: str, provider_type: str, name: str) -> str:
-    """An ARM resource id."""
-    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
-
 
 def split(total: int, weights: Sequence[float]) -> list[int]:
     """`total` split in proportion to `weights` (largest remainders; sums to total)."""
@@ -251,21 +233,20 @@ class Estate:
         sku: Any = None,
         tags: dict[str, str] | None = None,
     ) -> Row:
-        full = {
-            "id": rid(sub, rg, provider_type, name),
-            "name": name,
-            "type": provider_type.lower(),
-            "tenantId": self.tenant,
-            "kind": kind,
-            "location": location,
-            "resourceGroup": rg,
-            "subscriptionId": sub,
-            "sku": sku,
-            "properties": props,
-            "tags": tags if tags is not None else {},
-        }
-        keys = PROJECTED[dataset_for_type(full["type"])]
-        return {k: full[k] for k in keys}
+        return project(
+            resource_row(
+                sub,
+                rg,
+                provider_type,
+                name,
+                location,
+                props,
+                tenant=self.tenant,
+                kind=kind,
+                sku=sku,
+                tags=tags,
+            )
+        )
 
     def tags(self, i: int) -> dict[str, str]:
         env = ("prod", "dev", "test", "prod", "uat")[i % 5]
@@ -304,17 +285,7 @@ class Estate:
                 "spendingLimit": "Off",
             },
         }
-        return {
-            "id": f"/subscriptions/{sub}",
-            "name": self.sub_names[s],
-            "type": "microsoft.resources/subscriptions",
-            "tenantId": self.tenant,
-            "location": "",
-            "resourceGroup": "",
-            "subscriptionId": sub,
-            "properties": props,
-            "tags": {},
-        }
+        return project(container_row(sub, self.sub_names[s], props, tenant=self.tenant))
 
     # -- classic compute, network, storage ------------------------------------------------------
     def classic(self, st: _SubState, vm_total: int, storage_total: int) -> Iterator[Row]:
@@ -348,7 +319,7 @@ class Estate:
                     vnet = self.new_vnet(st, len(vnets))
                     vnets.append(vnet)
                 vnet["left"] -= size
-            cs_id = rid(st.sub, rg, "Microsoft.ClassicCompute/domainNames", cs_name)
+            cs_id = resource_id(st.sub, rg, "Microsoft.ClassicCompute/domainNames", cs_name)
             st.cs_ids.append(cs_id)
             st.cs_names.append((cs_id, cs_name))
             yield self.cloud_service(st, rg, cs_name)
@@ -371,7 +342,7 @@ class Estate:
                 )
             if rng.random() < PAAS_PER_CS:
                 paas = f"{cs_name}-web"
-                paas_id = rid(st.sub, rg, "Microsoft.ClassicCompute/domainNames", paas)
+                paas_id = resource_id(st.sub, rg, "Microsoft.ClassicCompute/domainNames", paas)
                 st.cs_ids.append(paas_id)
                 st.cs_names.append((paas_id, paas))
                 yield self.cloud_service(st, rg, paas)
@@ -390,7 +361,7 @@ class Estate:
 
     def storage_id(self, st: _SubState, name: str) -> str:
         rg = f"Default-Storage-{st.location}"
-        return rid(st.sub, rg, "Microsoft.ClassicStorage/storageAccounts", name)
+        return resource_id(st.sub, rg, "Microsoft.ClassicStorage/storageAccounts", name)
 
     def classic_storage(self, st: _SubState, name: str, account_type: str | None) -> Row:
         kind = account_type or self.pick(("Standard-LRS", "Standard_GRS", "Standard-RAGRS", "Standard_LRS"))
@@ -520,7 +491,7 @@ class Estate:
                 }
             )
         if backed_up:
-            st.backed_up.append(rid(st.sub, rg, "Microsoft.ClassicCompute/virtualMachines", name))
+            st.backed_up.append(resource_id(st.sub, rg, "Microsoft.ClassicCompute/virtualMachines", name))
         source = rng.random()
         statuses = []
         for ext in exts:
@@ -600,7 +571,7 @@ class Estate:
         if st.nsg_names and rng.random() < RATES["nsg_user"]:
             nsg = self.pick(st.nsg_names)
             network["networkSecurityGroup"] = {
-                "id": rid(
+                "id": resource_id(
                     st.sub, "Default-Networking", "Microsoft.ClassicNetwork/networkSecurityGroups", nsg
                 ),
                 "name": nsg,
@@ -735,7 +706,7 @@ class Estate:
         rng = self.rng
         vault = f"rsv-{st.index:04d}"
         rg = f"backup-{st.location}"
-        vault_id = rid(st.sub, rg, "Microsoft.RecoveryServices/vaults", vault)
+        vault_id = resource_id(st.sub, rg, "Microsoft.RecoveryServices/vaults", vault)
         targets = [(vm_id, vm_id.rsplit("/", 1)[1]) for vm_id in st.backed_up]
         for i in range(n):
             if targets and rng.random() >= RATES["backup_orphan"]:
@@ -746,7 +717,9 @@ class Estate:
                     state = "ProtectionStopped" if rng.random() < RATES["backup_stopped"] else "Protected"
             else:
                 vm_name = f"gone-{st.index:04d}-{i:05d}"
-                vm_id = rid(st.sub, f"old-{vm_name}", "Microsoft.ClassicCompute/virtualMachines", vm_name)
+                vm_id = resource_id(
+                    st.sub, f"old-{vm_name}", "Microsoft.ClassicCompute/virtualMachines", vm_name
+                )
                 state = "Protected"
             cs = vm_id.split("/resourceGroups/")[1].split("/")[0]
             container = f"iaasvmcontainer;{cs};{vm_name}"
@@ -772,32 +745,23 @@ class Estate:
             }
             if rng.random() >= RATES["backup_no_state"]:
                 props["protectionState"] = state
-            item_id = (
-                f"{vault_id}/backupFabrics/Azure/protectionContainers/IaasVMContainer;{container}"
-                f"/protectedItems/{item}"
+            yield project(
+                backup_item_row(
+                    vault_id,
+                    f"IaasVMContainer;{container}",
+                    item,
+                    props,
+                    sub=st.sub,
+                    rg=rg,
+                    location=st.location,
+                    tenant=self.tenant,
+                )
             )
-            yield {
-                "id": item_id,
-                "name": item,
-                "type": "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",
-                "tenantId": self.tenant,
-                "location": st.location,
-                "resourceGroup": rg,
-                "subscriptionId": st.sub,
-                "properties": props,
-            }
 
-    def authorization_row(self, st: _SubState, kind: str, name: str, props: dict[str, Any]) -> Row:
-        return {
-            "id": f"/subscriptions/{st.sub}/providers/Microsoft.Authorization/{kind}/{name}",
-            "name": name,
-            "type": f"microsoft.authorization/{kind.lower()}",
-            "tenantId": self.tenant,
-            "location": "",
-            "resourceGroup": "",
-            "subscriptionId": st.sub,
-            "properties": props,
-        }
+    def authorization(self, st: _SubState, kind: str, name: str, props: dict[str, Any]) -> Row:
+        return project(
+            authorization_row(f"/subscriptions/{st.sub}", kind, name, props, sub=st.sub, tenant=self.tenant)
+        )
 
     def admins(self, st: _SubState) -> Iterator[Row]:
         rng = self.rng
@@ -813,7 +777,7 @@ class Estate:
             props: dict[str, Any] = {"emailAddress": f"admin{i}@contoso{st.index}.example", "role": role}
             if rng.random() > 0.05:
                 props["adminState"] = admin_state
-            yield self.authorization_row(st, "classicAdministrators", f"{rng.getrandbits(64):016X}", props)
+            yield self.authorization(st, "classicAdministrators", f"{rng.getrandbits(64):016X}", props)
 
     def role_assignments(self, st: _SubState, n: int) -> Iterator[Row]:
         rng = self.rng
@@ -855,7 +819,7 @@ class Estate:
                 "updatedBy": created_by,
                 "updatedOn": "2019-01-15T09:00:00Z",
             }
-            yield self.authorization_row(st, "roleAssignments", name, props)
+            yield self.authorization(st, "roleAssignments", name, props)
 
     # -- ARM side -------------------------------------------------------------------------------
     def arm(self, st: _SubState, n: dict[str, int]) -> Iterator[Row]:
@@ -867,17 +831,11 @@ class Estate:
             migrated.append(f"app{len(migrated):05d}-Migrated")
         migrated = migrated[: n["resource_group"]]
         for rg in migrated:
-            yield {
-                "id": f"/subscriptions/{sub}/resourceGroups/{rg}",
-                "name": rg,
-                "type": "microsoft.resources/subscriptions/resourcegroups",
-                "tenantId": self.tenant,
-                "location": loc,
-                "resourceGroup": rg,
-                "subscriptionId": sub,
-                "properties": {"provisioningState": "Succeeded"},
-                "tags": {},
-            }
+            yield project(
+                container_row(
+                    sub, rg, {"provisioningState": "Succeeded"}, tenant=self.tenant, rg=rg, location=loc
+                )
+            )
         groups = migrated or [f"app-{st.index}-Migrated"]
         arm_vm_ids: list[str] = []
         for i in range(n["arm_vm"]):
@@ -914,7 +872,7 @@ class Estate:
             )
         for i in range(n["load_balancer"]):
             name = f"lb{st.index:04d}-{i:05d}"
-            lb_id = rid(sub, f"net-{i % 20:02d}", "Microsoft.Network/loadBalancers", name)
+            lb_id = resource_id(sub, f"net-{i % 20:02d}", "Microsoft.Network/loadBalancers", name)
             props = {
                 "backendAddressPools": [
                     {"id": f"{lb_id}/backendAddressPools/BackendPool", "name": "BackendPool"}
@@ -955,7 +913,7 @@ class Estate:
             if x < 0.4 and st.vm_ids:
                 target: str | None = self.pick(st.vm_ids)
             elif x < 0.95:
-                target = rid(
+                target = resource_id(
                     sub,
                     f"app-{i % 40:02d}",
                     "Microsoft.Compute/virtualMachines",
@@ -989,7 +947,7 @@ class Estate:
             if st.cs_ids and rng.random() < 0.4:
                 target = f"{self.pick(st.cs_ids)}/slots/Production/roles/WebRole1"
             else:
-                target = rid(
+                target = resource_id(
                     sub, f"app-{i % 40:02d}", "Microsoft.Compute/virtualMachineScaleSets", f"vmss{i:04d}"
                 )
             props = {
@@ -1042,7 +1000,7 @@ class Estate:
             if not st.vnet_ids:
                 break
             name = f"hub{st.index:04d}-{i:04d}"
-            vnet_id = rid(sub, "net-hub", "Microsoft.Network/virtualNetworks", name)
+            vnet_id = resource_id(sub, "net-hub", "Microsoft.Network/virtualNetworks", name)
             remote = self.pick(st.vnet_ids)
             props = {
                 "addressSpace": {"addressPrefixes": [f"10.{200 + i % 50}.0.0/16"]},
@@ -1159,7 +1117,7 @@ class Estate:
         for i in range(n["app_insights"]):
             props = {"Application_Type": "web", "provisioningState": "Succeeded"}
             if rng.random() < 0.6:
-                props["WorkspaceResourceId"] = rid(
+                props["WorkspaceResourceId"] = resource_id(
                     sub, "monitoring", "Microsoft.OperationalInsights/workspaces", f"law{st.index:04d}"
                 )
             yield self.row(
@@ -1188,7 +1146,7 @@ class Estate:
                 }
             ]
         else:
-            disk_id = rid(sub, rg, "Microsoft.Compute/disks", f"{name}-os")
+            disk_id = resource_id(sub, rg, "Microsoft.Compute/disks", f"{name}-os")
             os_disk = {
                 "name": f"{name}-os",
                 "managedDisk": {"id": disk_id, "storageAccountType": "Premium_LRS"},
@@ -1199,7 +1157,7 @@ class Estate:
             "hardwareProfile": {"vmSize": self.pick(("Standard_D2s_v3", "Standard_B2ms", "Standard_E4s_v3"))},
             "networkProfile": {
                 "networkInterfaces": [
-                    {"id": rid(sub, rg, "Microsoft.Network/networkInterfaces", f"{name}-nic")}
+                    {"id": resource_id(sub, rg, "Microsoft.Network/networkInterfaces", f"{name}-nic")}
                 ]
             },
             "osProfile": {"adminUsername": "azureuser", "computerName": name[:15]},
@@ -1223,7 +1181,7 @@ class Estate:
         hub = _SubState(0, self.subs[0], LOCATIONS[0])
         for i in range(n_circuits):
             name = f"er-{i:04d}"
-            circuit_id = rid(hub.sub, "connectivity", "Microsoft.Network/expressRouteCircuits", name)
+            circuit_id = resource_id(hub.sub, "connectivity", "Microsoft.Network/expressRouteCircuits", name)
             ids.append(circuit_id)
             auths = [
                 {
@@ -1264,7 +1222,7 @@ class Estate:
         for i in range(n_connections):
             sub = self.subs[i % len(self.subs)]
             name = f"er-conn-{i:04d}"
-            gw = rid(sub, "network", "Microsoft.Network/virtualNetworkGateways", f"ergw-{i:04d}")
+            gw = resource_id(sub, "network", "Microsoft.Network/virtualNetworkGateways", f"ergw-{i:04d}")
             props = {
                 "connectionStatus": "Connected",
                 "connectionType": "ExpressRoute",

@@ -1,7 +1,9 @@
 """Small builders of ARG rows shaped as reference/resource-graph.md describes, for tests.
 
-Every builder returns a plain dict as ARG would; `props` replaces the default properties and
-`extra` merges top-level keys. Helpers `run_rule` / `verdicts` evaluate a rule over rows.
+Every builder returns a plain dict as ARG would, built by the project's one row factory
+(tests/rowfactory) with the tests' defaults (subscription SUB, group rg1, tenant TENANT); `props`
+replaces the default properties and `extra` merges top-level keys. Helpers `verdicts` / `findings`
+evaluate a rule over rows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack, load_pack
 from scanner.inventory import Inventory, build_inventory
 from scanner.snapshot import DATASETS, Snapshot, dataset_for_type
+from tests.rowfactory import arg_row, authorization_row, backup_item_row, container_row, resource_id
 
 SUB = "11111111-1111-1111-1111-111111111111"
 SUB2 = "22222222-2222-2222-2222-222222222222"
@@ -58,7 +61,8 @@ def pack() -> RulePack:
 
 
 def rid(provider_type: str, name: str, rg: str = "rg1", sub: str = SUB) -> str:
-    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{provider_type}/{name}"
+    """tests/rowfactory's resource id with the tests' defaults."""
+    return resource_id(sub, rg, provider_type, name)
 
 
 def row(
@@ -71,26 +75,50 @@ def row(
     location: str = "westeurope",
     **extra: Any,
 ) -> dict[str, Any]:
-    out = {
-        "id": rid(provider_type, name, rg, sub),
-        "name": name,
-        "type": provider_type.lower(),
-        "tenantId": TENANT,
-        "kind": "",
-        "location": location,
-        "resourceGroup": rg,
-        "subscriptionId": sub,
-        "managedBy": "",
-        "sku": None,
-        "plan": None,
-        "properties": props if props is not None else {},
-        "tags": {},
-        "identity": None,
-        "zones": None,
-        "extendedLocation": None,
-    }
-    out.update(extra)
-    return out
+    return arg_row(
+        rid(provider_type, name, rg, sub),
+        name,
+        provider_type,
+        sub,
+        rg,
+        location,
+        props if props is not None else {},
+        tenant=TENANT,
+        **extra,
+    )
+
+
+def subscription(name: str, props: dict[str, Any] | None = None, *, sub: str = SUB) -> dict[str, Any]:
+    """The resourcecontainers row of subscription `sub`, named `name` (ARG gives its display name)."""
+    return container_row(sub, name, props if props is not None else {}, tenant=TENANT)
+
+
+def resource_group(name: str, *, sub: str = SUB, location: str = "westeurope") -> dict[str, Any]:
+    """The resourcecontainers row of resource group `name`."""
+    return container_row(
+        sub, name, {"provisioningState": "Succeeded"}, tenant=TENANT, rg=name, location=location
+    )
+
+
+def classic_administrator(name: str, props: dict[str, Any], *, sub: str = SUB) -> dict[str, Any]:
+    """An authorizationresources classic administrator row (no resource group in its id)."""
+    return authorization_row(
+        f"/subscriptions/{sub}", "classicAdministrators", name, props, sub=sub, tenant=TENANT
+    )
+
+
+def role_assignment_row(scope: str, name: str, props: dict[str, Any], *, sub: str = SUB) -> dict[str, Any]:
+    """An authorizationresources role assignment whose id sits under `scope`."""
+    return authorization_row(scope, "roleAssignments", name, props, sub=sub, tenant=TENANT)
+
+
+def protected_item(
+    vault_id: str, container: str, item: str, props: dict[str, Any], *, rg: str = "ops", sub: str = SUB
+) -> dict[str, Any]:
+    """A recoveryservicesresources protected item in the Azure fabric's `container` of `vault_id`."""
+    return backup_item_row(
+        vault_id, container, item, props, sub=sub, rg=rg, location="westeurope", tenant=TENANT
+    )
 
 
 def classic_vm(

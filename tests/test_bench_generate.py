@@ -40,6 +40,17 @@ def test_same_seed_same_bytes(snapshot_dir, tmp_path):
     assert _digest(again) == _digest(snapshot_dir)
 
 
+#: sha256 of `write_jsonl(path, 1500, seed=7)` as the generator wrote it before its rows came from
+#: tests/rowfactory: moving the row building must not move a byte (benchmark estates stay comparable).
+JSONL_1500_SEED_7 = "8574cfb95e78716e472001936c2286352b33434df73e37b92f5a4208adeaecba"
+
+
+def test_the_row_factory_keeps_the_bytes_of_a_seed(tmp_path):
+    path = tmp_path / "estate.jsonl"
+    write_jsonl(path, SIZE, seed=7)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == JSONL_1500_SEED_7
+
+
 def test_another_seed_other_rows(snapshot_dir, tmp_path):
     other = tmp_path / "other"
     write_snapshot_streaming(other, SIZE, seed=8)

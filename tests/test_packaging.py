@@ -7,6 +7,7 @@ installed copy from outside the checkout.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -59,6 +60,24 @@ def test_the_wheel_holds_every_tracked_runtime_file(wheel):
     assert sorted(runtime - shipped) == []
     modules = {p for p in tracked(*PACKAGES) if p.endswith(".py")}
     assert sorted(modules - shipped) == []
+
+
+def test_the_wheel_ships_no_development_code_and_imports_none(wheel):
+    """tools/ (the demo generator), tests/ (the row factory) and bench/ stay out of the wheel, and no
+    module in it imports them: the demo ships as data only."""
+    development = ("tools", "tests", "bench")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert [n for n in names if n.split("/")[0] in development] == []
+        assert "scanner/demo/estate/manifest.json" in names
+        imports = set()
+        for name in (n for n in names if n.endswith(".py")):
+            for node in ast.walk(ast.parse(archive.read(name))):
+                if isinstance(node, ast.Import):
+                    imports.update((name, alias.name) for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    imports.add((name, node.module))
+    assert sorted((n, m) for n, m in imports if m.split(".")[0] in development) == []
 
 
 def test_a_live_scan_runs_from_the_installed_wheel(wheel, tmp_path):

@@ -7,7 +7,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from arg_rows import AS_OF, SUB, findings, pack, rid, row
+from arg_rows import (
+    AS_OF,
+    SUB,
+    classic_administrator,
+    findings,
+    pack,
+    protected_item,
+    rid,
+    role_assignment_row,
+)
 
 from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack
@@ -17,7 +26,6 @@ from scanner.sources.files import FilesSource
 OWNER_GUID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 CONTRIBUTOR_GUID = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 CONVERSION_PRINCIPAL = "0469d4cd-df37-4d93-8a61-f8c75b809164"
-PROTECTED_ITEM = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"
 
 
 def finding(rule_id: str, rows: list[dict[str, Any]], name: str, **kwargs: Any) -> dict[str, Any]:
@@ -65,21 +73,14 @@ def backup_item(
     if vm_id is not None:
         body[via] = vm_id
     body.update(props)
-    item_name = f"VM;iaasvmcontainer;{name};{name}"
-    out = row(PROTECTED_ITEM, item_name, body, rg="ops")
-    out["id"] = (
-        rid("Microsoft.RecoveryServices/vaults", "rsv1", "ops")
-        + f"/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainer;{name};{name}"
-        + f"/protectedItems/{item_name}"
-    )
-    return out
+    container = f"iaasvmcontainer;{name};{name}"
+    vault = rid("Microsoft.RecoveryServices/vaults", "rsv1", "ops")
+    return protected_item(vault, f"IaasVMContainer;{container}", f"VM;{container}", body)
 
 
 def classic_admin(name: str, props: dict[str, Any], sub: str = SUB) -> dict[str, Any]:
     """An authorizationresources classic administrator row (no resource group in its id)."""
-    out = row("Microsoft.Authorization/classicAdministrators", name, props, rg="", sub=sub, location="")
-    out["id"] = f"/subscriptions/{sub}/providers/Microsoft.Authorization/classicAdministrators/{name}"
-    return out
+    return classic_administrator(name, props, sub=sub)
 
 
 def role_assignment(name: str, props: dict[str, Any], sub: str = SUB) -> dict[str, Any]:
@@ -92,9 +93,7 @@ def role_assignment(name: str, props: dict[str, Any], sub: str = SUB) -> dict[st
         **props,
     }
     scope = str(body["scope"] or f"/subscriptions/{sub}")
-    out = row("Microsoft.Authorization/roleAssignments", name, body, rg="", sub=sub, location="")
-    out["id"] = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
-    return out
+    return role_assignment_row(scope, name, body, sub=sub)
 
 
 def role_definition_id(guid: str, sub: str = SUB) -> str:

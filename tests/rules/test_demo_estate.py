@@ -1,6 +1,6 @@
 """The bundled demo estate exercises every rule the December 2026 review added or corrected: each new
 rule fails (or asks for a manual check) somewhere and passes somewhere, and the corrected verdicts the
-demo checklist (scanner/demo/build.py) records hold."""
+demo checklist (tools/demo/expected.yaml) records hold."""
 
 from __future__ import annotations
 

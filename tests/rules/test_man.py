@@ -4,7 +4,17 @@ per migration unit, MAN-012 per classic VM with data disks."""
 from __future__ import annotations
 
 import pytest
-from arg_rows import SUB, SUB2, classic_storage, classic_vm, classic_vnet, cloud_service, row, verdicts
+from arg_rows import (
+    SUB,
+    SUB2,
+    classic_storage,
+    classic_vm,
+    classic_vnet,
+    cloud_service,
+    row,
+    subscription,
+    verdicts,
+)
 from rule_helpers import classic_admin, finding
 
 MAN_IDS = [f"MAN-{i:03d}" for i in range(1, 10)]
@@ -22,16 +32,7 @@ SEVERITY = {
 
 
 def subscription_row(sub, display):
-    out = row(
-        "Microsoft.Resources/subscriptions",
-        sub,
-        {"displayName": display, "state": "Enabled"},
-        rg="",
-        sub=sub,
-        location="",
-    )
-    out["id"] = f"/subscriptions/{sub}"
-    return out
+    return subscription(sub, {"displayName": display, "state": "Enabled"}, sub=sub)
 
 
 def estate():

@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from arg_rows import SUB, row, verdicts
+from arg_rows import resource_group, row, verdicts
 from rule_helpers import finding
-
-
-def resource_group(name, *, location="westeurope"):
-    out = row(
-        "Microsoft.Resources/subscriptions/resourceGroups",
-        name,
-        {"provisioningState": "Succeeded"},
-        rg=name,
-        location=location,
-    )
-    out["id"] = f"/subscriptions/{SUB}/resourceGroups/{name}"
-    return out
 
 
 @pytest.mark.parametrize(

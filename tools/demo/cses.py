@@ -1,22 +1,13 @@
 """Demo Cloud Services (extended support) deployments: one per CSES rule and per target the plan can
-recommend (see the CSES lines of the checklist in scanner/demo/build.py)."""
+recommend (see the CSES lines of tools/demo/expected.yaml)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scanner.demo.build import (
-    NEU,
-    SUB_NONPROD,
-    SUB_PROD,
-    WEU,
-    Row,
-    fab_tags,
-    guid,
-    public_ip,
-    resource,
-    rid,
-)
+from tests.rowfactory import Row, resource_id
+from tools.demo.arm_builders import public_ip
+from tools.demo.company import NEU, SUB_NONPROD, SUB_PROD, WEU, fab_tags, guid, resource
 
 CSES_TYPE = "Microsoft.Compute/cloudServices"
 _CSCFG_NS = "http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceConfiguration"
@@ -57,7 +48,8 @@ def cses(
         if ip_id
         else {
             "subnet": {
-                "id": rid(sub, rg, "Microsoft.Network/virtualNetworks", f"{name}-vnet") + "/subnets/default"
+                "id": resource_id(sub, rg, "Microsoft.Network/virtualNetworks", f"{name}-vnet")
+                + "/subnets/default"
             },
             "privateIPAddress": "10.40.0.10",
         }
@@ -72,8 +64,8 @@ def cses(
         "slotType": slot,
     }
     if partner:
-        network["swappableCloudService"] = {"id": rid(sub, rg, CSES_TYPE, partner)}
-    vault = rid(sub, rg, "Microsoft.KeyVault/vaults", f"{name}-kv")
+        network["swappableCloudService"] = {"id": resource_id(sub, rg, CSES_TYPE, partner)}
+    vault = resource_id(sub, rg, "Microsoft.KeyVault/vaults", f"{name}-kv")
     secrets = (
         [
             {
@@ -145,7 +137,7 @@ def cses_rows() -> list[Row]:
             WEU,
             family="4",
             roles={"WebRole1": ("Standard_D2_v2", 2)},
-            ip_id=rid(p, shop_rg, "Microsoft.Network/publicIPAddresses", "fab-shop-vip"),
+            ip_id=resource_id(p, shop_rg, "Microsoft.Network/publicIPAddresses", "fab-shop-vip"),
             tags=prod,
         ),
         ip(p, shop_rg, "fab-shop-vip", "203.0.113.70", "Basic", prod),
@@ -166,7 +158,7 @@ def cses_rows() -> list[Row]:
             WEU,
             family="7",
             roles={"ApiWebRole": ("Standard_D2_v2", 2), "QueueWorker": ("Standard_D1_v2", 2)},
-            ip_id=rid(p, api_rg, "Microsoft.Network/publicIPAddresses", "fab-api-blue-ip"),
+            ip_id=resource_id(p, api_rg, "Microsoft.Network/publicIPAddresses", "fab-api-blue-ip"),
             partner="fab-api-green",
             vault_certificates=2,
             diagnostics=True,
@@ -180,7 +172,7 @@ def cses_rows() -> list[Row]:
             WEU,
             family="7",
             roles={"ApiWebRole": ("Standard_D2_v2", 2), "QueueWorker": ("Standard_D1_v2", 2)},
-            ip_id=rid(p, api_rg, "Microsoft.Network/publicIPAddresses", "fab-api-green-ip"),
+            ip_id=resource_id(p, api_rg, "Microsoft.Network/publicIPAddresses", "fab-api-green-ip"),
             slot="Staging",
             partner="fab-api-blue",
             tags=prod,
@@ -193,7 +185,7 @@ def cses_rows() -> list[Row]:
             NEU,
             family="7",
             roles={"WebRole1": ("Standard_D1_v2", 1)},
-            ip_id=rid(n, dev_rg, "Microsoft.Network/publicIPAddresses", "fab-dev-web-ip"),
+            ip_id=resource_id(n, dev_rg, "Microsoft.Network/publicIPAddresses", "fab-dev-web-ip"),
             tags=dev,
         ),
         ip(n, dev_rg, "fab-dev-web-ip", "198.51.100.40", "Standard", dev),
