@@ -186,10 +186,10 @@ def _render_findings(
 ) -> tuple[pd.DataFrame, Mapping[str, str] | None]:
     """The findings rendered from the masked inventory, with the real verdicts and finding ids; and the
     readiness keyed by the masked resource ids (None when the result derives it from its findings)."""
-    verdicts = judge(result.pack, result.inventory, date.fromisoformat(result.meta.as_of), result.meta.cloud)
-    shown, _ = render_findings(
-        verdicts, _with_tag_fields(masked, result, masker), identities=result.inventory
-    )
+    as_of = date.fromisoformat(result.meta.as_of)
+    verdicts = judge(result.pack, result.inventory, as_of, result.meta.cloud)
+    rendering = _with_tag_fields(masked, result, masker)
+    shown, _ = render_findings(verdicts, rendering, identities=result.inventory)
     # The plan and readiness read verdicts before waivers (scanner.scan), as rendered here.
     readiness = None if result.readiness is None else resource_states(shown, result.pack.migration_roles)
     return _overlay(shown, result.findings, masker), readiness
