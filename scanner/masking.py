@@ -228,6 +228,13 @@ def _overlay(shown: pd.DataFrame, real: pd.DataFrame, masker: Masker) -> pd.Data
             )
         shown = shown.iloc[[position[fid] for fid in real_ids]]
     out = shown.set_axis(real.index)
+    # A message is written for its verdict: the verdicts judged again must be the scan's (waived aside).
+    changed = (out["status"] != real["status"]) & (real["status"] != "waived")
+    if changed.any():
+        count = int(changed.sum())
+        raise ScanError(
+            f"--mask reached another verdict than the scan for {count} finding(s); nothing was written"
+        )
     for column in _REAL_COLUMNS:
         out[column] = real[column]
     out["waiver"] = _map(real["waiver"], lambda entry: mask_waiver(entry, masker))
@@ -246,8 +253,12 @@ def _mask_plan(plan: Mapping[str, Any], masker: Masker) -> dict[str, Any]:
     return dict(masker.value(dict(plan)))
 
 
-def _plan_strings(plan: Mapping[str, Any]) -> Iterable[str]:
-    return walk_strings(dict(plan))
+def _strings_of(part: Any) -> Iterable[str]:
+    """Every string of a result part (plan, waivers, history), whether a mapping or a dataclass (the
+    typed Plan, WaiverReport and HistoryReport that will replace the mappings)."""
+    if dataclasses.is_dataclass(part) and not isinstance(part, type):
+        return walk_strings(dataclasses.asdict(part))
+    return walk_strings(dict(part))
 
 
 def _textual(series: pd.Series[Any]) -> bool:
@@ -267,10 +278,8 @@ def collect_identifiers(result: ScanResult) -> Identifiers:
     found = Identifiers()
     for table_name, frame in result.inventory.tables.items():
         _collect_table(found, table_name, frame)
-    for text in _plan_strings(result.plan):
-        found.add_id(text)
-    for part in (result.waivers, result.history):
-        for text in walk_strings(dict(part)):
+    for part in (result.plan, result.waivers, result.history):
+        for text in _strings_of(part):
             found.add_id(text)
     _collect_scope(found, result.meta.scope)
     _collect_coverage(found, result.meta.coverage)

@@ -234,6 +234,7 @@ def fold(text: str) -> str:
 
 
 def first_token(folded: str) -> str:
+    """The leading run of name characters of a folded value (the pre-filter of token replacement)."""
     for i, ch in enumerate(folded):
         if ch not in NAME_CHARS:
             return folded[:i]

@@ -363,3 +363,27 @@ def test_a_custom_rule_keeps_its_wording_and_shows_masked_tag_values(tmp_path):
     assert row["message"] == f"Install Web Deploy on {name}; web servers need it. Cost code {code}."
     tags = shown.inventory.table("classic_vm").iloc[0]["tags"]
     assert "CostCode" not in tags and code in tags.values()
+
+
+def test_findings_that_do_not_follow_from_the_inventory_stop_masking(demo):
+    """Messages are written again from the inventory: a finding whose verdict or id the inventory does
+    not give (a result altered after the scan) stops --mask rather than getting a wrong message."""
+    import dataclasses
+
+    from scanner.errors import ScanError
+
+    flipped = demo.findings.copy()
+    first_fail = flipped.index[flipped["status"] == "fail"][0]
+    flipped.loc[first_fail, "status"] = "pass"
+    with pytest.raises(ScanError, match="another verdict"):
+        mask_result(dataclasses.replace(demo, findings=flipped), KEY)
+    foreign = demo.findings.copy()
+    foreign.loc[foreign.index[0], "finding_id"] = "0" * 32
+    with pytest.raises(ScanError, match="could not render 1 finding"):
+        mask_result(dataclasses.replace(demo, findings=foreign), KEY)
+    waived = demo.findings.copy()
+    waived.loc[first_fail, "status"] = "waived"
+    assert (
+        mask_result(dataclasses.replace(demo, findings=waived), KEY).findings.loc[first_fail, "status"]
+        == "waived"
+    )
