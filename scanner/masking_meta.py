@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from scanner.errors import ScanError
 from scanner.masking_names import GENERIC_TAG_KEYS, ID_PLATFORM_TYPES
 from scanner.masking_text import EMAIL, Masker
 from scanner.model import ScanMeta
@@ -19,10 +20,21 @@ _HISTORY_ID_KEYS = frozenset({"resource_id"})
 _DELTA_LISTS = ("new", "regressed", "waiver_expired", "resolved", "waived", "unverified")
 
 
+#: ScanMeta fields that hold no identifier (ids, versions, times, source, cloud).
+PLAIN_META_FIELDS = frozenset(
+    {"id", "tool_version", "rules_version", "as_of", "started_at", "finished_at", "source", "cloud"}
+)
+#: ScanMeta fields mask_meta masks.
+MASKED_META_FIELDS = frozenset({"scope", "coverage"})
+
+
 def mask_meta(meta: ScanMeta, masker: Masker) -> ScanMeta:
     """The metadata with the scope's ids masked (other scope text opaque), `scope.masked` set, and the
-    coverage with its inputs under neutral names and identifiers in its text replaced. The other
-    fields (ids, versions, times, source, cloud) hold no identifier."""
+    coverage with its inputs under neutral names and identifiers in its text replaced. A field this
+    function does not know is refused (ScanError), never passed on unmasked."""
+    unknown = sorted({f.name for f in dataclasses.fields(meta)} - PLAIN_META_FIELDS - MASKED_META_FIELDS)
+    if unknown:
+        raise ScanError(f"--mask does not know the scan field(s) {', '.join(unknown)}; nothing was written")
     coverage = masker.value(_neutral_inputs(dict(meta.coverage)))
     scope = {key: _mask_scope_value(key, value, masker) for key, value in meta.scope.items()}
     scope["masked"] = True
