@@ -13,11 +13,10 @@ import pytest
 from reports import csv_report, json_report
 from scanner.errors import InputError
 from scanner.masking import (
+    KEPT_FIELDS,
     KEY_ENV,
-    Identifiers,
-    Masker,
+    MASKED_FIELDS,
     mask_key,
-    mask_message,
     mask_result,
     pseudonyms_for,
 )
@@ -205,99 +204,6 @@ def test_the_original_result_is_not_modified(demo):
     pd.testing.assert_frame_equal(demo.findings, before)
 
 
-# --- token replacement -------------------------------------------------------------------------------
-
-
-def masker(**names: str) -> Masker:
-    found = Identifiers()
-    for value, kind in names.items():
-        found.add(value.replace("_", "-"), kind)
-    return Masker(found.pseudonyms(KEY), KEY)
-
-
-def test_whole_tokens_only_and_case_insensitive():
-    m = masker(web="vm", fab_web="cs")
-    web, fab_web = m.text("web"), m.text("fab-web")
-    assert web.startswith("vm-")
-    assert fab_web.startswith("cs-")
-    assert m.text("webapp") == "webapp"
-    assert m.text("web-01 and web_02") == "web-01 and web_02"
-    assert m.text("Web Deploy") == f"{web} Deploy"  # a data value: the name stands alone
-    assert m.text("WEB.cloudapp.net") == f"{web}.cloudapp.net"
-    assert m.text("fab-web, web; (web)") == f"{fab_web}, {web}; ({web})"
-    assert m.text("fab-webs") == "fab-webs"
-
-
-def test_rule_text_around_values_is_never_replaced():
-    m = masker(web="vm", deploy="vm")
-    web = m.text("web")
-    template = "Install Web Deploy on {name}; web servers need it."
-    message = "Install Web Deploy on web; web servers need it."
-    assert mask_message(m, message, [template]) == f"Install Web Deploy on {web}; web servers need it."
-    # a message that fits no template is masked as text
-    assert mask_message(m, "web", ["Other {x} text"]) == web
-
-
-def test_longest_value_wins():
-    m = masker(fab_web="cs", fab_web_01="vm")
-    assert m.text("fab-web-01-os.vhd") == "fab-web-01-os.vhd"  # not a known value: untouched
-    assert m.text("fab-web-01.vhd") == f"{m.text('fab-web-01')}.vhd"
-    assert m.text("fab-web-01 in fab-web") == f"{m.text('fab-web-01')} in {m.text('fab-web')}"
-
-
-def test_guids_are_replaced_wherever_they_appear():
-    sub = "3B9E6D2A-41C7-4F85-A0D3-8E2C5F7B1A94"
-    found = Identifiers()
-    found.add_id(
-        f"/subscriptions/{sub.lower()}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
-    )
-    m = Masker(found.pseudonyms(KEY), KEY)
-    pseudonym = m.text(sub.lower())
-    assert pseudonym.startswith("sub-")
-    assert m.text(f"subscription {sub}: no read access") == f"subscription {pseudonym}: no read access"
-    assert m.text(f"{{{sub}}}") == f"{{{pseudonym}}}"
-    assert m.text(f"northeurope ({sub.lower()})") == f"northeurope ({pseudonym})"
-    assert m.value({sub.lower(): {"status": "denied"}}) == {pseudonym: {"status": "denied"}}
-
-
-def test_resource_ids_are_masked_segment_by_segment():
-    found = Identifiers()
-    rid = (
-        "/subscriptions/3b9e6d2a-41c7-4f85-a0d3-8e2c5f7b1a94/resourceGroups/fab-prod-ops/providers/"
-        "Microsoft.RecoveryServices/vaults/fab-rsv/backupFabrics/Azure/protectionContainers/"
-        "IaasVMContainer;iaasvmcontainer;fab-app;fab-app-01/protectedItems/VM;iaasvmcontainer;fab-app;fab-app-01"
-    )
-    found.add_id(rid)
-    m = Masker(found.pseudonyms(KEY), KEY)
-    masked = m.text(rid)
-    for original in ("3b9e6d2a", "fab-prod-ops", "fab-rsv", "fab-app"):
-        assert original not in masked
-    assert "/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainer;cs-" in masked
-    assert "/providers/Microsoft.RecoveryServices/vaults/rsv-" in masked
-
-
-def test_stop_names_and_short_values_are_not_identifiers():
-    m = masker(default="snet", Production="role", a="vm", **{"12": "vm"})
-    assert m.text("default") == "default"
-    assert m.text("Production") == "Production"
-    assert m.text("n/a") == "n/a"
-    assert m.text("12 VMs") == "12 VMs"
-
-
-def test_emails_are_masked_everywhere():
-    m = masker(web="vm")
-    text = m.text("owner Ops.Lead@Fabrikam.example, web")
-    assert re.fullmatch(r"owner user-[0-9a-f]{10}@masked\.invalid, vm-[0-9a-f]{10}", text)
-    assert m.text("ops.lead@fabrikam.example") == m.text("OPS.LEAD@FABRIKAM.EXAMPLE")
-
-
-def test_dict_keys_that_are_column_names_stay():
-    found = Identifiers()
-    found.add("state", "vm")
-    m = Masker(found.pseudonyms(KEY), KEY, keep_keys=frozenset({"state"}))
-    assert m.value({"state": "state"}) == {"state": m.text("state")}
-
-
 def test_pseudonyms_map_every_value_once(demo):
     mapping = pseudonyms_for(demo, KEY).mapping
     assert len(set(mapping.values())) == len(mapping)
@@ -329,29 +235,167 @@ def test_derived_key_is_stable_per_tenant():
     assert len(derived) == 32
 
 
-def test_fields_added_to_the_result_later_are_masked_too(demo):
-    """A field a later version adds (a delta, the waivers) is masked generically, not left out."""
+# --- rendering from the masked inventory ------------------------------------------------------------------
+
+
+def test_every_result_field_has_a_masking_decision():
+    import dataclasses
+
+    assert MASKED_FIELDS.isdisjoint(KEPT_FIELDS)
+    assert {f.name for f in dataclasses.fields(ScanResult)} == MASKED_FIELDS | KEPT_FIELDS
+
+
+def test_a_result_field_masking_does_not_know_is_refused(demo):
+    """A field a later version adds is never written unmasked: mask_result stops instead."""
     import dataclasses
     from collections.abc import Mapping
     from typing import Any
 
+    from scanner.errors import ScanError
+
     @dataclasses.dataclass(frozen=True)
     class Extended(ScanResult):
         delta: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-        table: pd.DataFrame | None = None
 
-    vm = demo.inventory.table("classic_vm").iloc[0]
-    extended = Extended(
-        **{f.name: getattr(demo, f.name) for f in dataclasses.fields(ScanResult)},
-        delta={"resolved": [{"resource_id": vm["id"], "note": f"{vm['name']} is gone"}]},
-        table=pd.DataFrame({"resource_name": [vm["name"]], "count": [1]}),
+    extended = Extended(**{f.name: getattr(demo, f.name) for f in dataclasses.fields(ScanResult)})
+    with pytest.raises(ScanError, match="delta"):
+        mask_result(extended, KEY)
+
+
+def test_readiness_is_keyed_by_the_masked_resource_ids(demo, masked):
+    """The reports look a resource's readiness up by its (masked) id: every state must be found."""
+    real, shown = demo.resource_readiness(), masked.resource_readiness()
+    assert len(shown) == len(real) > 0
+    pairs = zip(demo.findings["resource_id"], masked.findings["resource_id"], strict=True)
+    for real_id, masked_id in pairs:
+        if real_id.lower() in real:
+            assert shown[masked_id.lower()] == real[real_id.lower()]
+    assert not set(shown) & set(real)
+
+
+def test_calendar_and_rule_texts_in_messages_are_never_masked(demo, masked):
+    """A retirement's service text comes from the rule pack, not the tenant: it stays as written even
+    when a word of it (an extension name) is also an identifier somewhere in the estate."""
+    calendar = demo.pack.calendar.entries
+    rules = {rule.id: rule.spec for rule in demo.pack.rules}
+    checked = 0
+    for rule_id, status, message in zip(
+        masked.findings["rule_id"], masked.findings["status"], masked.findings["message"], strict=True
+    ):
+        spec = rules[rule_id]
+        if spec.retirement and status == "fail" and "{service}" in spec.message:
+            assert calendar[spec.retirement].service in message, (rule_id, message)
+            checked += 1
+    assert checked > 10
+
+
+def test_messages_match_the_unmasked_ones_but_for_the_values(demo, masked):
+    """Same wording, verdicts and finding ids; only identifiers differ."""
+    assert masked.findings["finding_id"].tolist() == demo.findings["finding_id"].tolist()
+    changed = sum(a != b for a, b in zip(demo.findings["message"], masked.findings["message"], strict=True))
+    assert changed > len(demo.findings) / 10
+    for a, b in zip(demo.findings["message"], masked.findings["message"], strict=True):
+        assert a.split(" ")[0] == b.split(" ")[0]
+
+
+def test_a_delta_item_of_a_resource_this_scan_lacks_is_masked_whole(demo):
+    import dataclasses
+
+    gone = (
+        f"/subscriptions/{demo.findings['subscription_id'].iloc[0]}/resourceGroups/fab-gone-rg/providers/"
+        "Microsoft.ClassicCompute/virtualMachines/fab-gone-vm"
     )
-    masked = mask_result(extended, KEY)
-    assert isinstance(masked, Extended)
-    name = masked.inventory.table("classic_vm").iloc[0]["name"]
-    resolved = masked.delta["resolved"][0]
-    assert resolved["resource_id"] == masked.inventory.table("classic_vm").iloc[0]["id"]
-    assert resolved["note"] == f"{name} is gone"
-    assert masked.table is not None
-    assert masked.table["resource_name"].tolist() == [name]
-    assert masked.table["count"].tolist() == [1]
+    from scanner.model import Delta, DeltaItem, HistoryReport
+
+    item = DeltaItem(
+        finding_id="f" * 32, rule_id="RET-001", resource_id=gone, status="absent", old_status="fail"
+    )
+    empty: tuple[DeltaItem, ...] = ()
+    delta = Delta(
+        new=empty,
+        regressed=empty,
+        waiver_expired=empty,
+        resolved=(item,),
+        waived=empty,
+        unverified=empty,
+        persisting=0,
+    )
+    history = HistoryReport(scope_key="k", previous_scan_id=None, delta=delta, trend=())
+    masked = mask_result(dataclasses.replace(demo, history=history), KEY)
+    assert masked.history is not None and masked.history.delta is not None
+    shown = masked.history.delta.resolved[0]
+    assert "fab-gone" not in repr(masked.history).lower()
+    assert shown.finding_id == "f" * 32 and shown.status == "absent"
+    assert shown.resource_id.startswith("/subscriptions/sub-")
+    assert "/providers/Microsoft.ClassicCompute/virtualMachines/vm-" in shown.resource_id
+    assert masked.history.delta.counts()["resolved"] == 1
+
+
+RULE = """\
+id: ACME-001
+title: Classic VM carries a cost code
+severity: low
+category: vm-readiness
+target: classic_vm
+condition:
+  field: tags.CostCode
+  op: missing
+message: "Install Web Deploy on {name}; web servers need it. No cost code."
+pass_message: "Install Web Deploy on {name}; web servers need it. Cost code {tags.CostCode}."
+evidence: [tags.CostCode]
+rationale: Costs of the migrated VM are charged to the code its owner gives.
+remediation: Add a CostCode tag to the VM before its migration wave is planned.
+references:
+  - title: Use tags to organize your Azure resources and management hierarchy
+    url: https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources
+"""
+
+
+def test_a_custom_rule_keeps_its_wording_and_shows_masked_tag_values(tmp_path):
+    """The rule's own words stay even where they equal a resource name (`web`); a tag whose name is
+    masked in the inventory still fills the message and the evidence, with its masked value."""
+    from datetime import date
+
+    from arg_rows import classic_vm, cloud_service
+
+    vm = classic_vm("web", "websvc", rg="websvc")
+    vm["tags"] = {"CostCode": "Payroll 4711"}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([cloud_service("websvc", rg="websvc"), vm]), encoding="utf-8")
+    (tmp_path / "rules" / "acme").mkdir(parents=True)
+    (tmp_path / "rules" / "acme" / "ACME-001.yaml").write_text(RULE, encoding="utf-8")
+    options = ScanOptions(inputs=(export,), rules_dirs=(tmp_path / "rules",), as_of=date(2026, 11, 26))
+    real = run_scan(options)
+    shown = mask_result(real, KEY)
+    row = shown.findings.loc[shown.findings["rule_id"] == "ACME-001"].iloc[0]
+    name = row["resource_name"]
+    assert PSEUDONYM.match(name) and name.startswith("vm-")
+    code = row["evidence"]["tags.CostCode"]
+    assert PSEUDONYM.match(code) and code.startswith("text-")
+    assert row["message"] == f"Install Web Deploy on {name}; web servers need it. Cost code {code}."
+    tags = shown.inventory.table("classic_vm").iloc[0]["tags"]
+    assert "CostCode" not in tags and code in tags.values()
+
+
+def test_findings_that_do_not_follow_from_the_inventory_stop_masking(demo):
+    """Messages are written again from the inventory: a finding whose verdict or id the inventory does
+    not give (a result altered after the scan) stops --mask rather than getting a wrong message."""
+    import dataclasses
+
+    from scanner.errors import ScanError
+
+    flipped = demo.findings.copy()
+    first_fail = flipped.index[flipped["status"] == "fail"][0]
+    flipped.loc[first_fail, "status"] = "pass"
+    with pytest.raises(ScanError, match="another verdict"):
+        mask_result(dataclasses.replace(demo, findings=flipped), KEY)
+    foreign = demo.findings.copy()
+    foreign.loc[foreign.index[0], "finding_id"] = "0" * 32
+    with pytest.raises(ScanError, match="could not render 1 finding"):
+        mask_result(dataclasses.replace(demo, findings=foreign), KEY)
+    waived = demo.findings.copy()
+    waived.loc[first_fail, "status"] = "waived"
+    assert (
+        mask_result(dataclasses.replace(demo, findings=waived), KEY).findings.loc[first_fail, "status"]
+        == "waived"
+    )

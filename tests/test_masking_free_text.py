@@ -1,5 +1,6 @@
 """--mask on a custom estate whose every free-text field carries the customer's own words: none of them
-may survive in any output (HTML, JSON, CSV, the xlsx unzipped), nor the names of local files."""
+may survive in any output (HTML, JSON, CSV, the xlsx unzipped, JUnit, Markdown), nor the names of
+local files."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from scanner.cli import app
 runner = CliRunner()
 #: Every planted word contains "qx": a masked output must not contain it anywhere, in any case.
 MARK = re.compile("qx", re.IGNORECASE)
-FORMATS = "xlsx,html,json,csv"
+FORMATS = "xlsx,html,json,csv,junit,md"
 
 
 def estate() -> list[dict]:
@@ -181,7 +182,7 @@ def test_local_files_appear_under_neutral_names_with_their_sha256(scanned):
 
 
 def test_a_snapshot_folder_named_after_the_customer_disappears():
-    from scanner.masking import _neutral_inputs
+    from scanner.masking_meta import _neutral_inputs
 
     coverage = {
         "inputs": [

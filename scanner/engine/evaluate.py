@@ -157,9 +157,16 @@ def _judge_rule(
     )
 
 
-def findings(verdicts: Verdicts, inventory: Inventory) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def findings(
+    verdicts: Verdicts, inventory: Inventory, identities: Inventory | None = None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The findings table (FINDING_COLUMNS, report order) of a set of verdicts, and the rules whose
-    findings could not be built."""
+    findings could not be built.
+
+    Messages, evidence and resource columns are rendered from `inventory`. `identities` (default:
+    `inventory`) is an inventory with the same rows in the same positions whose ids give each
+    finding's `finding_id` and the report order: --mask renders from a masked inventory while the
+    ids, and so history, diff and waivers, stay those of the real resources."""
     views: dict[str, _TableView] = {}
     columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
     errors: list[str] = []
@@ -167,7 +174,8 @@ def findings(verdicts: Verdicts, inventory: Inventory) -> tuple[pd.DataFrame, tu
     for verdict in sorted(verdicts.rules, key=lambda v: (rank[v.severity], v.rule.id)):
         target = verdict.rule.spec.target
         if target not in views:
-            views[target] = _TableView(inventory.table(target))
+            identity = identities.table(target) if identities is not None else None
+            views[target] = _TableView(inventory.table(target), identity)
         view = views[target]
         try:
             block = _rule_findings(verdict, view)
@@ -194,14 +202,17 @@ def _empty() -> pd.DataFrame:
 class _TableView:
     """What findings need of one inventory table, each column prepared once and shared by its rules."""
 
-    def __init__(self, table: pd.DataFrame) -> None:
+    def __init__(self, table: pd.DataFrame, identity: pd.DataFrame | None = None) -> None:
         self.table = table
         self._text: dict[str, Objects] = {}
         self._plain: dict[str, Objects] = {}
         self._na: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
         self._fields: dict[str, pd.Series[Any]] = {}
         self.ids = _objects(str(v) for v in table["id"].tolist())
-        lowered = [rid.lower() for rid in self.ids]
+        real_ids = self.ids if identity is None else [str(v) for v in identity["id"].tolist()]
+        if len(real_ids) != len(self.ids):
+            raise ValueError("the identity table does not have the rows of the rendered table")
+        lowered = [rid.lower() for rid in real_ids]
         self.ids_lower = _objects(lowered)
         self.names = _objects(str(v) for v in table["name"].tolist())
         self.raw = {name: _objects(table[name].tolist()) for name in _RESOURCE_COLUMNS}

@@ -73,3 +73,32 @@ def test_a_rule_that_raises_is_an_error_and_the_others_still_run():
     assert evaluation.errors == (f"{broken.id}: RuntimeError: broken condition",)
     assert broken.id not in set(evaluation.findings["rule_id"])
     assert len(evaluation.findings) > 0
+
+
+def test_findings_rendered_from_another_inventory_keep_the_identities_ids_and_order():
+    """--mask renders from a renamed copy of the inventory: values from the copy, finding ids and
+    report order from the inventory the verdicts were reached on."""
+    import pytest
+
+    pack, inventory = _demo()
+    verdicts = judge(pack, inventory, AS_OF, "public")
+    real, _ = findings(verdicts, inventory)
+    tables = {}
+    for name, frame in inventory.tables.items():
+        renamed = frame.copy()
+        # Reversed names sort differently from the real ones: the order must not follow them.
+        renamed["id"] = [f"/x/{i:06d}/{str(v)[::-1]}" for i, v in enumerate(frame["id"])]
+        renamed["name"] = [f"n{len(frame) - i:06d}" for i in range(len(frame))]
+        tables[name] = renamed
+    copy = replace(inventory, tables=tables)
+    shown, errors = findings(verdicts, copy, identities=inventory)
+    assert not errors
+    assert shown["finding_id"].tolist() == real["finding_id"].tolist()
+    assert shown["status"].tolist() == real["status"].tolist()
+    assert shown["resource_id"].str.startswith("/x/").all()
+    assert shown["resource_name"].str.fullmatch(r"n\d{6}").all()
+    assert not shown["message"].equals(real["message"])
+    assert findings(verdicts, copy)[0]["finding_id"].tolist() != real["finding_id"].tolist()
+    short = {name: frame.iloc[:0] for name, frame in inventory.tables.items()}
+    with pytest.raises(ValueError, match="identity table"):
+        findings(verdicts, copy, identities=replace(inventory, tables=short))
