@@ -1019,9 +1019,7 @@ def test_browser_demo_prints_in_at_most_45_pages(browser, demo, demo_file):
     assert page.locator("#findings table.print-retire").is_visible()
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    # Issue 19 set 45 pages for the demo of its day; the demo has since gained the Cloud Services
-    # (extended support) section and twelve rules (48 pages). Back to 45 is open work (closing note).
-    assert 30 < pages <= 48, pages
+    assert 30 < pages <= 45, pages
     w.assert_clean()
     page.close()
 
