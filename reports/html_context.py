@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from reports import history_view, plan_view, svg
+from reports import bars, history_view, plan_view, svg
 from reports.common import SEVERITY_COLORS
 from reports.html_data import PAGE_SIZE, as_text, https, masked, subscription_names, subscriptions
 from scanner.engine.evaluate import STATUSES
@@ -117,7 +117,7 @@ def top_blockers(result: ScanResult, limit: int = TOP_BLOCKERS) -> list[dict[str
             "title": title,
             "severity": severity,
             "fails": fails,
-            "meter": svg.meter(fails, top, SEVERITY_COLORS[severity][0]),
+            "meter": bars.meter(fails, top, SEVERITY_COLORS[severity][0]),
         }
         for rule_id, title, severity, fails in rows
     ]
@@ -129,14 +129,12 @@ def _charts(
     f = result.findings
     fails = f.loc[f["status"] == "fail"]
     by_sev = _counts(fails["severity"], SEVERITIES)
-    severity_chart = svg.hbar_chart(
+    severity_chart = bars.hbar_chart(
         [
-            svg.Bar(s.capitalize(), (svg.Segment(by_sev[s], SEVERITY_COLORS[s][0], "failed findings"),))
+            bars.Bar(s.capitalize(), (bars.Segment(by_sev[s], SEVERITY_COLORS[s][0], "failed findings"),))
             for s in SEVERITIES
         ],
         "Failed findings by severity",
-        width=520,
-        label_width=80,
     )
     names = dict(subs)
     per_sub: dict[str, dict[str, int]] = {}
@@ -144,13 +142,13 @@ def _charts(
         per_sub.setdefault(as_text(sub).lower(), dict.fromkeys(SEVERITIES, 0))[str(sev)] += 1
     order = sorted(per_sub, key=lambda k: (-sum(per_sub[k].values()), names.get(k) or k))
 
-    def segments(counts: Mapping[str, int]) -> tuple[svg.Segment, ...]:
+    def segments(counts: Mapping[str, int]) -> tuple[bars.Segment, ...]:
         return tuple(
-            svg.Segment(counts[s], SEVERITY_COLORS[s][0], f"{s} failed findings") for s in SEVERITIES
+            bars.Segment(counts[s], SEVERITY_COLORS[s][0], f"{s} failed findings") for s in SEVERITIES
         )
 
-    bars = [
-        svg.Bar(
+    by_sub = [
+        bars.Bar(
             names.get(sub) or sub or "(no subscription)",
             segments(per_sub[sub]),
             sub if names.get(sub) else "",
@@ -160,7 +158,7 @@ def _charts(
     rest = order[CHART_SUBSCRIPTIONS:]
     if rest:
         total = {s: sum(per_sub[k][s] for k in rest) for s in SEVERITIES}
-        bars.append(svg.Bar(f"{len(rest)} other subscriptions", segments(total)))
+        by_sub.append(bars.Bar(f"{len(rest)} other subscriptions", segments(total)))
     title = "Failed findings by subscription and severity"
     as_of = date.fromisoformat(result.meta.as_of)
     milestones = [
@@ -171,9 +169,9 @@ def _charts(
     when = "Retirement dates of the services in this scan, with the as-of date"
     return {
         "severity": severity_chart,
-        # Screen charts fill a desktop card; print ones an A4 column, so their text stays readable.
-        "subscription": svg.hbar_chart(bars, title, width=1080, label_width=300),
-        "subscription_print": svg.hbar_chart(bars, title, width=720, label_width=240),
+        "subscription": bars.hbar_chart(by_sub, title),
+        # The timeline is SVG: on screen it fills a desktop card; in print an A4 column, so its text
+        # stays readable.
         "timeline": svg.timeline(milestones, as_of, when, width=1080, label_width=470),
         "timeline_print": svg.timeline(milestones, as_of, when, width=720, label_width=360),
         "severity_legend": svg.legend([(s.capitalize(), SEVERITY_COLORS[s][0]) for s in SEVERITIES]),
@@ -367,7 +365,7 @@ def context(result: ScanResult) -> dict[str, Any]:
     )
     waivers = history_view.html_waivers(result.waivers, meta.as_of, masked(result))
     readiness_parts = [
-        svg.Segment(state_counts[s], READINESS_COLORS[s], READINESS_LABELS[s]) for s in READINESS_LABELS
+        bars.Segment(state_counts[s], READINESS_COLORS[s], READINESS_LABELS[s]) for s in READINESS_LABELS
     ]
     return {
         "meta": meta,
@@ -384,9 +382,7 @@ def context(result: ScanResult) -> dict[str, Any]:
         "matrix": matrix,
         "readiness": state_counts,
         "readiness_labels": READINESS_LABELS,
-        "readiness_bar": svg.proportion_bar(
-            readiness_parts, "Classic resources by migration readiness", width=1080
-        ),
+        "readiness_bar": bars.proportion_bar(readiness_parts, "Classic resources by migration readiness"),
         "readiness_legend": svg.legend(
             [(f"{READINESS_LABELS[s]} ({state_counts[s]:,})", READINESS_COLORS[s]) for s in READINESS_LABELS]
         ),

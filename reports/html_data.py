@@ -10,7 +10,8 @@ the element, and the page's CSP does not change (nothing is evaluated).
 
 What keeps the data small (see bench/RESULTS.md, "report.html size"): the findings are stored by
 column, each column one JSON array, so equal neighbours compress well; resources, rules,
-remediations, reference lists, waivers and times are tables referenced by index; the portal link of
+remediations, reference lists, waivers and times are tables referenced by index; a message is a text
+per rule with the resource's name and id left out, filled in by the page; the portal link of
 a resource is its id after a prefix the page adds; and a finding's id, when it is the SHA-256 of its
 rule and resource id (as the engine derives it), is computed by the page when the finding is opened.
 """

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from reports import svg
+from reports import svg, svg_flow
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from scanner.plan import STATES
 from scanner.runbook import runbook as unit_runbook
@@ -155,9 +155,9 @@ def names_by_id(plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 # --- the order diagram -----------------------------------------------------------------------------------
 
 
-def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str) -> svg.Node:
+def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str) -> svg_flow.Node:
     color = STATE_COLORS[state][0]
-    return svg.Node(
+    return svg_flow.Node(
         key=key,
         label=label,
         detail=detail,
@@ -169,7 +169,7 @@ def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str
     )
 
 
-def _unit_node(unit: Mapping[str, Any]) -> svg.Node:
+def _unit_node(unit: Mapping[str, Any]) -> svg_flow.Node:
     kind = KIND_SHORT.get(unit["kind"], unit["kind"])
     vms = unit["vm_count"]
     detail = f"{kind} · {vms:,} VM{'' if vms == 1 else 's'}" if vms else kind
@@ -216,7 +216,7 @@ def diagram(plan: Mapping[str, Any]) -> Markup:
         if vms:
             note += f" · {vms:,} VM{'' if vms == 1 else 's'}"
         lanes.append(
-            svg.Lane(
+            svg_flow.Lane(
                 title=f"Wave {wave['wave']}",
                 subtitle=WAVE_SHORT.get(int(wave["wave"]), ""),
                 note=note,
@@ -225,7 +225,7 @@ def diagram(plan: Mapping[str, Any]) -> Markup:
             )
         )
     edges = [(str(d), str(u["id"])) for u in plan.get("units") or [] for d in u.get("depends_on") or []]
-    return svg.flow_diagram(
+    return svg_flow.flow_diagram(
         lanes,
         edges,
         "Migration order: waves from left to right, units in order within each wave",

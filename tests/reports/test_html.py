@@ -23,7 +23,7 @@ from arg_rows import SUB, TENANT, classic_storage, classic_vm, classic_vnet, clo
 from markupsafe import escape
 from report_fixtures import needs_chromium
 
-from reports import html, html_context, html_data, plan_view, svg
+from reports import html, html_context, html_data, plan_view, svg_flow
 from reports.html import PAGE_SIZE
 from scanner.model import Branding, ScanResult
 from scanner.scan import ScanOptions, run_scan
@@ -564,27 +564,33 @@ def test_plan_section_without_a_plan(demo):
 
 
 def test_flow_diagram_folds_a_crowded_wave_and_escapes_labels():
-    def node(i: int, state: str = "ready") -> svg.Node:
+    def node(i: int, state: str = "ready") -> svg_flow.Node:
         color = plan_view.STATE_COLORS[state][0]
-        return svg.Node(
+        return svg_flow.Node(
             f"n{i}", f"#{i} <b>{i}</b>", "VNet", state, color, plan_view.tint(color), f"#unit-{i}"
         )
 
     crowded = tuple(node(i, "blocked" if i % 5 == 0 else "ready") for i in range(1, 41))
     later = (node(41), node(42))
-    lanes = [svg.Lane("Wave 2", "VNets & <i>co</i>", "40 units", crowded), svg.Lane("Wave 3", "", "", later)]
+    lanes = [
+        svg_flow.Lane("Wave 2", "VNets & <i>co</i>", "40 units", crowded),
+        svg_flow.Lane("Wave 3", "", "", later),
+    ]
     edges = [("n1", "n41"), ("n39", "n42"), ("n40", "n42")]  # n39 and n40 are folded: one arrow
-    out = str(svg.flow_diagram(lanes, edges, "Order <of> things", max_nodes=12))
+    out = str(svg_flow.flow_diagram(lanes, edges, "Order <of> things", max_nodes=12))
     assert out.count('class="node"') == 12 + 2
     assert "+ 29 more" in out and "23 ready · 6 blocked" in out
     assert out.count('class="edge"') == 2
     assert "<b>" not in out and "<i>" not in out and "<of>" not in out
     assert "#1 &lt;b&gt;1&lt;/b&gt;" in out and "VNets &amp; &lt;i&gt;co&lt;/i&gt;" in out
     # wide enough text is cut to its box, with the full text kept as a tooltip
-    long = svg.Lane(
-        "Wave 1", "", "", (svg.Node("x", "#1 " + "a-very-long-name" * 5, "", "Ready", "27AE60", "FFFFFF"),)
+    long = svg_flow.Lane(
+        "Wave 1",
+        "",
+        "",
+        (svg_flow.Node("x", "#1 " + "a-very-long-name" * 5, "", "Ready", "27AE60", "FFFFFF"),),
     )
-    out = str(svg.flow_diagram([long], [], "t"))
+    out = str(svg_flow.flow_diagram([long], [], "t"))
     assert "…</text>" in out and "a-very-long-name" * 5 in out
 
 
