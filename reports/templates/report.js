@@ -39,9 +39,9 @@
     parsed(function () { unreadable('no DecompressionStream'); });
     return;
   }
+  // only a decoding failure is "unreadable"; an error in main surfaces as the page's own error
   Promise.all([unpack('scan-data'), unpack('plan-data')])
-    .then(function (blocks) { main(blocks[0], blocks[1]); })
-    .catch(unreadable);
+    .then(function (blocks) { main(blocks[0], blocks[1]); }, unreadable);
 
   /* ---- a finding's id -------------------------------------------------------------------------- */
   /* When the report does not carry the ids, a finding's id is the engine's: the first 32 hex digits of
@@ -227,7 +227,7 @@
         waiting.forEach(function (w) { if (w[0].parentNode) w[0].replaceWith(evidenceTable(evidenceOf(w[1]))); });
         waiting = [];
         document.documentElement.setAttribute('data-loaded', 'true');
-      }).catch(unreadable);
+      }, unreadable);
     });
     function evidenceTable(ev) {
       if (!ev || typeof ev !== 'object' || !Object.keys(ev).length) return h('p', 'empty', 'No evidence recorded.');
