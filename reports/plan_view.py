@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from reports import svg
+from reports import svg, svg_flow
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from scanner.model import READINESS_STATES as STATES
 from scanner.model.plan import Circuit, Creation, Plan, PlanFinding, QuotaLine, Unit
@@ -156,9 +156,9 @@ def names_by_id(plan: Plan) -> dict[str, Unit]:
 # --- the order diagram -----------------------------------------------------------------------------------
 
 
-def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str) -> svg.Node:
+def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str) -> svg_flow.Node:
     color = STATE_COLORS[state][0]
-    return svg.Node(
+    return svg_flow.Node(
         key=key,
         label=label,
         detail=detail,
@@ -170,7 +170,7 @@ def _node(key: str, label: str, detail: str, state: str, href: str, tooltip: str
     )
 
 
-def _unit_node(unit: Unit) -> svg.Node:
+def _unit_node(unit: Unit) -> svg_flow.Node:
     kind = KIND_SHORT.get(unit.kind, unit.kind)
     vms = unit.vm_count
     detail = f"{kind} · {vms:,} VM{'' if vms == 1 else 's'}" if vms else kind
@@ -215,7 +215,7 @@ def diagram(plan: Plan) -> Markup:
         if vms:
             note += f" · {vms:,} VM{'' if vms == 1 else 's'}"
         lanes.append(
-            svg.Lane(
+            svg_flow.Lane(
                 title=f"Wave {wave.wave}",
                 subtitle=WAVE_SHORT.get(wave.wave, ""),
                 note=note,
@@ -224,7 +224,7 @@ def diagram(plan: Plan) -> Markup:
             )
         )
     edges = [(d, u.id) for u in plan.units for d in u.depends_on]
-    return svg.flow_diagram(
+    return svg_flow.flow_diagram(
         lanes,
         edges,
         "Migration order: waves from left to right, units in order within each wave",

@@ -1,4 +1,5 @@
-"""Inline SVG charts for the HTML report, drawn server-side.
+"""Inline SVG charts for the HTML report, drawn server-side: the retirement timeline and the trend
+chart here, the plan's order diagram in svg_flow.py (bar charts are HTML, reports/bars.py).
 
 Every element is built by `el`, which escapes attribute values and text: labels carry tenant text
 (subscription names) and must never reach the document as markup. Charts scale to their container
@@ -93,7 +94,7 @@ def _svg(width: float, height: float, label: str, *children: Markup, stretch: bo
     )
 
 
-def _ticks(maximum: int, count: int = 4) -> list[int]:
+def ticks(maximum: int, count: int = 4) -> list[int]:
     """Round tick values from 0 to at least `maximum`."""
     if maximum <= 0:
         return [0, 1]
@@ -103,98 +104,6 @@ def _ticks(maximum: int, count: int = 4) -> list[int]:
     step = max(int(step), 1)
     top = -(-maximum // step) * step
     return list(range(0, top + 1, step))
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One coloured part of a bar."""
-
-    value: int
-    color: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One labelled, possibly stacked, bar."""
-
-    label: str
-    segments: tuple[Segment, ...]
-    note: str = ""
-    """Optional second line under the label (e.g. a subscription id)."""
-
-    @property
-    def total(self) -> int:
-        return sum(s.value for s in self.segments)
-
-
-def hbar_chart(bars: Sequence[Bar], title: str, *, width: int = 640, label_width: int = 200) -> Markup:
-    """Horizontal (stacked) bars with labels on the left, totals on the right and a value grid."""
-    if not bars:
-        return el("p", {"class": "empty"}, "Nothing to chart.")
-    two_lines = any(b.note for b in bars)
-    row_h = 34 if two_lines else 26
-    bar_h = 16
-    top, bottom = 8, 24
-    plot_x = label_width + 8
-    plot_w = width - plot_x - 48
-    height = top + row_h * len(bars) + bottom
-    ticks = _ticks(max(b.total for b in bars))
-    scale = plot_w / ticks[-1]
-    grid: list[Markup] = []
-    for t in ticks:
-        x = plot_x + t * scale
-        grid.append(el("line", {"x1": x, "x2": x, "y1": top - 4, "y2": height - bottom, "stroke": GRID}))
-        grid.append(
-            el(
-                "text",
-                {"x": x, "y": height - 8, "text-anchor": "middle", "class": "tick", "fill": MUTED},
-                f"{t:,}",
-            )
-        )
-    rows: list[Markup] = []
-    for i, bar in enumerate(bars):
-        y = top + i * row_h + (row_h - bar_h) / 2
-        label_y = y + bar_h / 2 + (0 if bar.note else 4)
-        rows.append(
-            el(
-                "text",
-                {"x": label_width, "y": label_y - (3 if bar.note else 0), "text-anchor": "end", "fill": INK},
-                el("title", None, bar.label),
-                fit(bar.label, label_width),
-            )
-        )
-        if bar.note:
-            rows.append(
-                el(
-                    "text",
-                    {
-                        "x": label_width,
-                        "y": label_y + 11,
-                        "text-anchor": "end",
-                        "class": "note",
-                        "fill": MUTED,
-                    },
-                    fit(bar.note, label_width, 5.9),
-                )
-            )
-        x = float(plot_x)
-        for seg in bar.segments:
-            if seg.value <= 0:
-                continue
-            w = max(seg.value * scale, 1.5)
-            rows.append(
-                el(
-                    "rect",
-                    {"x": x, "y": y, "width": w, "height": bar_h, "fill": f"#{seg.color}", "rx": 2},
-                    el("title", None, f"{bar.label}: {seg.value:,} {seg.name}"),
-                )
-            )
-            x += w
-        rows.append(
-            el("text", {"x": x + 6, "y": y + bar_h / 2 + 4, "class": "value", "fill": INK}, f"{bar.total:,}")
-        )
-    return _svg(width, height, title, *grid, *rows)
 
 
 def legend(items: Sequence[tuple[str, str]]) -> Markup:
@@ -213,37 +122,6 @@ def legend(items: Sequence[tuple[str, str]]) -> Markup:
         for name, color in items
     ]
     return el("div", {"class": "legend"}, *keys)
-
-
-def proportion_bar(parts: Sequence[Segment], title: str, *, width: int = 640, height: int = 22) -> Markup:
-    """One 100% bar split into parts (e.g. blocked / needs review / ready)."""
-    total = sum(p.value for p in parts)
-    if total <= 0:
-        empty = el("rect", {"width": width, "height": height, "rx": 4, "fill": GRID})
-        return _svg(width, height, title, empty, stretch=True)
-    shapes: list[Markup] = []
-    x = 0.0
-    for part in parts:
-        if part.value <= 0:
-            continue
-        w = width * part.value / total
-        shapes.append(
-            el(
-                "rect",
-                {"x": x, "y": 0, "width": w, "height": height, "fill": f"#{part.color}"},
-                el("title", None, f"{part.name}: {part.value:,} of {total:,}"),
-            )
-        )
-        x += w
-    clip = el("clipPath", {"id": "pbar"}, el("rect", {"width": width, "height": height, "rx": 4}))
-    return _svg(
-        width,
-        height,
-        title,
-        el("defs", None, clip),
-        el("g", {"clip-path": "url(#pbar)"}, *shapes),
-        stretch=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -396,267 +274,6 @@ def timeline(
     return _svg(width, height, title, *parts)
 
 
-def meter(value: int, maximum: int, color: str, *, width: int = 160, height: int = 10) -> Markup:
-    """A small inline bar: value relative to maximum, on a light track."""
-    w = width * value / maximum if maximum > 0 else 0.0
-    return el(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {width} {height}",
-            "width": width,
-            "height": height,
-            "class": "meter",
-            "aria-hidden": "true",
-        },
-        el("rect", {"width": width, "height": height, "rx": height / 2, "fill": GRID}),
-        el("rect", {"width": max(w, 2.0), "height": height, "rx": height / 2, "fill": f"#{color}"}),
-    )
-
-
-@dataclass(frozen=True)
-class Node:
-    """A box of a flow diagram (e.g. a migration unit)."""
-
-    key: str
-    label: str
-    detail: str
-    state: str
-    """Legend name of its colour; folded boxes count their nodes by it."""
-    color: str
-    tint: str
-    href: str = ""
-    """Same-document link (e.g. "#unit-3"), or ''."""
-    tooltip: str = ""
-
-
-@dataclass(frozen=True)
-class Lane:
-    """A column of a flow diagram (e.g. a wave), its nodes top to bottom."""
-
-    title: str
-    subtitle: str
-    note: str
-    nodes: tuple[Node, ...]
-    tooltip: str = ""
-
-
-FLOW_HEAD = 66
-FLOW_LANE_MIN = 184
-FLOW_LANE_MAX = 280
-FLOW_NODE = 46
-FLOW_GAP = 8
-FLOW_INSET = 8
-FLOW_LANE_FILL = "#F2F4F8"
-FLOW_EDGE = "#6B7A90"
-
-
-def _fold(lane: Lane, max_nodes: int) -> tuple[list[Node], list[Node]]:
-    """The nodes drawn one by one, and those summed up in one box (when there are more than max_nodes)."""
-    if len(lane.nodes) <= max_nodes:
-        return list(lane.nodes), []
-    keep = max(max_nodes - 1, 1)
-    return list(lane.nodes[:keep]), list(lane.nodes[keep:])
-
-
-def _box(x: float, y: float, w: float, node: Node, fill: str, stroke: str) -> list[Markup]:
-    h, r, bar = FLOW_NODE, 5, 6
-    bar_path = (
-        f"M{x + bar:.1f},{y:.1f} H{x + r:.1f} A{r},{r} 0 0 0 {x:.1f},{y + r:.1f} V{y + h - r:.1f} "
-        f"A{r},{r} 0 0 0 {x + r:.1f},{y + h:.1f} H{x + bar:.1f} Z"
-    )
-    return [
-        el(
-            "rect",
-            {
-                "x": x,
-                "y": y,
-                "width": w,
-                "height": h,
-                "rx": r,
-                "fill": fill,
-                "stroke": stroke,
-                "class": "box",
-            },
-        ),
-        el("path", {"d": bar_path, "fill": stroke}),
-        el(
-            "text",
-            {"x": x + 14, "y": y + 19, "class": "node-label", "fill": INK},
-            fit_width(node.label, w - 20, 12.5, bold=True),
-        ),
-        el(
-            "text",
-            {"x": x + 14, "y": y + 36, "class": "note", "fill": MUTED},
-            fit_width(node.detail, w - 20, 11),
-        ),
-    ]
-
-
-def flow_diagram(
-    lanes: Sequence[Lane],
-    edges: Sequence[tuple[str, str]],
-    title: str,
-    *,
-    width: int = 1120,
-    gap: int = 28,
-    max_nodes: int = 12,
-) -> Markup:
-    """Lanes as columns left to right, nodes as boxes (tinted by state, with a coloured bar), arrows
-    from one node to another (source before target). A lane with more than `max_nodes` nodes draws
-    the first ones and sums up the rest in one box with a bar of their states; arrows to or from
-    those go to that box. Boxes with an href link to it; every label has its full text as a tooltip.
-    Lanes share `width` (each between FLOW_LANE_MIN and FLOW_LANE_MAX wide): many lanes make the
-    diagram wider than `width`, and the page lets it scroll."""
-    if not lanes:
-        return el("p", {"class": "empty"}, "Nothing to draw.")
-    folded = [_fold(lane, max_nodes) for lane in lanes]
-    rows = max(len(shown) + (1 if rest else 0) for shown, rest in folded)
-    height = FLOW_HEAD + max(rows, 1) * (FLOW_NODE + FLOW_GAP) + FLOW_INSET
-    lanes_gap = (len(lanes) - 1) * gap
-    lane_width = min(max((width - lanes_gap) / len(lanes), FLOW_LANE_MIN), FLOW_LANE_MAX)
-    width = round(len(lanes) * lane_width + lanes_gap)
-    box_w = lane_width - 2 * FLOW_INSET
-    where: dict[str, tuple[int, float, float]] = {}  # node key -> lane, box x, box middle y
-    background: list[Markup] = []
-    boxes: list[Markup] = []
-    for i, (lane, (shown, rest)) in enumerate(zip(lanes, folded, strict=True)):
-        x = i * (lane_width + gap)
-        background.append(
-            el(
-                "rect",
-                {"x": x, "y": 0, "width": lane_width, "height": height, "rx": 8, "fill": FLOW_LANE_FILL},
-                el("title", None, lane.tooltip or lane.title),
-            )
-        )
-        background.append(el("text", {"x": x + 12, "y": 21, "class": "lane-title", "fill": INK}, lane.title))
-        background.append(
-            el(
-                "text",
-                {"x": x + 12, "y": 38, "class": "note", "fill": INK},
-                fit_width(lane.subtitle, lane_width - 20, 11),
-            )
-        )
-        background.append(
-            el(
-                "text",
-                {"x": x + 12, "y": 54, "class": "note", "fill": MUTED},
-                fit_width(lane.note, lane_width - 20, 11),
-            )
-        )
-        bx = x + FLOW_INSET
-        for j, node in enumerate(shown):
-            y = FLOW_HEAD + j * (FLOW_NODE + FLOW_GAP)
-            where[node.key] = (i, bx, y + FLOW_NODE / 2)
-            parts = [
-                el("title", None, node.tooltip or node.label),
-                *_box(bx, y, box_w, node, f"#{node.tint}", f"#{node.color}"),
-            ]
-            boxes.append(
-                el("a", {"href": node.href, "class": "node"}, *parts)
-                if node.href
-                else el("g", {"class": "node"}, *parts)
-            )
-        if rest:
-            y = FLOW_HEAD + len(shown) * (FLOW_NODE + FLOW_GAP)
-            key = f"more:{i}"
-            counts: dict[str, tuple[int, str]] = {}
-            for node in rest:
-                n, _ = counts.get(node.state, (0, node.color))
-                counts[node.state] = (n + 1, node.color)
-            summary = Node(
-                key=key,
-                label=f"+ {len(rest):,} more",
-                detail=" · ".join(f"{n:,} {s.lower()}" for s, (n, _) in counts.items()),
-                state="",
-                color=MUTED[1:],
-                tint="FFFFFF",
-            )
-            names = ", ".join(n.label for n in rest[:30]) + (", …" if len(rest) > 30 else "")
-            parts = [
-                el("title", None, f"{len(rest):,} more: {names}"),
-                *_box(bx, y, box_w, summary, "#FFFFFF", MUTED),
-            ]
-            # a thin bar of their states along the bottom of the box
-            sx, total = bx + 14, len(rest)
-            for state, (n, color) in counts.items():
-                w = (box_w - 22) * n / total
-                parts.append(
-                    el(
-                        "rect",
-                        {"x": sx, "y": y + FLOW_NODE - 7, "width": w, "height": 3, "fill": f"#{color}"},
-                        el("title", None, f"{n:,} {state.lower()}"),
-                    )
-                )
-                sx += w
-            boxes.append(
-                el("a", {"href": rest[0].href, "class": "node"}, *parts)
-                if rest[0].href
-                else el("g", {"class": "node"}, *parts)
-            )
-            where[key] = (i, bx, y + FLOW_NODE / 2)
-            for node in rest:
-                where[node.key] = where[key]
-    arrows: list[Markup] = []
-    seen: set[tuple[int, float, int, float]] = set()
-    for source, target in edges:
-        if source not in where or target not in where:
-            continue
-        (si, sx0, sy), (ti, tx0, ty) = where[source], where[target]
-        if si >= ti or (si, sy, ti, ty) in seen:
-            continue
-        seen.add((si, sy, ti, ty))
-        x1, x2 = sx0 + box_w, tx0 - 1
-        bend = max((x2 - x1) / 2, 12)
-        arrows.append(
-            el(
-                "path",
-                {
-                    "d": f"M{x1:.1f},{sy:.1f} C{x1 + bend:.1f},{sy:.1f} "
-                    f"{x2 - bend:.1f},{ty:.1f} {x2:.1f},{ty:.1f}",
-                    "fill": "none",
-                    "stroke": FLOW_EDGE,
-                    "stroke-width": 1.3,
-                    "stroke-opacity": 0.7,
-                    "marker-end": "url(#flow-arrow)",
-                    "class": "edge",
-                },
-            )
-        )
-    marker = el(
-        "marker",
-        {
-            "id": "flow-arrow",
-            "viewBox": "0 0 8 8",
-            "refX": 7.5,
-            "refY": 4,
-            "markerWidth": 7,
-            "markerHeight": 7,
-            "orient": "auto",
-            "markerUnits": "userSpaceOnUse",
-        },
-        el("path", {"d": "M0,0 L8,4 L0,8 Z", "fill": FLOW_EDGE}),
-    )
-    return el(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {width:.0f} {height:.0f}",
-            "width": f"{width:.0f}",
-            "height": f"{height:.0f}",
-            "role": "group",
-            "aria-label": title,
-            "class": "chart flow",
-            "preserveAspectRatio": "xMinYMin meet",
-        },
-        el("title", None, title),
-        el("defs", None, marker),
-        *background,
-        *arrows,
-        *boxes,
-    )
-
-
 @dataclass(frozen=True)
 class Series:
     """One status (or other quantity) of a trend chart: a value per point."""
@@ -725,14 +342,14 @@ def trend_chart(
     inset = 10
     xs = _x_positions(moments, left + inset, plot_w - 2 * inset)
     totals = [sum(s.values[i] for s in series) for i in range(len(moments))]
-    ticks = _ticks(max(totals))
-    scale = plot_h / ticks[-1]
+    steps = ticks(max(totals))
+    scale = plot_h / steps[-1]
 
     def y(v: float) -> float:
         return top + plot_h - v * scale
 
     parts: list[Markup] = []
-    for t in ticks:
+    for t in steps:
         parts.append(el("line", {"x1": left, "x2": left + plot_w, "y1": y(t), "y2": y(t), "stroke": GRID}))
         parts.append(
             el(

@@ -17,6 +17,7 @@ from fake_az import install_fake_az
 from typer.testing import CliRunner
 
 import reports
+from reports import html_data
 from scanner.cli import app
 from scanner.snapshot import write_snapshot
 
@@ -210,6 +211,8 @@ def test_no_planted_secret_reaches_any_output(tmp_path, monkeypatch):
     blobs = [result.output.encode()]
     for folder in (out, snap):
         blobs += [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+    # report.html's data blocks are compressed: look inside them too
+    blobs.append(html_data.readable((out / "report.html").read_text(encoding="utf-8")).encode())
     blobs += [p.read_bytes() for p in tmp_path.glob("history.db*")]
     # the xlsx is a zip: look inside too
     import zipfile

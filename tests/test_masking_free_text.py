@@ -15,6 +15,7 @@ import yaml
 from arg_rows import SUB, TENANT, classic_vm, cloud_service, row
 from typer.testing import CliRunner
 
+from reports import html_data
 from scanner.cli import app
 
 runner = CliRunner()
@@ -104,6 +105,8 @@ def every_text(directory: Path) -> str:
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
                 parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        elif path.suffix == ".html":  # its data blocks decoded: what the page carries
+            parts.append(html_data.readable(path.read_text(encoding="utf-8")))
         else:
             parts.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(parts)

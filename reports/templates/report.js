@@ -1,716 +1,829 @@
-/* classic-scanner report.html: findings table and resource view over the embedded scan data.
-   The data is parsed once from the JSON block #scan-data; only the rows of the
-   current page are in the DOM. The migration plan's unit details come from #plan-data, parsed and
-   drawn when a unit is first opened (or the page printed). Every piece of data reaches the page through textContent or an
-   attribute set by DOM API (links only when https), never through innerHTML. Waivers (D.w) and
-   first/last seen times (D.t, ISO UTC, sorted) are stored once and referenced by index. */
+/* classic-scanner report.html: findings table, resource view and plan units over the embedded scan data.
+   The data is in three blocks, each base64 of gzip of JSON (reports/html_data.py): #scan-data and
+   #plan-data are decoded before anything is drawn, #evidence-data afterwards (a finding's details show
+   its evidence once it is decoded). Only the rows of the current page are in the DOM; a plan unit's
+   details are drawn when it is first opened (or the page printed). Every piece of data reaches the page
+   through textContent or an attribute set by DOM API (links only when https), never through innerHTML.
+   Findings arrive by column and are turned into rows here; waivers (D.w) and first/last seen times
+   (D.t, ISO UTC, sorted) are stored once and referenced by index. */
 (function () {
   'use strict';
 
-  var D = JSON.parse(document.getElementById('scan-data').textContent);
-  var ST = D.statuses, SV = D.severities, F = D.f, RES = D.res, RULES = D.rules, SUBS = D.subs;
-  var W = D.w || [], T = D.t || [];
-  var PAGE = D.pageSize || 100;
-  // Row layout: [rule, status, severity, resource, message, evidence (1: in #evidence-data, 0: none),
-  //              remediation, references, finding id, waiver (index in D.w or -1),
-  //              first seen (index in D.t or -1), last seen (index in D.t or -1)]
-  var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9,
-    R_FIRST = 10, R_LAST = 11;
-  // Waiver layout: [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]
-  var W_STATE = 0, W_RULE = 1, W_TARGET = 2, W_WHY = 3, W_OWNER = 4, W_EXPIRES = 5, W_TICKET = 6, W_APPROVED = 7,
-    W_ENTRY = 8, W_DAYS = 9;
-  // Resource layout: [id, name, type, subscription, group, location, portal url, readiness]
-  var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_URL = 6, RS_RD = 7;
-  var READINESS = ['Not classic', 'Blocked', 'Unknown', 'Needs preparation', 'Ready'];
-
   function $(id) { return document.getElementById(id); }
-  function h(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function add(parent) {
-    for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
-    return parent;
-  }
-  function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
-  function fmt(n) { return n.toLocaleString('en-US'); }
-  function sevBadge(i) { return h('span', 'sev sev-' + SV[i], cap(SV[i])); }
-  function stBadge(i) { return h('span', 'st st-' + ST[i], cap(ST[i])); }
-  function subName(i) { return i < 0 ? '' : (SUBS[i][1] || SUBS[i][0]); }
-  function safeLink(url, text) {
-    if (typeof url !== 'string' || url.indexOf('https://') !== 0) return h('span', null, text);
-    var a = h('a', null, text);
-    a.href = url;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    return a;
-  }
-  function debounce(fn, ms) {
-    var t = 0;
-    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
-  }
-  function shortType(t) { var i = t.lastIndexOf('/'); return i < 0 ? t : t.slice(t.indexOf('/') + 1); }
-  function waiverOf(r) { return r[R_WAIVER] >= 0 ? W[r[R_WAIVER]] : null; }
-  function seen(i) { return i >= 0 ? T[i].slice(0, 10) + ' ' + T[i].slice(11, 16) + ' UTC' : ''; }
-  function plural(n, word) { return fmt(n) + ' ' + word + (n === 1 ? '' : 's'); }
 
-  /* ---- lazily built indexes ---------------------------------------------------------------- */
-  var hay = null, lower = {}, byRes = null;
-  function haystack() {
-    if (!hay) {
-      hay = new Array(F.length);
-      for (var i = 0; i < F.length; i++) {
-        var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
-        var w = waiverOf(r);
-        hay[i] = [rule[0], rule[1], rule[2], res[RS_NAME], res[RS_ID], res[RS_TYPE], res[RS_RG], res[RS_LOC],
-          subName(res[RS_SUB]), r[R_MSG],
-          w ? [w[W_STATE] === 'active' ? 'waived' : 'waiver expired', w[W_WHY], w[W_OWNER], w[W_TICKET], w[W_APPROVED]].join('\n') : ''
-        ].join('\n').toLowerCase();
-      }
-    }
-    return hay;
+  /* ---- the data blocks ------------------------------------------------------------------------ */
+  /* A block's value: base64 -> bytes -> gunzip (DecompressionStream) -> JSON; null when the page
+     has no such block. */
+  function unpack(id) {
+    var el = $(id);
+    if (!el) return Promise.resolve(null);
+    var text = atob(el.textContent), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text().then(JSON.parse);
   }
-  function sortKey(name) {
-    if (!lower[name]) {
-      var k = new Array(F.length);
-      for (var i = 0; i < F.length; i++) {
-        var r = F[i];
-        k[i] = name === 'first' ? (r[R_FIRST] < 0 ? T.length : r[R_FIRST])
-          : name === 'rule' ? RULES[r[R_RULE]][0]
-          : name === 'res' ? RES[r[R_RES]][RS_NAME].toLowerCase()
-          : name === 'sub' ? subName(RES[r[R_RES]][RS_SUB]).toLowerCase()
-          : String(r[R_MSG]).toLowerCase();
-      }
-      lower[name] = k;
-    }
-    return lower[name];
+  function parsed(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
+    else fn();
   }
-  function resourceIndex() {
-    if (!byRes) {
-      byRes = new Array(RES.length);
-      for (var j = 0; j < RES.length; j++) byRes[j] = [];
-      for (var i = 0; i < F.length; i++) byRes[F[i][R_RES]].push(i);
-    }
-    return byRes;
+  function unreadable(e) {
+    var box = $('findings-app') || document.body;
+    var note = document.createElement('p');
+    note.className = 'callout callout-warn';
+    note.setAttribute('role', 'alert');
+    note.textContent = 'This browser could not read the data of this report (' + (e && e.message || e) +
+      '). It needs a current Chrome, Edge, Firefox or Safari; every finding is also in findings.json and findings.csv.';
+    box.insertBefore(note, box.firstChild);
   }
+  if (typeof DecompressionStream !== 'function') {
+    parsed(function () { unreadable('no DecompressionStream'); });
+    return;
+  }
+  // only a decoding failure is "unreadable"; an error in main surfaces as the page's own error
+  Promise.all([unpack('scan-data'), unpack('plan-data')])
+    .then(function (blocks) { main(blocks[0], blocks[1]); }, unreadable);
 
-  /* ---- finding detail ------------------------------------------------------------------------ */
-  /* Evidence is a block of its own after this script (one entry per finding, in F's order): parsed
-     when a finding's details are first opened. undefined: the page has not finished loading it. */
-  var EV = null;
-  function evidenceOf(i) {
-    if (!F[i][R_EV]) return null;
-    if (!EV) {
-      if (document.readyState === 'loading') return undefined;
-      var el = $('evidence-data');
-      EV = el ? JSON.parse(el.textContent) : [];
+  /* ---- a finding's id -------------------------------------------------------------------------- */
+  /* When the report does not carry the ids, a finding's id is the engine's: the first 32 hex digits of
+     SHA-256 of "<rule id>|<lower-cased resource id>" (scanner/engine/evaluate.py finding_id). */
+  var SHA_K = [], SHA_H = [];
+  (function () {
+    function frac(x) { return ((x - Math.floor(x)) * 4294967296) | 0; }
+    for (var n = 2, found = 0; found < 64; n++) {
+      var prime = true;
+      for (var d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+      if (!prime) continue;
+      if (found < 8) SHA_H.push(frac(Math.pow(n, 1 / 2)));
+      SHA_K.push(frac(Math.pow(n, 1 / 3)));
+      found++;
     }
-    return EV[i] === undefined ? null : EV[i];
-  }
-  function evidenceTable(ev) {
-    if (!ev || typeof ev !== 'object' || !Object.keys(ev).length) return h('p', 'empty', 'No evidence recorded.');
-    var t = h('table', 'evidence'), tb = h('tbody');
-    Object.keys(ev).forEach(function (k) {
-      var v = ev[k];
-      var text = v === null ? 'n/a' : (typeof v === 'object' ? JSON.stringify(v) : String(v));
-      var tr = h('tr');
-      add(tr, h('th', null, k), h('td', null, text));
-      tb.appendChild(tr);
-    });
-    return add(t, tb);
-  }
-  function fact(dl, label, value) {
-    if (value === '' || value === null || value === undefined) return;
-    add(dl, h('dt', null, label), value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
-  }
-  /* the waiver of a finding: active (the finding is waived) or expired (the finding is open again) */
-  function waiverBox(w) {
-    var active = w[W_STATE] === 'active', days = w[W_DAYS];
-    var box = h('div', 'waiver-box ' + (active ? 'waiver-active' : 'waiver-expired'));
-    var title = h('div', 'waiver-title');
-    add(title, h('span', 'waiver-state', active ? 'Waived' : 'Waiver expired'),
-      document.createTextNode(active
-        ? ' until ' + w[W_EXPIRES] + (typeof days === 'number' ? (days === 0 ? ' (last day)' : ' (' + plural(days, 'day') + ' left)') : '')
-        : ' on ' + w[W_EXPIRES] + ': this finding is open again'));
-    add(box, title, h('p', 'waiver-why', w[W_WHY]));
-    var dl = h('dl', 'facts');
-    fact(dl, 'Owner', w[W_OWNER]);
-    fact(dl, 'Ticket', w[W_TICKET]);
-    fact(dl, 'Approved by', w[W_APPROVED]);
-    fact(dl, 'Applies to', w[W_RULE] + ' · ' + w[W_TARGET]);
-    if (w[W_ENTRY] !== null && w[W_ENTRY] !== undefined) fact(dl, 'Waiver entry', '#' + w[W_ENTRY] + ' of the waivers file');
-    return add(box, dl);
-  }
-  function detail(i, withResourceLink) {
-    var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
-    var wrap = h('div', 'detail');
-    var main = h('div'), side = h('div');
-    add(main, h('h4', null, 'Finding'), h('p', null, r[R_MSG]));
-    var wv = waiverOf(r);
-    if (wv) add(main, h('h4', null, 'Waiver'), waiverBox(wv));
-    add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[r[R_REM]] || '—'));
-    var refs = D.refs[r[R_REFS]] || [];
-    if (refs.length) {
-      var ul = h('ul', 'refs');
-      refs.forEach(function (ref) { ul.appendChild(add(h('li'), safeLink(ref[1], ref[0]))); });
-      add(main, h('h4', null, 'Sources'), ul);
-    }
-    var dl = h('dl', 'facts');
-    fact(dl, 'Resource', res[RS_NAME]);
-    fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
-    fact(dl, 'Type', res[RS_TYPE]);
-    fact(dl, 'Resource group', res[RS_RG]);
-    fact(dl, 'Location', res[RS_LOC]);
-    if (res[RS_SUB] >= 0) {
-      var s = SUBS[res[RS_SUB]];
-      fact(dl, 'Subscription', s[1] ? s[1] + ' (' + s[0] + ')' : s[0]);
-    }
-    fact(dl, 'Rule', rule[0] + ' · ' + rule[1]);
-    fact(dl, 'Category', rule[2]);
-    fact(dl, 'Finding id', add(h('code'), document.createTextNode(r[R_ID])));
-    fact(dl, 'First seen', seen(r[R_FIRST]));
-    fact(dl, 'Last seen', seen(r[R_LAST]));
-    var ev = evidenceOf(i);
-    add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'),
-      ev === undefined ? h('p', 'empty', 'The evidence is still loading: open the finding again in a moment.') : evidenceTable(ev));
-    var actions = h('div', 'actions');
-    if (res[RS_URL]) {
-      var a = safeLink(res[RS_URL], 'Open in the Azure portal');
-      a.className = 'btn btn-primary';
-      actions.appendChild(a);
-    }
-    if (withResourceLink) {
-      var b = h('button', 'btn', 'All verdicts for this resource');
-      b.type = 'button';
-      b.addEventListener('click', function (e) { e.stopPropagation(); Resources.focus(r[R_RES]); });
-      actions.appendChild(b);
-    }
-    if (actions.childNodes.length) side.appendChild(actions);
-    return add(wrap, main, side);
-  }
-
-  /* one table row of a finding, with an expander; `cols` says which columns to draw */
-  function findingRow(i, tbody, cols, withResourceLink) {
-    var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
-    var tr = h('tr', 'frow');
-    var btn = h('button', 'exp', '▸');
-    btn.type = 'button';
-    btn.setAttribute('aria-expanded', 'false');
-    btn.setAttribute('aria-label', 'Details of ' + rule[0] + ' for ' + res[RS_NAME]);
-    var stCell = add(h('td'), stBadge(r[R_ST])), w = waiverOf(r);
-    if (w) {
-      stCell.appendChild(w[W_STATE] === 'active'
-        ? h('div', 'wv-note', 'until ' + w[W_EXPIRES])
-        : h('div', 'wv-note wv-expired', 'waiver expired'));
-    }
-    add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), stCell);
-    add(tr, add(h('td'), h('div', 'rule-id', rule[0]), h('div', 'cell-sub', rule[1])));
-    if (cols.res) {
-      add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
-        h('div', 'cell-sub', shortType(res[RS_TYPE]) + (res[RS_RG] ? ' · ' + res[RS_RG] : ''))));
-    }
-    if (cols.sub) add(tr, h('td', 'cell-sub c-sub', subName(res[RS_SUB])));
-    add(tr, add(h('td'), h('div', 'clamp', r[R_MSG])));
-    if (cols.first) add(tr, h('td', 'cell-sub nowrap', r[R_FIRST] >= 0 ? T[r[R_FIRST]].slice(0, 10) : '—'));
-    var open = null;
-    function toggle() {
-      if (open) {
-        open.remove();
-        open = null;
-        tr.classList.remove('open');
-        btn.setAttribute('aria-expanded', 'false');
-        return;
-      }
-      open = h('tr', 'drow');
-      var td = h('td');
-      td.colSpan = tr.children.length;
-      open.appendChild(add(td, detail(i, withResourceLink)));
-      tr.after(open);
-      tr.classList.add('open');
-      btn.setAttribute('aria-expanded', 'true');
-    }
-    tr.addEventListener('click', function (e) {
-      if (e.target.closest('a')) return;
-      if (e.target !== btn && window.getSelection && String(window.getSelection())) return;
-      toggle();
-    });
-    tbody.appendChild(tr);
-    return tr;
-  }
-
-  function pager(el, page, pages, go) {
-    el.textContent = '';
-    if (pages <= 1) return;
-    var prev = h('button', 'btn', '‹ Previous'), next = h('button', 'btn', 'Next ›');
-    prev.type = next.type = 'button';
-    prev.disabled = page <= 0;
-    next.disabled = page >= pages - 1;
-    prev.addEventListener('click', function () { go(page - 1); });
-    next.addEventListener('click', function () { go(page + 1); });
-    add(el, prev, h('span', 'page-no', 'Page ' + fmt(page + 1) + ' of ' + fmt(pages)), next);
-  }
-  function countText(el, from, to, total, noun, all) {
-    el.textContent = '';
-    if (!total) { el.textContent = 'No ' + noun + ' match the filters.'; return; }
-    add(el, document.createTextNode('Showing '), h('strong', null, fmt(from + 1) + '–' + fmt(to)),
-      document.createTextNode(' of '), h('strong', null, fmt(total)),
-      document.createTextNode(' ' + noun + (all !== total ? ' (' + fmt(all) + ' in total)' : '')));
-  }
-
-  /* ---- findings table ------------------------------------------------------------------------- */
-  var Findings = (function () {
-    var body = $('findings-body');
-    if (!body) return null;
-    var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'prio', dir: 1, page: 0 };
-    var view = [];
-    var hasFirst = !!document.querySelector('#findings-table .sort[data-sort="first"]');
-    var chips = document.querySelectorAll('#findings-app .chip');
-    var catSel = $('f-cat');
-    D.categories.forEach(function (c) { var o = h('option', null, c); o.value = c; catSel.appendChild(o); });
-
-    function readChips() {
-      state.st = {};
-      chips.forEach(function (c) {
-        if (c.getAttribute('aria-pressed') === 'true') state.st[ST.indexOf(c.getAttribute('data-status'))] = true;
-      });
-    }
-    function filter() {
-      var text = state.text.trim().toLowerCase();
-      var terms = text ? text.split(/\s+/) : [];
-      var hs = terms.length ? haystack() : null;
-      // severity: '' all, '2' exactly medium, '+1' high and above (severities are ordered, critical first)
-      var atMost = state.sev.charAt(0) === '+', sev = state.sev === '' ? -1 : +state.sev.replace('+', '');
-      var sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
-      var counts = ST.map(function () { return 0; });
-      view = [];
-      for (var i = 0; i < F.length; i++) {
-        var r = F[i];
-        if (sev >= 0 && (atMost ? r[R_SEV] > sev : r[R_SEV] !== sev)) continue;
-        if (cat && RULES[r[R_RULE]][2] !== cat) continue;
-        if (sub >= 0 && RES[r[R_RES]][RS_SUB] !== sub) continue;
-        if (hs) {
-          var s = hs[i], ok = true;
-          for (var t = 0; t < terms.length; t++) if (s.indexOf(terms[t]) < 0) { ok = false; break; }
-          if (!ok) continue;
+  })();
+  function sha256hex(text) {
+    var bytes = new TextEncoder().encode(text), len = bytes.length;
+    var words = new Int32Array(((len + 8) >> 6) * 16 + 16), w = new Int32Array(64), H = SHA_H.slice();
+    for (var i = 0; i < len; i++) words[i >> 2] |= bytes[i] << (24 - (i % 4) * 8);
+    words[len >> 2] |= 0x80 << (24 - (len % 4) * 8);
+    words[words.length - 1] = len * 8;
+    for (var j = 0; j < words.length; j += 16) {
+      var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], k = H[7];
+      for (i = 0; i < 64; i++) {
+        if (i < 16) w[i] = words[j + i];
+        else {
+          var x = w[i - 15], y = w[i - 2];
+          w[i] = (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) + w[i - 16] +
+            (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10)) + w[i - 7] | 0;
         }
-        counts[r[R_ST]]++;  // each verdict button counts what the other filters leave
-        if (!state.st[r[R_ST]]) continue;
-        view.push(i);
+        var t1 = k + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          ((e & f) ^ (~e & g)) + SHA_K[i] + w[i] | 0;
+        var t2 = (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+          ((a & b) ^ (a & c) ^ (b & c)) | 0;
+        k = g; g = f; f = e; e = d + t1 | 0; d = c; c = b; b = a; a = t1 + t2 | 0;
       }
-      chips.forEach(function (c) {
-        c.querySelector('.chip-n').textContent = fmt(counts[ST.indexOf(c.getAttribute('data-status'))]);
-      });
-      sort();
+      H[0] = H[0] + a | 0; H[1] = H[1] + b | 0; H[2] = H[2] + c | 0; H[3] = H[3] + d | 0;
+      H[4] = H[4] + e | 0; H[5] = H[5] + f | 0; H[6] = H[6] + g | 0; H[7] = H[7] + k | 0;
     }
-    // Default order: migration blockers, then other failures, then retirements grouped per service
-    // (rule), then the other verdicts; within a group by severity, then report order.
-    var FAIL = ST.indexOf('fail');
-    function priority(i) {
-      var r = F[i], rank = RULES[r[R_RULE]][3];
-      if (r[R_ST] !== FAIL) return 4 + r[R_ST];
-      if (rank === 0) return r[R_SEV] <= SV.indexOf('high') ? 0 : 1;
-      return rank === 2 ? 3 : 2;
-    }
-    function sort() {
-      var dir = state.dir, key = state.sort;
-      if (key === 'prio') {
-        var p = {};
-        view.forEach(function (i) { p[i] = priority(i); });
-        view.sort(function (a, b) {
-          return p[a] - p[b] || (p[a] === 3 ? F[a][R_RULE] - F[b][R_RULE] : 0) || F[a][R_SEV] - F[b][R_SEV] || a - b;
-        });
-      } else if (key === 'sev' || key === 'st') {
-        var col = key === 'sev' ? R_SEV : R_ST;
-        view.sort(function (a, b) { return (F[a][col] - F[b][col]) * dir || a - b; });
-      } else {
-        var k = sortKey(key);
-        view.sort(function (a, b) { return (k[a] < k[b] ? -1 : k[a] > k[b] ? 1 : 0) * dir || a - b; });
-      }
-    }
-    function render() {
-      var pages = Math.max(1, Math.ceil(view.length / PAGE));
-      if (state.page >= pages) state.page = pages - 1;
-      var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
-      var frag = document.createDocumentFragment();
-      for (var j = from; j < to; j++) findingRow(view[j], frag, { res: true, sub: true, first: hasFirst }, true);
-      body.textContent = '';
-      body.appendChild(frag);
-      if (!view.length) {
-        var tr = h('tr', 'none'), td = h('td', 'empty', 'No finding matches these filters.');
-        td.colSpan = document.querySelectorAll('#findings-table thead th').length;
-        body.appendChild(add(tr, td));
-      }
-      countText($('f-count'), from, to, view.length, 'findings', F.length);
-      var go = function (p) { state.page = p; render(); $('findings').scrollIntoView(); };
-      pager($('f-pager'), state.page, pages, go);
-      pager($('f-pager-top'), state.page, pages, go);
-      document.querySelectorAll('#findings-table th').forEach(function (th) {
-        var b = th.querySelector('.sort');
-        if (!b) return;
-        if (b.getAttribute('data-sort') === state.sort) th.setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending');
-        else th.removeAttribute('aria-sort');
-      });
-    }
-    function update() { state.page = 0; filter(); render(); }
+    return H.map(function (v) { return ('0000000' + (v >>> 0).toString(16)).slice(-8); }).join('');
+  }
 
-    chips.forEach(function (c) {
-      c.addEventListener('click', function () {
-        c.setAttribute('aria-pressed', c.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+  function main(D, PLAN) {
+
+    var ST = D.statuses, SV = D.severities, RES = D.res, RULES = D.rules, SUBS = D.subs;
+    var W = D.w || [], T = D.t || [];
+    var PAGE = D.pageSize || 100;
+    // Row layout: [rule, status, severity, resource, message (see message()), evidence (1: in #evidence-data, 0: none),
+    //              remediation, references, finding id (null: derived, see findingId), waiver (index in
+    //              D.w or -1), first seen (index in D.t or -1), last seen (index in D.t or -1)];
+    // the data holds each as a column (reports/html_data.py COLUMNS).
+    var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9,
+      R_FIRST = 10, R_LAST = 11;
+    // Waiver layout: [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]
+    var W_STATE = 0, W_RULE = 1, W_TARGET = 2, W_WHY = 3, W_OWNER = 4, W_EXPIRES = 5, W_TICKET = 6, W_APPROVED = 7,
+      W_ENTRY = 8, W_DAYS = 9;
+    // Resource layout: [id, name, type, subscription, group, location, readiness]
+    var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_RD = 6;
+    var READINESS = ['Not classic', 'Blocked', 'Unknown', 'Needs preparation', 'Ready'];
+    var F = (function (c) {
+      var rows = new Array(c.rule.length);
+      for (var i = 0; i < rows.length; i++) {
+        rows[i] = [c.rule[i], c.st[i], c.sev[i], c.res[i], c.msg[i], c.ev[i], c.rem[i], c.ref[i],
+          c.id ? c.id[i] : null, c.w[i], c.first[i], c.last[i]];
+      }
+      return rows;
+    })(D.f);
+    D.f = null;
+    function h(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined && text !== null) e.textContent = String(text);
+      return e;
+    }
+    function add(parent) {
+      for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
+      return parent;
+    }
+    function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
+    function fmt(n) { return n.toLocaleString('en-US'); }
+    function sevBadge(i) { return h('span', 'sev sev-' + SV[i], cap(SV[i])); }
+    function stBadge(i) { return h('span', 'st st-' + ST[i], cap(ST[i])); }
+    function subName(i) { return i < 0 ? '' : (SUBS[i][1] || SUBS[i][0]); }
+    function safeLink(url, text) {
+      if (typeof url !== 'string' || url.indexOf('https://') !== 0) return h('span', null, text);
+      var a = h('a', null, text);
+      a.href = url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      return a;
+    }
+    function debounce(fn, ms) {
+      var t = 0;
+      return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    }
+    function shortType(t) { var i = t.lastIndexOf('/'); return i < 0 ? t : t.slice(t.indexOf('/') + 1); }
+    /* the portal link: D.portal (none in a masked report) and the id, percent-encoded as Python's
+       quote(id, safe='/-_.~') does (reports/common.py portal_url) */
+    function portalUrl(res) {
+      if (!D.portal) return '';
+      return D.portal + encodeURIComponent(res[RS_ID]).replace(/%2F/g, '/').replace(/[!'()*]/g, function (c) {
+        return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+      });
+    }
+    /* A finding's message: a text of D.msgs with \u0001 standing for the resource's name and \u0002 for
+       its id (code >= 0), or a text of D.lit as it is (code < 0). */
+    var MSGS = D.msgs, LIT = D.lit;
+    function message(r) {
+      var c = r[R_MSG];
+      if (c < 0) return LIT[-1 - c];
+      var text = MSGS[c], res = RES[r[R_RES]];
+      if (text.indexOf('\u0001') >= 0) text = text.split('\u0001').join(res[RS_NAME]);
+      if (text.indexOf('\u0002') >= 0) text = text.split('\u0002').join(res[RS_ID]);
+      return text;
+    }
+    function findingId(r) {
+      return r[R_ID] !== null ? r[R_ID] : sha256hex(RULES[r[R_RULE]][0] + '|' + RES[r[R_RES]][RS_ID].toLowerCase()).slice(0, 32);
+    }
+    function waiverOf(r) { return r[R_WAIVER] >= 0 ? W[r[R_WAIVER]] : null; }
+    function seen(i) { return i >= 0 ? T[i].slice(0, 10) + ' ' + T[i].slice(11, 16) + ' UTC' : ''; }
+    function plural(n, word) { return fmt(n) + ' ' + word + (n === 1 ? '' : 's'); }
+
+    /* ---- lazily built indexes ---------------------------------------------------------------- */
+    var hay = null, lower = {}, byRes = null;
+    function haystack() {
+      if (!hay) {
+        hay = new Array(F.length);
+        for (var i = 0; i < F.length; i++) {
+          var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+          var w = waiverOf(r);
+          hay[i] = [rule[0], rule[1], rule[2], res[RS_NAME], res[RS_ID], res[RS_TYPE], res[RS_RG], res[RS_LOC],
+            subName(res[RS_SUB]), message(r),
+            w ? [w[W_STATE] === 'active' ? 'waived' : 'waiver expired', w[W_WHY], w[W_OWNER], w[W_TICKET], w[W_APPROVED]].join('\n') : ''
+          ].join('\n').toLowerCase();
+        }
+      }
+      return hay;
+    }
+    function sortKey(name) {
+      if (!lower[name]) {
+        var k = new Array(F.length);
+        for (var i = 0; i < F.length; i++) {
+          var r = F[i];
+          k[i] = name === 'first' ? (r[R_FIRST] < 0 ? T.length : r[R_FIRST])
+            : name === 'rule' ? RULES[r[R_RULE]][0]
+            : name === 'res' ? RES[r[R_RES]][RS_NAME].toLowerCase()
+            : name === 'sub' ? subName(RES[r[R_RES]][RS_SUB]).toLowerCase()
+            : message(r).toLowerCase();
+        }
+        lower[name] = k;
+      }
+      return lower[name];
+    }
+    function resourceIndex() {
+      if (!byRes) {
+        byRes = new Array(RES.length);
+        for (var j = 0; j < RES.length; j++) byRes[j] = [];
+        for (var i = 0; i < F.length; i++) byRes[F[i][R_RES]].push(i);
+      }
+      return byRes;
+    }
+
+    /* ---- finding detail ------------------------------------------------------------------------ */
+    /* Evidence is a block of its own after this script (one entry per finding, in F's order), decoded
+       once the page is parsed; until then a note stands in for it in any finding's details. */
+    var EV = null, waiting = [];
+    function evidenceOf(i) {
+      if (!F[i][R_EV]) return null;
+      if (!EV) return undefined;
+      return EV[i] === undefined ? null : EV[i];
+    }
+    function evidenceBox(i) {
+      var ev = evidenceOf(i);
+      if (ev !== undefined) return evidenceTable(ev);
+      var note = h('p', 'empty', 'The evidence is loading…');
+      waiting.push([note, i]);
+      return note;
+    }
+    parsed(function () {
+      unpack('evidence-data').then(function (ev) {
+        EV = ev || [];
+        waiting.forEach(function (w) { if (w[0].parentNode) w[0].replaceWith(evidenceTable(evidenceOf(w[1]))); });
+        waiting = [];
+        document.documentElement.setAttribute('data-loaded', 'true');
+      }, unreadable);
+    });
+    function evidenceTable(ev) {
+      if (!ev || typeof ev !== 'object' || !Object.keys(ev).length) return h('p', 'empty', 'No evidence recorded.');
+      var t = h('table', 'evidence'), tb = h('tbody');
+      Object.keys(ev).forEach(function (k) {
+        var v = ev[k];
+        var text = v === null ? 'n/a' : (typeof v === 'object' ? JSON.stringify(v) : String(v));
+        var tr = h('tr');
+        add(tr, h('th', null, k), h('td', null, text));
+        tb.appendChild(tr);
+      });
+      return add(t, tb);
+    }
+    function fact(dl, label, value) {
+      if (value === '' || value === null || value === undefined) return;
+      add(dl, h('dt', null, label), value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
+    }
+    /* the waiver of a finding: active (the finding is waived) or expired (the finding is open again) */
+    function waiverBox(w) {
+      var active = w[W_STATE] === 'active', days = w[W_DAYS];
+      var box = h('div', 'waiver-box ' + (active ? 'waiver-active' : 'waiver-expired'));
+      var title = h('div', 'waiver-title');
+      add(title, h('span', 'waiver-state', active ? 'Waived' : 'Waiver expired'),
+        document.createTextNode(active
+          ? ' until ' + w[W_EXPIRES] + (typeof days === 'number' ? (days === 0 ? ' (last day)' : ' (' + plural(days, 'day') + ' left)') : '')
+          : ' on ' + w[W_EXPIRES] + ': this finding is open again'));
+      add(box, title, h('p', 'waiver-why', w[W_WHY]));
+      var dl = h('dl', 'facts');
+      fact(dl, 'Owner', w[W_OWNER]);
+      fact(dl, 'Ticket', w[W_TICKET]);
+      fact(dl, 'Approved by', w[W_APPROVED]);
+      fact(dl, 'Applies to', w[W_RULE] + ' · ' + w[W_TARGET]);
+      if (w[W_ENTRY] !== null && w[W_ENTRY] !== undefined) fact(dl, 'Waiver entry', '#' + w[W_ENTRY] + ' of the waivers file');
+      return add(box, dl);
+    }
+    function detail(i, withResourceLink) {
+      var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+      var wrap = h('div', 'detail');
+      var main = h('div'), side = h('div');
+      add(main, h('h4', null, 'Finding'), h('p', null, message(r)));
+      var wv = waiverOf(r);
+      if (wv) add(main, h('h4', null, 'Waiver'), waiverBox(wv));
+      add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[r[R_REM]] || '—'));
+      var refs = D.refs[r[R_REFS]] || [];
+      if (refs.length) {
+        var ul = h('ul', 'refs');
+        refs.forEach(function (ref) { ul.appendChild(add(h('li'), safeLink(ref[1], ref[0]))); });
+        add(main, h('h4', null, 'Sources'), ul);
+      }
+      var dl = h('dl', 'facts');
+      fact(dl, 'Resource', res[RS_NAME]);
+      fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
+      fact(dl, 'Type', res[RS_TYPE]);
+      fact(dl, 'Resource group', res[RS_RG]);
+      fact(dl, 'Location', res[RS_LOC]);
+      if (res[RS_SUB] >= 0) {
+        var s = SUBS[res[RS_SUB]];
+        fact(dl, 'Subscription', s[1] ? s[1] + ' (' + s[0] + ')' : s[0]);
+      }
+      fact(dl, 'Rule', rule[0] + ' · ' + rule[1]);
+      fact(dl, 'Category', rule[2]);
+      fact(dl, 'Finding id', add(h('code'), document.createTextNode(findingId(r))));
+      fact(dl, 'First seen', seen(r[R_FIRST]));
+      fact(dl, 'Last seen', seen(r[R_LAST]));
+      add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'), evidenceBox(i));
+      var actions = h('div', 'actions');
+      if (portalUrl(res)) {
+        var a = safeLink(portalUrl(res), 'Open in the Azure portal');
+        a.className = 'btn btn-primary';
+        actions.appendChild(a);
+      }
+      if (withResourceLink) {
+        var b = h('button', 'btn', 'All verdicts for this resource');
+        b.type = 'button';
+        b.addEventListener('click', function (e) { e.stopPropagation(); Resources.focus(r[R_RES]); });
+        actions.appendChild(b);
+      }
+      if (actions.childNodes.length) side.appendChild(actions);
+      return add(wrap, main, side);
+    }
+
+    /* one table row of a finding, with an expander; `cols` says which columns to draw */
+    function findingRow(i, tbody, cols, withResourceLink) {
+      var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+      var tr = h('tr', 'frow');
+      var btn = h('button', 'exp', '▸');
+      btn.type = 'button';
+      btn.setAttribute('aria-expanded', 'false');
+      btn.setAttribute('aria-label', 'Details of ' + rule[0] + ' for ' + res[RS_NAME]);
+      var stCell = add(h('td'), stBadge(r[R_ST])), w = waiverOf(r);
+      if (w) {
+        stCell.appendChild(w[W_STATE] === 'active'
+          ? h('div', 'wv-note', 'until ' + w[W_EXPIRES])
+          : h('div', 'wv-note wv-expired', 'waiver expired'));
+      }
+      add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), stCell);
+      add(tr, add(h('td'), h('div', 'rule-id', rule[0]), h('div', 'cell-sub', rule[1])));
+      if (cols.res) {
+        add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
+          h('div', 'cell-sub', shortType(res[RS_TYPE]) + (res[RS_RG] ? ' · ' + res[RS_RG] : ''))));
+      }
+      if (cols.sub) add(tr, h('td', 'cell-sub c-sub', subName(res[RS_SUB])));
+      add(tr, add(h('td'), h('div', 'clamp', message(r))));
+      if (cols.first) add(tr, h('td', 'cell-sub nowrap', r[R_FIRST] >= 0 ? T[r[R_FIRST]].slice(0, 10) : '—'));
+      var open = null;
+      function toggle() {
+        if (open) {
+          open.remove();
+          open = null;
+          tr.classList.remove('open');
+          btn.setAttribute('aria-expanded', 'false');
+          return;
+        }
+        open = h('tr', 'drow');
+        var td = h('td');
+        td.colSpan = tr.children.length;
+        open.appendChild(add(td, detail(i, withResourceLink)));
+        tr.after(open);
+        tr.classList.add('open');
+        btn.setAttribute('aria-expanded', 'true');
+      }
+      tr.addEventListener('click', function (e) {
+        if (e.target.closest('a')) return;
+        if (e.target !== btn && window.getSelection && String(window.getSelection())) return;
+        toggle();
+      });
+      tbody.appendChild(tr);
+      return tr;
+    }
+
+    function pager(el, page, pages, go) {
+      el.textContent = '';
+      if (pages <= 1) return;
+      var prev = h('button', 'btn', '‹ Previous'), next = h('button', 'btn', 'Next ›');
+      prev.type = next.type = 'button';
+      prev.disabled = page <= 0;
+      next.disabled = page >= pages - 1;
+      prev.addEventListener('click', function () { go(page - 1); });
+      next.addEventListener('click', function () { go(page + 1); });
+      add(el, prev, h('span', 'page-no', 'Page ' + fmt(page + 1) + ' of ' + fmt(pages)), next);
+    }
+    function countText(el, from, to, total, noun, all) {
+      el.textContent = '';
+      if (!total) { el.textContent = 'No ' + noun + ' match the filters.'; return; }
+      add(el, document.createTextNode('Showing '), h('strong', null, fmt(from + 1) + '–' + fmt(to)),
+        document.createTextNode(' of '), h('strong', null, fmt(total)),
+        document.createTextNode(' ' + noun + (all !== total ? ' (' + fmt(all) + ' in total)' : '')));
+    }
+
+    /* ---- findings table ------------------------------------------------------------------------- */
+    var Findings = (function () {
+      var body = $('findings-body');
+      if (!body) return null;
+      var state = { st: {}, sev: '', cat: '', sub: '', text: '', sort: 'prio', dir: 1, page: 0 };
+      var view = [];
+      var hasFirst = !!document.querySelector('#findings-table .sort[data-sort="first"]');
+      var chips = document.querySelectorAll('#findings-app .chip');
+      var catSel = $('f-cat');
+      D.categories.forEach(function (c) { var o = h('option', null, c); o.value = c; catSel.appendChild(o); });
+
+      function readChips() {
+        state.st = {};
+        chips.forEach(function (c) {
+          if (c.getAttribute('aria-pressed') === 'true') state.st[ST.indexOf(c.getAttribute('data-status'))] = true;
+        });
+      }
+      function filter() {
+        var text = state.text.trim().toLowerCase();
+        var terms = text ? text.split(/\s+/) : [];
+        var hs = terms.length ? haystack() : null;
+        // severity: '' all, '2' exactly medium, '+1' high and above (severities are ordered, critical first)
+        var atMost = state.sev.charAt(0) === '+', sev = state.sev === '' ? -1 : +state.sev.replace('+', '');
+        var sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
+        var counts = ST.map(function () { return 0; });
+        view = [];
+        for (var i = 0; i < F.length; i++) {
+          var r = F[i];
+          if (sev >= 0 && (atMost ? r[R_SEV] > sev : r[R_SEV] !== sev)) continue;
+          if (cat && RULES[r[R_RULE]][2] !== cat) continue;
+          if (sub >= 0 && RES[r[R_RES]][RS_SUB] !== sub) continue;
+          if (hs) {
+            var s = hs[i], ok = true;
+            for (var t = 0; t < terms.length; t++) if (s.indexOf(terms[t]) < 0) { ok = false; break; }
+            if (!ok) continue;
+          }
+          counts[r[R_ST]]++;  // each verdict button counts what the other filters leave
+          if (!state.st[r[R_ST]]) continue;
+          view.push(i);
+        }
+        chips.forEach(function (c) {
+          c.querySelector('.chip-n').textContent = fmt(counts[ST.indexOf(c.getAttribute('data-status'))]);
+        });
+        sort();
+      }
+      // Default order: migration blockers, then other failures, then retirements grouped per service
+      // (rule), then the other verdicts; within a group by severity, then report order.
+      var FAIL = ST.indexOf('fail');
+      function priority(i) {
+        var r = F[i], rank = RULES[r[R_RULE]][3];
+        if (r[R_ST] !== FAIL) return 4 + r[R_ST];
+        if (rank === 0) return r[R_SEV] <= SV.indexOf('high') ? 0 : 1;
+        return rank === 2 ? 3 : 2;
+      }
+      function sort() {
+        var dir = state.dir, key = state.sort;
+        if (key === 'prio') {
+          var p = {};
+          view.forEach(function (i) { p[i] = priority(i); });
+          view.sort(function (a, b) {
+            return p[a] - p[b] || (p[a] === 3 ? F[a][R_RULE] - F[b][R_RULE] : 0) || F[a][R_SEV] - F[b][R_SEV] || a - b;
+          });
+        } else if (key === 'sev' || key === 'st') {
+          var col = key === 'sev' ? R_SEV : R_ST;
+          view.sort(function (a, b) { return (F[a][col] - F[b][col]) * dir || a - b; });
+        } else {
+          var k = sortKey(key);
+          view.sort(function (a, b) { return (k[a] < k[b] ? -1 : k[a] > k[b] ? 1 : 0) * dir || a - b; });
+        }
+      }
+      function render() {
+        var pages = Math.max(1, Math.ceil(view.length / PAGE));
+        if (state.page >= pages) state.page = pages - 1;
+        var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
+        var frag = document.createDocumentFragment();
+        for (var j = from; j < to; j++) findingRow(view[j], frag, { res: true, sub: true, first: hasFirst }, true);
+        body.textContent = '';
+        body.appendChild(frag);
+        if (!view.length) {
+          var tr = h('tr', 'none'), td = h('td', 'empty', 'No finding matches these filters.');
+          td.colSpan = document.querySelectorAll('#findings-table thead th').length;
+          body.appendChild(add(tr, td));
+        }
+        countText($('f-count'), from, to, view.length, 'findings', F.length);
+        var go = function (p) { state.page = p; render(); $('findings').scrollIntoView(); };
+        pager($('f-pager'), state.page, pages, go);
+        pager($('f-pager-top'), state.page, pages, go);
+        document.querySelectorAll('#findings-table th').forEach(function (th) {
+          var b = th.querySelector('.sort');
+          if (!b) return;
+          if (b.getAttribute('data-sort') === state.sort) th.setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending');
+          else th.removeAttribute('aria-sort');
+        });
+      }
+      function update() { state.page = 0; filter(); render(); }
+
+      chips.forEach(function (c) {
+        c.addEventListener('click', function () {
+          c.setAttribute('aria-pressed', c.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+          readChips();
+          update();
+        });
+      });
+      $('f-sev').addEventListener('change', function (e) { state.sev = e.target.value; update(); });
+      catSel.addEventListener('change', function (e) { state.cat = e.target.value; update(); });
+      $('f-sub').addEventListener('change', function (e) { state.sub = e.target.value; update(); });
+      var onText = debounce(function () { state.text = $('f-text').value; update(); }, 120);
+      $('f-text').addEventListener('input', onText);
+      $('f-reset').addEventListener('click', function () {
+        chips.forEach(function (c) { c.setAttribute('aria-pressed', c.getAttribute('data-status') === 'pass' ? 'false' : 'true'); });
+        $('f-sev').value = catSel.value = $('f-sub').value = $('f-text').value = '';
+        state.sev = state.cat = state.sub = state.text = '';
+        state.sort = 'prio';
+        state.dir = 1;
         readChips();
         update();
       });
-    });
-    $('f-sev').addEventListener('change', function (e) { state.sev = e.target.value; update(); });
-    catSel.addEventListener('change', function (e) { state.cat = e.target.value; update(); });
-    $('f-sub').addEventListener('change', function (e) { state.sub = e.target.value; update(); });
-    var onText = debounce(function () { state.text = $('f-text').value; update(); }, 120);
-    $('f-text').addEventListener('input', onText);
-    $('f-reset').addEventListener('click', function () {
-      chips.forEach(function (c) { c.setAttribute('aria-pressed', c.getAttribute('data-status') === 'pass' ? 'false' : 'true'); });
-      $('f-sev').value = catSel.value = $('f-sub').value = $('f-text').value = '';
-      state.sev = state.cat = state.sub = state.text = '';
-      state.sort = 'prio';
-      state.dir = 1;
+      document.querySelectorAll('#findings-table .sort').forEach(function (b) {
+        b.addEventListener('click', function () {
+          var key = b.getAttribute('data-sort');
+          if (state.sort === key) state.dir = -state.dir;
+          else { state.sort = key; state.dir = 1; }
+          state.page = 0;
+          sort();
+          render();
+        });
+      });
       readChips();
       update();
-    });
-    document.querySelectorAll('#findings-table .sort').forEach(function (b) {
-      b.addEventListener('click', function () {
-        var key = b.getAttribute('data-sort');
-        if (state.sort === key) state.dir = -state.dir;
-        else { state.sort = key; state.dir = 1; }
-        state.page = 0;
-        sort();
-        render();
-      });
-    });
-    readChips();
-    update();
-    return { refresh: update };
-  })();
+      return { refresh: update };
+    })();
 
-  /* ---- resources ------------------------------------------------------------------------------ */
-  var Resources = (function () {
-    var list = $('res-list');
-    if (!list) return { focus: function () {} };
-    var state = { rd: 'classic', sub: '', text: '', page: 0, only: -1 };
-    var stats = null, resHay = null, view = [], expanded = {};
+    /* ---- resources ------------------------------------------------------------------------------ */
+    var Resources = (function () {
+      var list = $('res-list');
+      if (!list) return { focus: function () {} };
+      var state = { rd: 'classic', sub: '', text: '', page: 0, only: -1 };
+      var stats = null, resHay = null, view = [], expanded = {};
 
-    function computeStats() {
-      if (stats) return stats;
-      stats = new Array(RES.length);
-      var idx = resourceIndex();
-      for (var j = 0; j < RES.length; j++) {
-        var c = [0, 0, 0, 0, 0];
-        for (var k = 0; k < idx[j].length; k++) c[F[idx[j][k]][R_ST]]++;
-        stats[j] = c;
-      }
-      return stats;
-    }
-    function hayFor(j) {
-      if (!resHay) {
-        resHay = RES.map(function (r) {
-          return [r[RS_NAME], r[RS_ID], r[RS_TYPE], r[RS_RG], r[RS_LOC], subName(r[RS_SUB])].join('\n').toLowerCase();
-        });
-      }
-      return resHay[j];
-    }
-    function filter() {
-      var s = computeStats();
-      var terms = state.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
-      var sub = state.sub === '' ? -1 : +state.sub;
-      view = [];
-      for (var j = 0; j < RES.length; j++) {
-        var rd = RES[j][RS_RD];
-        if (state.only >= 0) { if (j === state.only) view.push(j); continue; }
-        if (state.rd === 'classic' ? rd === 0 : state.rd !== 'all' && rd !== +state.rd) continue;
-        if (sub >= 0 && RES[j][RS_SUB] !== sub) continue;
-        if (terms.length) {
-          var hs = hayFor(j), ok = true;
-          for (var t = 0; t < terms.length; t++) if (hs.indexOf(terms[t]) < 0) { ok = false; break; }
-          if (!ok) continue;
+      function computeStats() {
+        if (stats) return stats;
+        stats = new Array(RES.length);
+        var idx = resourceIndex();
+        for (var j = 0; j < RES.length; j++) {
+          var c = [0, 0, 0, 0, 0];
+          for (var k = 0; k < idx[j].length; k++) c[F[idx[j][k]][R_ST]]++;
+          stats[j] = c;
         }
-        view.push(j);
+        return stats;
       }
-      var rank = [5, 0, 1, 2, 3];
-      view.sort(function (a, b) {
-        return rank[RES[a][RS_RD]] - rank[RES[b][RS_RD]] || s[b][0] - s[a][0] || s[b][1] - s[a][1] ||
-          (RES[a][RS_NAME].toLowerCase() < RES[b][RS_NAME].toLowerCase() ? -1 : RES[a][RS_NAME].toLowerCase() > RES[b][RS_NAME].toLowerCase() ? 1 : a - b);
-      });
-    }
-    function body(j) {
-      var res = RES[j], box = h('div', 'res-body');
-      var dl = h('dl', 'facts');
-      fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
-      fact(dl, 'Type', res[RS_TYPE]);
-      if (res[RS_SUB] >= 0) fact(dl, 'Subscription', SUBS[res[RS_SUB]][1] ? SUBS[res[RS_SUB]][1] + ' (' + SUBS[res[RS_SUB]][0] + ')' : SUBS[res[RS_SUB]][0]);
-      fact(dl, 'Resource group', res[RS_RG]);
-      fact(dl, 'Location', res[RS_LOC]);
-      box.appendChild(dl);
-      if (res[RS_URL]) {
-        var a = safeLink(res[RS_URL], 'Open in the Azure portal');
-        a.className = 'btn';
-        box.appendChild(add(h('div', 'actions'), a));
+      function hayFor(j) {
+        if (!resHay) {
+          resHay = RES.map(function (r) {
+            return [r[RS_NAME], r[RS_ID], r[RS_TYPE], r[RS_RG], r[RS_LOC], subName(r[RS_SUB])].join('\n').toLowerCase();
+          });
+        }
+        return resHay[j];
       }
-      var rows = resourceIndex()[j].slice().sort(function (a, b) {
-        return F[a][R_ST] - F[b][R_ST] || F[a][R_SEV] - F[b][R_SEV] || a - b;
-      });
-      var wrap = h('div', 'table-wrap'), t = h('table', 'findings'), tb = h('tbody');
-      var head = h('tr');
-      ['', 'Severity', 'Verdict', 'Rule', 'Finding'].forEach(function (n) {
-        var th = h('th', null, null);
-        th.scope = 'col';
-        add(th, n ? h('span', 'sort-static', n) : h('span', 'sr', 'Details'));
-        head.appendChild(th);
-      });
-      var cg = h('colgroup');
-      ['c-exp', 'c-sev', 'c-st', 'c-rule', 'c-msg'].forEach(function (c) { cg.appendChild(h('col', c)); });
-      add(t, cg, add(h('thead'), head), tb);
-      rows.forEach(function (i) { findingRow(i, tb, {}, false); });
-      box.appendChild(add(wrap, t));
-      return box;
-    }
-    function item(j) {
-      var res = RES[j], c = stats[j];
-      var li = h('li');
-      var btn = h('button', 'res-head');
-      btn.type = 'button';
-      btn.setAttribute('aria-expanded', expanded[j] ? 'true' : 'false');
-      var counts = h('span', 'res-counts');
-      for (var k = 0; k < ST.length; k++) if (c[k]) counts.appendChild(h('span', 'cnt cnt-' + ST[k], fmt(c[k]) + ' ' + ST[k]));
-      add(btn, h('span', 'caret', '▸'), h('span', 'rd rd-' + res[RS_RD], READINESS[res[RS_RD]]),
-        add(h('span'), h('div', 'cell-main', res[RS_NAME]), h('div', 'cell-sub', shortType(res[RS_TYPE]))),
-        h('span', 'cell-sub res-where', [subName(res[RS_SUB]), res[RS_RG], res[RS_LOC]].filter(Boolean).join(' · ')),
-        counts);
-      li.appendChild(btn);
-      var panel = null;
-      function show(on) {
-        if (panel) { panel.remove(); panel = null; }
-        if (on) { panel = body(j); li.appendChild(panel); }
-        btn.setAttribute('aria-expanded', on ? 'true' : 'false');
-        if (on) expanded[j] = true; else delete expanded[j];
+      function filter() {
+        var s = computeStats();
+        var terms = state.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        var sub = state.sub === '' ? -1 : +state.sub;
+        view = [];
+        for (var j = 0; j < RES.length; j++) {
+          var rd = RES[j][RS_RD];
+          if (state.only >= 0) { if (j === state.only) view.push(j); continue; }
+          if (state.rd === 'classic' ? rd === 0 : state.rd !== 'all' && rd !== +state.rd) continue;
+          if (sub >= 0 && RES[j][RS_SUB] !== sub) continue;
+          if (terms.length) {
+            var hs = hayFor(j), ok = true;
+            for (var t = 0; t < terms.length; t++) if (hs.indexOf(terms[t]) < 0) { ok = false; break; }
+            if (!ok) continue;
+          }
+          view.push(j);
+        }
+        var rank = [5, 0, 1, 2, 3];
+        view.sort(function (a, b) {
+          return rank[RES[a][RS_RD]] - rank[RES[b][RS_RD]] || s[b][0] - s[a][0] || s[b][1] - s[a][1] ||
+            (RES[a][RS_NAME].toLowerCase() < RES[b][RS_NAME].toLowerCase() ? -1 : RES[a][RS_NAME].toLowerCase() > RES[b][RS_NAME].toLowerCase() ? 1 : a - b);
+        });
       }
-      btn.addEventListener('click', function () { show(!panel); });
-      if (expanded[j]) show(true);
-      return li;
-    }
-    function render() {
-      var pages = Math.max(1, Math.ceil(view.length / PAGE));
-      if (state.page >= pages) state.page = pages - 1;
-      var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
-      var frag = document.createDocumentFragment();
-      for (var k = from; k < to; k++) frag.appendChild(item(view[k]));
-      list.textContent = '';
-      list.appendChild(frag);
-      if (!view.length) list.appendChild(h('li', 'empty', 'No resource matches these filters.'));
-      countText($('r-count'), from, to, view.length, 'resources', RES.length);
-      if (state.only >= 0) {
-        var clear = h('button', 'btn btn-quiet', 'Show all resources');
-        clear.type = 'button';
-        clear.addEventListener('click', function () { state.only = -1; update(); });
-        $('r-count').appendChild(clear);
+      function body(j) {
+        var res = RES[j], box = h('div', 'res-body');
+        var dl = h('dl', 'facts');
+        fact(dl, 'Resource id', add(h('code'), document.createTextNode(res[RS_ID])));
+        fact(dl, 'Type', res[RS_TYPE]);
+        if (res[RS_SUB] >= 0) fact(dl, 'Subscription', SUBS[res[RS_SUB]][1] ? SUBS[res[RS_SUB]][1] + ' (' + SUBS[res[RS_SUB]][0] + ')' : SUBS[res[RS_SUB]][0]);
+        fact(dl, 'Resource group', res[RS_RG]);
+        fact(dl, 'Location', res[RS_LOC]);
+        box.appendChild(dl);
+        if (portalUrl(res)) {
+          var a = safeLink(portalUrl(res), 'Open in the Azure portal');
+          a.className = 'btn';
+          box.appendChild(add(h('div', 'actions'), a));
+        }
+        var rows = resourceIndex()[j].slice().sort(function (a, b) {
+          return F[a][R_ST] - F[b][R_ST] || F[a][R_SEV] - F[b][R_SEV] || a - b;
+        });
+        var wrap = h('div', 'table-wrap'), t = h('table', 'findings'), tb = h('tbody');
+        var head = h('tr');
+        ['', 'Severity', 'Verdict', 'Rule', 'Finding'].forEach(function (n) {
+          var th = h('th', null, null);
+          th.scope = 'col';
+          add(th, n ? h('span', 'sort-static', n) : h('span', 'sr', 'Details'));
+          head.appendChild(th);
+        });
+        var cg = h('colgroup');
+        ['c-exp', 'c-sev', 'c-st', 'c-rule', 'c-msg'].forEach(function (c) { cg.appendChild(h('col', c)); });
+        add(t, cg, add(h('thead'), head), tb);
+        rows.forEach(function (i) { findingRow(i, tb, {}, false); });
+        box.appendChild(add(wrap, t));
+        return box;
       }
-      var go = function (p) { state.page = p; render(); $('resources').scrollIntoView(); };
-      pager($('r-pager'), state.page, pages, go);
-      pager($('r-pager-top'), state.page, pages, go);
-    }
-    function update() { state.page = 0; filter(); render(); }
-    $('r-state').addEventListener('change', function (e) { state.rd = e.target.value; state.only = -1; update(); });
-    $('r-sub').addEventListener('change', function (e) { state.sub = e.target.value; state.only = -1; update(); });
-    var onText = debounce(function () { state.text = $('r-text').value; state.only = -1; update(); }, 120);
-    $('r-text').addEventListener('input', onText);
-    update();
-    return {
-      focus: function (j) {
-        state.only = j;
-        expanded[j] = true;
-        update();
-        $('resources').scrollIntoView();
+      function item(j) {
+        var res = RES[j], c = stats[j];
+        var li = h('li');
+        var btn = h('button', 'res-head');
+        btn.type = 'button';
+        btn.setAttribute('aria-expanded', expanded[j] ? 'true' : 'false');
+        var counts = h('span', 'res-counts');
+        for (var k = 0; k < ST.length; k++) if (c[k]) counts.appendChild(h('span', 'cnt cnt-' + ST[k], fmt(c[k]) + ' ' + ST[k]));
+        add(btn, h('span', 'caret', '▸'), h('span', 'rd rd-' + res[RS_RD], READINESS[res[RS_RD]]),
+          add(h('span'), h('div', 'cell-main', res[RS_NAME]), h('div', 'cell-sub', shortType(res[RS_TYPE]))),
+          h('span', 'cell-sub res-where', [subName(res[RS_SUB]), res[RS_RG], res[RS_LOC]].filter(Boolean).join(' · ')),
+          counts);
+        li.appendChild(btn);
+        var panel = null;
+        function show(on) {
+          if (panel) { panel.remove(); panel = null; }
+          if (on) { panel = body(j); li.appendChild(panel); }
+          btn.setAttribute('aria-expanded', on ? 'true' : 'false');
+          if (on) expanded[j] = true; else delete expanded[j];
+        }
+        btn.addEventListener('click', function () { show(!panel); });
+        if (expanded[j]) show(true);
+        return li;
       }
-    };
-  })();
-  void Findings;
+      function render() {
+        var pages = Math.max(1, Math.ceil(view.length / PAGE));
+        if (state.page >= pages) state.page = pages - 1;
+        var from = state.page * PAGE, to = Math.min(view.length, from + PAGE);
+        var frag = document.createDocumentFragment();
+        for (var k = from; k < to; k++) frag.appendChild(item(view[k]));
+        list.textContent = '';
+        list.appendChild(frag);
+        if (!view.length) list.appendChild(h('li', 'empty', 'No resource matches these filters.'));
+        countText($('r-count'), from, to, view.length, 'resources', RES.length);
+        if (state.only >= 0) {
+          var clear = h('button', 'btn btn-quiet', 'Show all resources');
+          clear.type = 'button';
+          clear.addEventListener('click', function () { state.only = -1; update(); });
+          $('r-count').appendChild(clear);
+        }
+        var go = function (p) { state.page = p; render(); $('resources').scrollIntoView(); };
+        pager($('r-pager'), state.page, pages, go);
+        pager($('r-pager-top'), state.page, pages, go);
+      }
+      function update() { state.page = 0; filter(); render(); }
+      $('r-state').addEventListener('change', function (e) { state.rd = e.target.value; state.only = -1; update(); });
+      $('r-sub').addEventListener('change', function (e) { state.sub = e.target.value; state.only = -1; update(); });
+      var onText = debounce(function () { state.text = $('r-text').value; state.only = -1; update(); }, 120);
+      $('r-text').addEventListener('input', onText);
+      update();
+      return {
+        focus: function (j) {
+          state.only = j;
+          expanded[j] = true;
+          update();
+          $('resources').scrollIntoView();
+        }
+      };
+    })();
+    void Findings;
 
-  /* ---- links from the Changes section to the resource view ------------------------------------ */
-  document.addEventListener('click', function (e) {
-    var a = e.target.closest ? e.target.closest('a.res-link[data-res]') : null;
-    if (!a) return;
-    var j = parseInt(a.getAttribute('data-res'), 10);
-    if (!(j >= 0 && j < RES.length)) return;
-    e.preventDefault();
-    Resources.focus(j);
-  });
-
-  /* ---- migration plan: a unit's details drawn when it is opened, every unit's for print ------- */
-  (function () {
-    var boxes = document.querySelectorAll('#plan details.unit-more');
-    var all = $('units-all');
-    var P = null, printing = null;
-    if (!boxes.length) { if (all) all.hidden = true; return; }
-    function plan() {
-      if (!P) {
-        var el = $('plan-data');
-        P = el ? JSON.parse(el.textContent) : { types: [], units: [] };
-      }
-      return P;
-    }
-    function unitLinks(list) {
-      if (!list.length) return document.createTextNode('—');
-      var span = h('span');
-      list.forEach(function (d, k) {
-        var a = h('a', null, '#' + d[0] + ' ' + d[1]);
-        a.href = '#unit-' + d[0];
-        if (k) span.appendChild(document.createTextNode(', '));
-        span.appendChild(a);
-      });
-      return span;
-    }
-    // rows: [rule id, title, status, [resource names]]
-    function ruleList(rows, kind, showStatus) {
-      var ul = h('ul', 'plan-rules plan-rules-' + kind);
-      rows.forEach(function (r) {
-        var li = h('li'), a = h('a', 'rule-id', r[0]);
-        a.href = '#rule-' + r[0];
-        add(li, a, document.createTextNode(' '), h('span', 'plan-rule-title', r[1]));
-        if (showStatus && r[2] !== 'fail') add(li, document.createTextNode(' '), h('span', 'st st-' + r[2], cap(r[2])));
-        if (r[3].length) li.appendChild(h('span', 'plan-rule-res', r[3].join(', ')));
-        ul.appendChild(li);
-      });
-      return ul;
-    }
-    function runbook(u) {
-      var box = h('div', 'runbook collapsed');
-      var btn = h('button', 'runbook-toggle no-print');
-      btn.type = 'button';
-      btn.setAttribute('aria-expanded', 'false');
-      add(btn, h('span', 'caret', '▸'), document.createTextNode(' Runbook: ' + u.runbook));
-      btn.addEventListener('click', function () {
-        var open = btn.getAttribute('aria-expanded') !== 'true';
-        btn.setAttribute('aria-expanded', open ? 'true' : 'false');
-        box.classList.toggle('collapsed', !open);
-      });
-      var ol = h('ol', 'runbook-body');
-      // steps: [step, note, PowerShell, CLI]
-      u.steps.forEach(function (s) {
-        var li = h('li', 'rb-step rb-' + s[0].split(' ')[0]);
-        var label = add(h('div', 'rb-label'), h('span', 'rb-name', cap(s[0])), s[1] ? h('span', 'rb-note', s[1]) : null);
-        var code = h('div', 'rb-code');
-        if (s[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, s[2])));
-        if (s[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, s[3])));
-        ol.appendChild(add(li, label, code));
-      });
-      return add(box, btn, h('h5', 'print-only', 'Runbook'), ol);
-    }
-    function body(u) {
-      var box = h('div', 'unit-more-body');
-      var links = h('dl', 'unit-facts unit-links');
-      fact(links, 'Depends on', unitLinks(u.deps));
-      if (u.next.length) fact(links, 'Followed by', unitLinks(u.next));
-      var grid = h('div', 'unit-body'), issues = h('div', 'unit-issues'), impact = h('div', 'unit-impact');
-      if (u.blockers.length) add(issues, h('h5', null, 'Blockers'), ruleList(u.blockers, 'blocked', true));
-      if (u.unknowns.length) add(issues, h('h5', null, 'Unknown: could not be evaluated'), ruleList(u.unknowns, 'unknown', false));
-      if (u.preparation.length) add(issues, h('h5', null, 'Preparation'), ruleList(u.preparation, 'prep', true));
-      if (u.empty) add(issues, h('h5', null, 'Findings'), h('p', 'empty', u.empty));
-      if (u.note) issues.appendChild(h('p', 'small muted', u.note));
-      var dl = h('dl', 'facts');
-      fact(dl, 'Management lock', u.lockApplies ? h('strong', null, u.lock) : u.lock);
-      fact(dl, 'Data plane', u.dataPlane);
-      if (u.impact) dl.lastChild.className = 'impact';
-      add(impact, h('h5', null, 'Downtime'), dl);
-      if (u.creates.length) {
-        var tb = h('tbody');
-        // creates: [count, type, name or null (chosen by the platform)]
-        u.creates.forEach(function (c) {
-          var name = h('td', 'create-name');
-          name.appendChild(c[2] === null ? h('span', 'platform', 'chosen by the platform') : h('code', null, c[2]));
-          add(tb, add(h('tr'), h('td', 'num', fmt(c[0]) + ' ×'), h('td', null, c[1]), name));
-        });
-        add(impact, h('h5', null, 'Azure will create'), add(h('table', 'creates'), tb));
-      }
-      add(grid, issues, impact);
-      // resources: [name, type (index in types), index in the findings data or -1]
-      var res = h('div', 'unit-res-wrap');
-      res.appendChild(h('h5', null, 'Resources in this unit (' + fmt(u.res.length) + ')'));
-      if (u.res.length) {
-        var ul = h('ul', 'unit-res'), types = plan().types;
-        u.res.forEach(function (r) {
-          var name;
-          if (r[2] >= 0 && r[2] < RES.length) {
-            name = h('a', 'res-link', r[0]);
-            name.href = '#resources';
-            name.setAttribute('data-res', String(r[2]));
-            name.title = 'All verdicts for this resource';
-          } else name = h('span', 'res-name', r[0]);
-          ul.appendChild(add(h('li'), name, h('span', 'res-type', shortType(types[r[1]] || ''))));
-        });
-        res.appendChild(ul);
-      } else res.appendChild(h('p', 'empty', 'None of its resources is in the scan.'));
-      add(box, links, grid, res);
-      if (u.steps.length) box.appendChild(runbook(u));
-      return box;
-    }
-    function draw(d) {
-      if (d.getAttribute('data-drawn')) return;
-      var u = plan().units[+d.getAttribute('data-unit')];
-      if (!u) return;
-      d.setAttribute('data-drawn', 'true');
-      d.appendChild(body(u));
-    }
-    function open(d, on) {
-      if (on) draw(d);
-      d.open = on;
-    }
-    function sync() {
-      if (!all) return;
-      var n = 0;
-      boxes.forEach(function (d) { if (d.open) n++; });
-      var every = n === boxes.length;
-      all.setAttribute('aria-pressed', every ? 'true' : 'false');
-      all.textContent = every ? 'Close all units' : 'Open all units';
-    }
-    boxes.forEach(function (d) {
-      d.addEventListener('toggle', function () { if (d.open) draw(d); if (!printing) sync(); });
-    });
-    if (all) {
-      all.addEventListener('click', function () {
-        var on = all.getAttribute('aria-pressed') !== 'true';
-        boxes.forEach(function (d) {
-          open(d, on);
-          if (on) d.querySelectorAll('.runbook-toggle[aria-expanded="false"]').forEach(function (b) { b.click(); });
-        });
-        sync();
-      });
-    }
-    // a link to a unit (the order diagram, depends on / followed by) opens it
+    /* ---- links from the Changes section to the resource view ------------------------------------ */
     document.addEventListener('click', function (e) {
-      var a = e.target.closest ? e.target.closest('a') : null;
-      var m = a && /^#unit-(\d+)$/.exec(a.getAttribute('href') || '');
-      var d = m && $('unit-' + m[1]);
-      d = d && d.querySelector('details.unit-more');
-      if (d && !d.open) open(d, true);
+      var a = e.target.closest ? e.target.closest('a.res-link[data-res]') : null;
+      if (!a) return;
+      var j = parseInt(a.getAttribute('data-res'), 10);
+      if (!(j >= 0 && j < RES.length)) return;
+      e.preventDefault();
+      Resources.focus(j);
     });
-    // print: every unit opened and drawn (runbooks expand by CSS), closed again afterwards
-    function beforePrint() {
-      if (printing) return;
-      printing = [];
-      boxes.forEach(function (d) { if (!d.open) { printing.push(d); open(d, true); } else draw(d); });
-    }
-    function afterPrint() {
-      if (!printing) return;
-      var opened = printing;
-      printing = null;
-      opened.forEach(function (d) { d.open = false; });
-    }
-    window.addEventListener('beforeprint', beforePrint);
-    window.addEventListener('afterprint', afterPrint);
-    var media = window.matchMedia ? window.matchMedia('print') : null;
-    if (media) {
-      var onMedia = function (e) { if (e.matches) beforePrint(); else afterPrint(); };
-      if (media.addEventListener) media.addEventListener('change', onMedia);
-      else if (media.addListener) media.addListener(onMedia);
-    }
-    sync();
-  })();
+
+    /* ---- migration plan: a unit's details drawn when it is opened, every unit's for print ------- */
+    (function () {
+      var boxes = document.querySelectorAll('#plan details.unit-more');
+      var all = $('units-all');
+      var P = PLAN || { types: [], units: [] }, printing = null;
+      if (!boxes.length) { if (all) all.hidden = true; return; }
+      function plan() { return P; }
+      function unitLinks(list) {
+        if (!list.length) return document.createTextNode('—');
+        var span = h('span');
+        list.forEach(function (d, k) {
+          var a = h('a', null, '#' + d[0] + ' ' + d[1]);
+          a.href = '#unit-' + d[0];
+          if (k) span.appendChild(document.createTextNode(', '));
+          span.appendChild(a);
+        });
+        return span;
+      }
+      // rows: [rule id, title, status, [resource names]]
+      function ruleList(rows, kind, showStatus) {
+        var ul = h('ul', 'plan-rules plan-rules-' + kind);
+        rows.forEach(function (r) {
+          var li = h('li'), a = h('a', 'rule-id', r[0]);
+          a.href = '#rule-' + r[0];
+          add(li, a, document.createTextNode(' '), h('span', 'plan-rule-title', r[1]));
+          if (showStatus && r[2] !== 'fail') add(li, document.createTextNode(' '), h('span', 'st st-' + r[2], cap(r[2])));
+          if (r[3].length) li.appendChild(h('span', 'plan-rule-res', r[3].join(', ')));
+          ul.appendChild(li);
+        });
+        return ul;
+      }
+      function runbook(u) {
+        var box = h('div', 'runbook collapsed');
+        var btn = h('button', 'runbook-toggle no-print');
+        btn.type = 'button';
+        btn.setAttribute('aria-expanded', 'false');
+        add(btn, h('span', 'caret', '▸'), document.createTextNode(' Runbook: ' + u.runbook));
+        btn.addEventListener('click', function () {
+          var open = btn.getAttribute('aria-expanded') !== 'true';
+          btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+          box.classList.toggle('collapsed', !open);
+        });
+        var ol = h('ol', 'runbook-body');
+        // steps: [step, note, PowerShell, CLI]
+        u.steps.forEach(function (s) {
+          var li = h('li', 'rb-step rb-' + s[0].split(' ')[0]);
+          var label = add(h('div', 'rb-label'), h('span', 'rb-name', cap(s[0])), s[1] ? h('span', 'rb-note', s[1]) : null);
+          var code = h('div', 'rb-code');
+          if (s[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, s[2])));
+          if (s[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, s[3])));
+          ol.appendChild(add(li, label, code));
+        });
+        return add(box, btn, h('h5', 'print-only', 'Runbook'), ol);
+      }
+      function body(u) {
+        var box = h('div', 'unit-more-body');
+        var links = h('dl', 'unit-facts unit-links');
+        fact(links, 'Depends on', unitLinks(u.deps));
+        if (u.next.length) fact(links, 'Followed by', unitLinks(u.next));
+        var grid = h('div', 'unit-body'), issues = h('div', 'unit-issues'), impact = h('div', 'unit-impact');
+        if (u.blockers.length) add(issues, h('h5', null, 'Blockers'), ruleList(u.blockers, 'blocked', true));
+        if (u.unknowns.length) add(issues, h('h5', null, 'Unknown: could not be evaluated'), ruleList(u.unknowns, 'unknown', false));
+        if (u.preparation.length) add(issues, h('h5', null, 'Preparation'), ruleList(u.preparation, 'prep', true));
+        if (u.empty) add(issues, h('h5', null, 'Findings'), h('p', 'empty', u.empty));
+        if (u.note) issues.appendChild(h('p', 'small muted', u.note));
+        var dl = h('dl', 'facts');
+        fact(dl, 'Management lock', u.lockApplies ? h('strong', null, u.lock) : u.lock);
+        fact(dl, 'Data plane', u.dataPlane);
+        if (u.impact) dl.lastChild.className = 'impact';
+        add(impact, h('h5', null, 'Downtime'), dl);
+        if (u.creates.length) {
+          var tb = h('tbody');
+          // creates: [count, type, name or null (chosen by the platform)]
+          u.creates.forEach(function (c) {
+            var name = h('td', 'create-name');
+            name.appendChild(c[2] === null ? h('span', 'platform', 'chosen by the platform') : h('code', null, c[2]));
+            add(tb, add(h('tr'), h('td', 'num', fmt(c[0]) + ' ×'), h('td', null, c[1]), name));
+          });
+          add(impact, h('h5', null, 'Azure will create'), add(h('table', 'creates'), tb));
+        }
+        add(grid, issues, impact);
+        // resources: [name, type (index in types), index in the findings data or -1]
+        var res = h('div', 'unit-res-wrap');
+        res.appendChild(h('h5', null, 'Resources in this unit (' + fmt(u.res.length) + ')'));
+        if (u.res.length) {
+          var ul = h('ul', 'unit-res'), types = plan().types;
+          u.res.forEach(function (r) {
+            var name;
+            if (r[2] >= 0 && r[2] < RES.length) {
+              name = h('a', 'res-link', r[0]);
+              name.href = '#resources';
+              name.setAttribute('data-res', String(r[2]));
+              name.title = 'All verdicts for this resource';
+            } else name = h('span', 'res-name', r[0]);
+            ul.appendChild(add(h('li'), name, h('span', 'res-type', shortType(types[r[1]] || ''))));
+          });
+          res.appendChild(ul);
+        } else res.appendChild(h('p', 'empty', 'None of its resources is in the scan.'));
+        add(box, links, grid, res);
+        if (u.steps.length) box.appendChild(runbook(u));
+        return box;
+      }
+      function draw(d) {
+        if (d.getAttribute('data-drawn')) return;
+        var u = plan().units[+d.getAttribute('data-unit')];
+        if (!u) return;
+        d.setAttribute('data-drawn', 'true');
+        d.appendChild(body(u));
+      }
+      function open(d, on) {
+        if (on) draw(d);
+        d.open = on;
+      }
+      function sync() {
+        if (!all) return;
+        var n = 0;
+        boxes.forEach(function (d) { if (d.open) n++; });
+        var every = n === boxes.length;
+        all.setAttribute('aria-pressed', every ? 'true' : 'false');
+        all.textContent = every ? 'Close all units' : 'Open all units';
+      }
+      boxes.forEach(function (d) {
+        d.addEventListener('toggle', function () { if (d.open) draw(d); if (!printing) sync(); });
+      });
+      if (all) {
+        all.addEventListener('click', function () {
+          var on = all.getAttribute('aria-pressed') !== 'true';
+          boxes.forEach(function (d) {
+            open(d, on);
+            if (on) d.querySelectorAll('.runbook-toggle[aria-expanded="false"]').forEach(function (b) { b.click(); });
+          });
+          sync();
+        });
+      }
+      // a link to a unit (the order diagram, depends on / followed by) opens it
+      document.addEventListener('click', function (e) {
+        var a = e.target.closest ? e.target.closest('a') : null;
+        var m = a && /^#unit-(\d+)$/.exec(a.getAttribute('href') || '');
+        var d = m && $('unit-' + m[1]);
+        d = d && d.querySelector('details.unit-more');
+        if (d && !d.open) open(d, true);
+      });
+      // print: every unit opened and drawn (runbooks expand by CSS), closed again afterwards
+      function beforePrint() {
+        if (printing) return;
+        printing = [];
+        boxes.forEach(function (d) { if (!d.open) { printing.push(d); open(d, true); } else draw(d); });
+      }
+      function afterPrint() {
+        if (!printing) return;
+        var opened = printing;
+        printing = null;
+        opened.forEach(function (d) { d.open = false; });
+      }
+      window.addEventListener('beforeprint', beforePrint);
+      window.addEventListener('afterprint', afterPrint);
+      var media = window.matchMedia ? window.matchMedia('print') : null;
+      if (media) {
+        var onMedia = function (e) { if (e.matches) beforePrint(); else afterPrint(); };
+        if (media.addEventListener) media.addEventListener('change', onMedia);
+        else if (media.addListener) media.addListener(onMedia);
+      }
+      sync();
+    })();
+  }
 })();

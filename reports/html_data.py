@@ -1,0 +1,406 @@
+"""The data report.html carries for its script: findings, resources and rules as compact tables,
+each block gzip-compressed and base64-encoded, written in slices.
+
+Three blocks: `scan-data` (everything the findings table and the resource view need), `evidence-data`
+(each finding's evidence, read when a finding is first opened) and `plan-data` (the migration
+plan's unit details, drawn when a unit is opened or the page printed). Each is a
+`<script type="application/octet-stream">` holding base64 of gzip of JSON; the page script decodes it
+with the browser's DecompressionStream. Base64 has no `<`, `>` or `&`, so no tenant text can close
+the element, and the page's CSP does not change (nothing is evaluated).
+
+What keeps the data small (see bench/RESULTS.md, "report.html size"): the findings are stored by
+column, each column one JSON array, so equal neighbours compress well; resources, rules,
+remediations, reference lists, waivers and times are tables referenced by index; a message is a text
+per rule with the resource's name and id left out, filled in by the page; the portal link of
+a resource is its id after a prefix the page adds; and a finding's id, when it is the SHA-256 of its
+rule and resource id (as the engine derives it), is computed by the page when the finding is opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pandas as pd
+
+from reports import history_view
+from reports.common import portal_url, tenant_of
+from scanner.model import READINESS_STATES as STATES
+from scanner.model import SEVERITIES, STATUSES, ScanResult, python_value
+
+#: Readiness states of classic resources, as coded in the embedded data (0: not classic).
+READINESS: tuple[str, ...] = ("", *STATES)
+#: Rows per page in the findings table and resources list.
+PAGE_SIZE = 100
+#: Findings per slice of the streamed data blocks.
+CHUNK_ROWS = 20000
+#: gzip level of the blocks: 6 is zlib's default, within a few per cent of 9 on this data at a
+#: fraction of its time.
+LEVEL = 6
+#: The findings columns of the scan-data block, in the order report.js rebuilds its rows from them.
+COLUMNS: tuple[str, ...] = ("rule", "st", "sev", "res", "msg", "ev", "rem", "ref", "id", "w", "first", "last")
+
+#: Where a rule's failures come in the findings table's default order (report.js `priority`).
+RANK_BLOCKING, RANK_OTHER, RANK_RETIREMENT = 0, 1, 2
+
+_BLOCK = re.compile(
+    r'<script type="application/octet-stream" id="(?P<id>[a-z-]+)">(?P<data>[A-Za-z0-9+/=]*)</script>'
+)
+_SPACE = re.compile(r"\s")
+
+
+def rule_rank(migration: str, category: str) -> int:
+    """RANK_BLOCKING for a rule whose failure blocks migration (its `migration: blocking`, the one
+    definition of blocked, scanner/readiness.py), RANK_RETIREMENT for a retirement rule (its rows are
+    grouped per service), else RANK_OTHER."""
+    if migration == "blocking":
+        return RANK_BLOCKING
+    return RANK_RETIREMENT if category == "retirement" else RANK_OTHER
+
+
+def https(url: object) -> str | None:
+    """The URL when it is https, else None: the report links nowhere else."""
+    text = str(url or "")
+    return text if text.startswith("https://") and not _SPACE.search(text) else None
+
+
+def masked(result: ScanResult) -> bool:
+    """True for a --mask report: its resource ids are pseudonyms, so portal links would lead nowhere."""
+    return bool(result.meta.scope.get("masked"))
+
+
+# --- encoding ----------------------------------------------------------------------------------------
+
+
+def packed(parts: Iterable[str]) -> Iterator[str]:
+    """The text of `parts` gzip-compressed and base64-encoded, in pieces (nothing whole in memory)."""
+    gzip = zlib.compressobj(LEVEL, zlib.DEFLATED, 31)  # wbits 31: a gzip member, mtime 0
+    pending = b""
+    for part in parts:
+        pending += gzip.compress(part.encode("utf-8"))
+        cut = len(pending) - len(pending) % 3  # base64 in whole groups of three bytes
+        if cut:
+            yield base64.b64encode(pending[:cut]).decode("ascii")
+            pending = pending[cut:]
+    yield base64.b64encode(pending + gzip.flush()).decode("ascii")
+
+
+def unpacked(block: str) -> Any:
+    """A block's JSON value, decoded (what the page script does)."""
+    return json.loads(zlib.decompress(base64.b64decode(block), 31).decode("utf-8"))
+
+
+def read_blocks(page: str) -> dict[str, Any]:
+    """Block id -> its decoded value, for every data block of a report.html."""
+    return {m["id"]: unpacked(m["data"]) for m in _BLOCK.finditer(page)}
+
+
+def readable(page: str) -> str:
+    """The page with each data block's JSON in place of its encoding: what a reader (or a test looking
+    for a string that must not be there) needs to see all the page carries."""
+    return _BLOCK.sub(
+        lambda m: (
+            f'<script type="application/json" id="{m["id"]}">' + dumps(unpacked(m["data"])) + "</script>"
+        ),
+        page,
+    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-ready: NA and NaN to None, numpy scalars to Python, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    value = python_value(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _items(values: list[Any]) -> str:
+    """`values` as JSON array items (no brackets). The values go to json.dumps as built; only when
+    that fails (a NaN, a numpy value) are they passed through `_clean` first."""
+    try:
+        text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        text = dumps(_clean(values))
+    return text[1:-1]
+
+
+def _array(values: list[Any]) -> Iterator[str]:
+    """A JSON array in slices of CHUNK_ROWS items."""
+    yield "["
+    for start in range(0, len(values), CHUNK_ROWS):
+        yield ("," if start else "") + _items(values[start : start + CHUNK_ROWS])
+    yield "]"
+
+
+# --- the blocks --------------------------------------------------------------------------------------
+
+
+def scan_block(result: ScanResult) -> Iterator[str]:
+    """The scan-data block's JSON in parts: `scan_data(result)` with the findings as columns."""
+    head, columns = _data_parts(result)
+    text = dumps(head)
+    yield text[:-1] + ',"f":{'
+    for k, (name, values) in enumerate(columns.items()):
+        yield ("," if k else "") + json.dumps(name) + ":"
+        if values is None:
+            yield "null"
+        else:
+            yield from _array(values)
+    yield "}}"
+
+
+def evidence_block(result: ScanResult) -> Iterator[str]:
+    """The evidence-data block's JSON in parts: each finding's evidence, in the findings' order."""
+    return _array(result.findings["evidence"].tolist())
+
+
+def scan_data(result: ScanResult) -> dict[str, Any]:
+    """The scan-data block as a value: the tables, and the findings as columns (`COLUMNS`); in the "ev"
+    column 1 when the finding has evidence (in evidence-data), else 0; the "id" column None when every
+    finding id is the one the page derives."""
+    head, columns = _data_parts(result)
+    return {**head, "f": {k: None if v is None else _clean(v) for k, v in columns.items()}}
+
+
+def finding_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The scan-data findings as rows (report.js's layout: the COLUMNS in order, per finding), each
+    message in full."""
+    columns = data["f"]
+    total = len(columns["rule"])
+    ids = columns["id"] if columns["id"] is not None else [None] * total
+    rows = [list(row) for row in zip(*(ids if c == "id" else columns[c] for c in COLUMNS), strict=True)]
+    for row in rows:
+        row[4] = message_text(data, row[4], row[3])
+    return rows
+
+
+def derived_id(rule_id: str, resource_id: str) -> str:
+    """A finding id as the engine derives it (scanner.engine.evaluate.finding_id) and the page
+    recomputes it: when the two ever differ, `_data_parts` embeds the ids instead."""
+    return hashlib.sha256(f"{rule_id}|{resource_id.lower()}".encode()).hexdigest()[:32]
+
+
+def _has_evidence(value: Any) -> int:
+    return 1 if isinstance(value, dict | list | tuple) and len(value) else 0
+
+
+def subscription_names(result: ScanResult) -> dict[str, str]:
+    """Subscription id -> display name (when the data has one)."""
+    table = result.inventory.table("subscription")
+    return {
+        str(s).lower(): str(n)
+        for s, n in zip(table["subscription_id"], table["display_name"], strict=True)
+        if python_value(n)
+    }
+
+
+def subscriptions(result: ScanResult) -> list[tuple[str, str]]:
+    """(id, display name or '') for every subscription in scope or in the findings, by name then id."""
+    names = subscription_names(result)
+    ids = {str(s).lower() for s in result.meta.scope.get("subscriptions") or []}
+    ids |= {str(s).lower() for s in result.findings["subscription_id"].dropna().unique()}
+    ids.discard("")
+    return sorted(((s, names.get(s, "")) for s in ids), key=lambda p: (p[1] == "", p[1].lower(), p[0]))
+
+
+def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, list[Any] | None]]:
+    """Everything of the scan-data block but the findings, and the findings' columns."""
+    f = result.findings
+    subs = subscriptions(result)
+    sub_index = {s: i for i, (s, _) in enumerate(subs)}
+    states = result.resource_readiness()
+    ref_titles = {ref.url: ref.title for rule in result.pack.rules for ref in rule.spec.references}
+
+    rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
+    first_of_rule = f.drop_duplicates("rule_id").set_index("rule_id")
+    roles = result.pack.migration_roles
+    rules = [
+        [
+            rid,
+            str(first_of_rule.at[rid, "title"]),
+            str(first_of_rule.at[rid, "category"]),
+            rule_rank(roles.get(rid, "none"), str(first_of_rule.at[rid, "category"])),
+        ]
+        for rid in rule_ids
+    ]
+
+    key = f["resource_id"].astype(str).str.lower()
+    res_codes, _ = pd.factorize(key, sort=False)
+    first_of_res = f.assign(_key=key).drop_duplicates("_key")
+    resources_ = [
+        [
+            rid,
+            as_text(name),
+            as_text(rtype),
+            sub_index.get(str(sub).lower(), -1) if python_value(sub) else -1,
+            as_text(rg),
+            as_text(loc),
+            READINESS.index(states.get(k, "")),
+        ]
+        for rid, name, rtype, sub, rg, loc, k in zip(
+            first_of_res["resource_id"].astype(str).tolist(),
+            first_of_res["resource_name"].tolist(),
+            first_of_res["resource_type"].tolist(),
+            first_of_res["subscription_id"].tolist(),
+            first_of_res["resource_group"].tolist(),
+            first_of_res["location"].tolist(),
+            first_of_res["_key"].tolist(),
+            strict=True,
+        )
+    ]
+    del key, first_of_res
+
+    rule_list = [str(r) for r in rule_ids]
+    rem_codes, rem_texts = pd.factorize(f["remediation"].fillna("").astype(str), sort=False)
+    ref_keys = f["references"].map(lambda refs: tuple(refs) if isinstance(refs, list | tuple) else ())
+    ref_codes, ref_sets = pd.factorize(ref_keys, sort=False)
+    del ref_keys
+    references = [[[ref_titles.get(u, u), u] for u in refs if https(u)] for refs in ref_sets]
+
+    status_code = {s: i for i, s in enumerate(STATUSES)}
+    sev_code = {s: i for i, s in enumerate(SEVERITIES)}
+    waiver_codes, waivers = _waiver_table(f["waiver"].tolist(), result.meta.as_of)
+    first_codes, last_codes, times = _time_table(f)
+    msg_codes, templates, literals = _message_tables(_texts(f["message"].tolist()), res_codes, resources_)
+    ids = _texts(f["finding_id"].tolist())
+    res_list = [r[0] for r in resources_]
+    derivable = all(
+        fid == derived_id(rule_list[r], res_list[x])
+        for fid, r, x in zip(ids, rule_codes.tolist(), res_codes.tolist(), strict=True)
+    )
+    # The portal link of a resource is this prefix and its id, percent-encoded as portal_url does
+    # (report.js `portalUrl`); none in a masked report, whose ids are pseudonyms.
+    portal = "" if masked(result) else https(portal_url("", result.meta.cloud, tenant_of(result))) or ""
+    head = {
+        "statuses": list(STATUSES),
+        "severities": list(SEVERITIES),
+        "readiness": list(READINESS),
+        "categories": sorted(set(f["category"].dropna().astype(str))),
+        "pageSize": PAGE_SIZE,
+        "portal": portal,
+        "subs": [[s, n] for s, n in subs],
+        "rules": rules,
+        "res": resources_,
+        "msgs": templates,
+        "lit": literals,
+        "rem": [str(t) for t in rem_texts],
+        "refs": references,
+        "w": waivers,
+        "t": times,
+        "hist": history_view.history_used(result.history),
+    }
+    columns: dict[str, list[Any] | None] = {
+        "rule": rule_codes.tolist(),
+        "st": f["status"].map(status_code).tolist(),
+        "sev": f["severity"].map(sev_code).tolist(),
+        "res": res_codes.tolist(),
+        "msg": msg_codes,
+        "ev": [_has_evidence(v) for v in f["evidence"].tolist()],
+        "rem": rem_codes.tolist(),
+        "ref": ref_codes.tolist(),
+        "id": None if derivable else ids,
+        "w": waiver_codes,
+        "first": first_codes,
+        "last": last_codes,
+    }
+    return head, columns
+
+
+#: In a message template, where the finding's resource name and resource id go (report.js `message`).
+NAME, ID = "\u0001", "\u0002"
+
+
+def _message_tables(
+    messages: list[str], res_codes: Any, resources: list[list[Any]]
+) -> tuple[list[int], list[str], list[str]]:
+    """Per finding a message code, the distinct templates and the literal messages.
+
+    Most messages differ only by the resource they name ("Classic VM web-01 has ..."): with its name
+    and id replaced by NAME and ID they are a few texts per rule. Code i >= 0 is template i; code
+    -1 - j is literal j, for a message (or a resource) that holds NAME or ID itself."""
+    index: dict[str, int] = {}
+    templates: list[str] = []
+    literals: list[str] = []
+    codes: list[int] = []
+    for message, x in zip(messages, res_codes.tolist(), strict=True):
+        rid, name = resources[x][0], resources[x][1]
+        if NAME in message or ID in message or NAME in rid or ID in rid or NAME in name or ID in name:
+            codes.append(-1 - len(literals))
+            literals.append(message)
+            continue
+        template = message.replace(rid, ID) if rid else message
+        template = template.replace(name, NAME) if name else template
+        code = index.get(template)
+        if code is None:
+            code = index[template] = len(templates)
+            templates.append(template)
+        codes.append(code)
+    return codes, templates, literals
+
+
+def message_text(data: dict[str, Any], code: int, res: int) -> str:
+    """A finding's message from the scan-data block (report.js `message`)."""
+    if code < 0:
+        return str(data["lit"][-1 - code])
+    resource = data["res"][res]
+    return str(data["msgs"][code]).replace(NAME, resource[1]).replace(ID, resource[0])
+
+
+def _waiver_table(values: list[Any], as_of: str) -> tuple[list[int], list[list[Any]]]:
+    """Per finding the index of its waiver (-1: none) and the distinct waivers, each as
+    [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]."""
+    index: dict[str, int] = {}
+    table: list[list[Any]] = []
+    codes = []
+    for value in values:
+        waiver = _clean(value)
+        if not isinstance(waiver, dict):
+            codes.append(-1)
+            continue
+        key = json.dumps(waiver, sort_keys=True, default=str)
+        if key not in index:
+            index[key] = len(table)
+            table.append(
+                [
+                    *(as_text(waiver.get(k)) for k in ("state", "rule", "target", "justification", "owner")),
+                    *(as_text(waiver.get(k)) for k in ("expires", "ticket", "approved_by")),
+                    waiver.get("entry"),
+                    history_view.days_until(waiver.get("expires"), as_of),
+                ]
+            )
+        codes.append(index[key])
+    return codes, table
+
+
+def _time_table(f: pd.DataFrame) -> tuple[list[int], list[int], list[str]]:
+    """Per finding the index of its first and last seen time (-1: none) and the distinct times,
+    sorted, so that comparing indexes compares times."""
+    firsts = _texts(f["first_seen"].tolist()) if "first_seen" in f else [""] * len(f)
+    lasts = _texts(f["last_seen"].tolist()) if "last_seen" in f else [""] * len(f)
+    times = sorted({t for t in (*firsts, *lasts) if t})
+    index = {t: i for i, t in enumerate(times)}
+    return [index.get(t, -1) for t in firsts], [index.get(t, -1) for t in lasts], times
+
+
+def as_text(value: Any) -> str:
+    value = python_value(value)
+    return "" if value is None else str(value)
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """[as_text(v) for v in values], without the call for values that are str already."""
+    return [v if type(v) is str else as_text(v) for v in values]
