@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from reports.compressed import open_text
 from scanner.engine.evaluate import FINDING_COLUMNS, plain_values, python_value
 from scanner.model import ScanResult
 
@@ -59,7 +60,8 @@ def column_cells(column: pd.Series[Any]) -> list[str]:
 
 
 def write(result: ScanResult, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    """Write findings.csv to `path` (gzip-compressed when it ends in .gz: findings.csv.gz)."""
+    with open_text(path, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(FINDING_COLUMNS)
         frame = result.findings

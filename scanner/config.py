@@ -89,6 +89,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "history": _spec("path", "history"),
     "fail_on": _spec("str", "fail_on"),
     "mask": _spec("bool", "mask"),
+    "compress": _spec("bool", "compress"),
 }
 #: Config key -> `scan()` parameter name.
 PARAM_NAMES: dict[str, str] = {key: spec.param for key, spec in OPTIONS.items()}
