@@ -39,6 +39,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from reports.common import SEVERITY_COLORS, STATUS_COLORS, portal_url, tenant_of
 from reports.csv_report import FORMULA_PREFIXES
+from reports.excel_rows import direct_rows, write_row
 from reports.history_view import parse_time
 from reports.plan_view import STATE_COLORS
 from scanner.engine.evaluate import python_value
@@ -333,6 +334,8 @@ class Sheet:
     ws: Worksheet
     rows: int = 0
     links: int = 0
+    direct: bool | None = None
+    """Whether rows go to the sheet's XML through reports.excel_rows (decided at the first row)."""
 
     @property
     def title(self) -> str:
@@ -343,6 +346,13 @@ class Sheet:
         """Write the next row: None is a blank cell, str a text cell (a str must come from `Book.text`
         or a converter, which make it safe), int/float/bool a number, Cell anything styled."""
         ws, row = self.ws, self.rows
+        if self.direct is None:
+            self.direct = direct_rows(ws)
+        if self.direct:
+            values = values if isinstance(values, list | tuple) else list(values)
+            if write_row(ws, row, values, Cell):
+                self.rows += 1
+                return
         for col, value in enumerate(values):
             kind = type(value)
             if kind is str:
