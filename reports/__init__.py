@@ -32,6 +32,14 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "md": ("summary.md", "reports.markdown_report"),
 }
 FORMATS: tuple[str, ...] = tuple(OUTPUTS)
+#: Formats that `--compress` writes gzip-compressed, as NAME.gz (reports.compressed).
+COMPRESSIBLE: tuple[str, ...] = ("json", "csv")
+
+
+def file_name(fmt: str, compress: bool = False) -> str:
+    """The file a format is written to: findings.json, or findings.json.gz with `compress`."""
+    name = OUTPUTS[fmt][0]
+    return f"{name}.gz" if compress and fmt in COMPRESSIBLE else name
 
 
 def writer(fmt: str) -> Writer:
@@ -52,16 +60,23 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> list[Path]:
+def write_reports(
+    result: ScanResult, out_dir: Path, formats: Iterable[str], compress: bool = False
+) -> list[Path]:
     """Write every format into a staging folder in `out_dir`, then move them into place together
     (reports.folder): no half-written report, no half-replaced folder, no file replaced that the
-    scanner did not write. Reports are created readable by their owner only (0600)."""
+    scanner did not write. Reports are created readable by their owner only (0600).
+
+    With `compress`, findings.json and findings.csv are written as .gz; the other form of each
+    (a plain findings.json from an earlier scan, say) is removed with the move when the scanner
+    wrote it, so the folder never holds two scans' findings side by side."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{out_dir}: cannot create the output directory: {exc.strerror}") from None
-    wanted = [(fmt, OUTPUTS[fmt][0]) for fmt in formats]
+    wanted = [(fmt, file_name(fmt, compress)) for fmt in formats]
     names = [name for _, name in wanted]
+    retired = [file_name(fmt, not compress) for fmt, _ in wanted if fmt in COMPRESSIBLE]
     folder.check_replaceable(out_dir, names)  # before the work, so a refusal costs nothing
     staging = folder.new_staging(out_dir)
     try:
@@ -69,7 +84,7 @@ def write_reports(result: ScanResult, out_dir: Path, formats: Iterable[str]) -> 
             write = writer(fmt)
             folder.create_private(staging / name)
             write(result, staging / name)
-        folder.place(staging, out_dir, names)
+        folder.place(staging, out_dir, names, retired)
     except folder.ReportOpenError as exc:
         raise InputError(f"{exc}; the new reports are in {folder.keep_staging(staging)}") from None
     except folder.UndoFailedError:

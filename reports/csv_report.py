@@ -8,10 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from reports.compressed import open_text
 from scanner.model import FINDING_COLUMNS, ScanResult, plain_values, python_value
 
+#: Findings turned into CSV cells at a time.
+CHUNK = 50_000
 #: Leading characters that make Excel, LibreOffice or Sheets treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,15 +55,23 @@ def cell(value: Any) -> str:
 
 
 def column_cells(column: pd.Series[Any]) -> list[str]:
-    """A findings column as CSV cells; plain text columns take the short path."""
-    if column.dtype != object and not column.hasnans and pd.api.types.is_string_dtype(column.dtype):
-        return [neutralise(text) for text in column.tolist()]
+    """A findings column as CSV cells. A text column is neutralised once per distinct value (rule
+    ids, titles, locations repeat thousands of times) and missing text is an empty cell."""
+    if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
+        codes, distinct = pd.factorize(column)
+        cells = np.array([*(neutralise(text) for text in distinct.tolist()), ""], dtype=object)
+        listed: list[str] = cells[codes].tolist()  # code -1 (missing) takes the last cell, ""
+        return listed
     return [cell(value) for value in plain_values(column)]
 
 
 def write(result: ScanResult, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    """Write findings.csv to `path` (gzip-compressed when it ends in .gz: findings.csv.gz), CHUNK
+    rows at a time, so that only that many rows of cells are ever held as text."""
+    frame = result.findings
+    with open_text(path, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(FINDING_COLUMNS)
-        frame = result.findings
-        writer.writerows(zip(*(column_cells(frame[name]) for name in FINDING_COLUMNS), strict=True))
+        for start in range(0, len(frame), CHUNK):
+            part = frame.iloc[start : start + CHUNK]
+            writer.writerows(zip(*(column_cells(part[name]) for name in FINDING_COLUMNS), strict=True))

@@ -104,17 +104,20 @@ def create_private(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def place(staging: Path, out_dir: Path, names: list[str]) -> None:
-    """Move `staging/name` to `out_dir/name` for every name, all or none (see module doc).
+def place(staging: Path, out_dir: Path, names: list[str], retired: Iterable[str] = ()) -> None:
+    """Move `staging/name` to `out_dir/name` for every name, all or none (see module doc), and remove
+    each `out_dir/retired` name that the scanner wrote (a report this set replaces under another
+    name: findings.json when findings.json.gz is written), with the same all-or-none.
 
     Raises ReportOpenError when a report cannot be moved (on Windows: it is open elsewhere), after
     putting back what was moved: the staging folder then holds every new report (keep_staging)."""
     with _lock(out_dir):
         check_replaceable(out_dir, names)  # again: something may have appeared while the reports were written
+        gone = [name for name in retired if name not in names and _ours(out_dir / name)]
         aside: list[tuple[Path, Path]] = []
         placed: list[tuple[Path, Path]] = []
         try:
-            for name in names:
+            for name in [*names, *gone]:
                 final = out_dir / name
                 if final.exists():
                     old = staging / f"{_ASIDE_PREFIX}{name}"
@@ -133,6 +136,14 @@ def place(staging: Path, out_dir: Path, names: list[str]) -> None:
         for _, old in aside:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def _ours(path: Path) -> bool:
+    """A regular file (no link) the scanner wrote; anything unreadable counts as not ours and stays."""
+    try:
+        return path.is_file() and not path.is_symlink() and written_by_classic_scan(path)
+    except OSError:
+        return False
 
 
 class ReportOpenError(InputError):

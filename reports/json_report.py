@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from reports.compressed import open_text
 from scanner.model import CHANGE_CATEGORIES, HistoryReport, Plan, ScanResult, plain_values
 
 SCHEMA_VERSION = "1"
@@ -29,7 +30,8 @@ def document(result: ScanResult) -> dict[str, Any]:
 
 
 def write(result: ScanResult, path: Path) -> None:
-    with path.open("w", encoding="utf-8") as fh:
+    """Write findings.json to `path` (gzip-compressed when it ends in .gz: findings.json.gz)."""
+    with open_text(path) as fh:
         fh.write("{\n")
         for key, value in _head(result).items():
             fh.write(f"{_dumps(key)}: {_dumps(value, indent=1)},\n")

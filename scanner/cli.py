@@ -208,6 +208,13 @@ def scan(
             "(key: CLASSIC_SCAN_MASK_KEY).",
         ),
     ] = False,
+    compress: Annotated[
+        bool,
+        typer.Option(
+            "--compress/--no-compress",
+            help="Write findings.json.gz and findings.csv.gz (gzip) instead of the plain files.",
+        ),
+    ] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:

@@ -59,7 +59,7 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
     from reports import parse_formats
     from scanner.branding import load_branding
     from scanner.masking import KEY_ENV, key_source, mask_key, mask_result
-    from scanner.outputs import check_out
+    from scanner.outputs import check_out, is_stdout
     from scanner.scan import ScanOptions, run_scan
 
     inputs, demo = o["inputs"], o["demo"]
@@ -90,6 +90,9 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
         )
     )
     wanted = parse_formats(o["formats"])
+    compress = bool(o.get("compress"))
+    if compress and is_stdout(o["out"]):
+        raise InputError("--compress writes files into --out DIR; to stdout, pipe the plain output to gzip")
     check_out(o["out"], wanted)  # an output that cannot be written fails now, not after the reading
     options = ScanOptions(
         inputs=tuple(inputs or ()),
@@ -112,7 +115,7 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
             with feedback.stage("masking identifiers"):
                 report = mask_result(result, mask_key(os.environ, result.meta.scope))
             feedback.info(f"masked identifiers in the reports (key from {key_source(os.environ)})")
-        written = _write(report, o["out"], wanted, feedback)
+        written = _write(report, o["out"], wanted, feedback, compress)
     for path in written:
         feedback.info(f"wrote {path}")
     _log_outcome(result, feedback)
@@ -123,9 +126,11 @@ def scan_command(o: dict[str, Any], feedback: Feedback) -> int:
     return exit_for_findings(result.findings, fail_on, feedback)
 
 
-def _write(report: Any, out: Path, wanted: tuple[str, ...], feedback: Feedback) -> list[Path]:
+def _write(
+    report: Any, out: Path, wanted: tuple[str, ...], feedback: Feedback, compress: bool = False
+) -> list[Path]:
     """Write the reports (each format one progress stage); with `--out -`, the one format to stdout."""
-    from reports import OUTPUTS, write_reports
+    from reports import OUTPUTS, file_name, write_reports
     from scanner.outputs import is_stdout, write_stdout
 
     if is_stdout(out):
@@ -138,10 +143,10 @@ def _write(report: Any, out: Path, wanted: tuple[str, ...], feedback: Feedback) 
     def staged() -> Iterator[str]:
         # write_reports renders each format between two steps of this iteration: one stage each.
         for fmt in wanted:
-            with feedback.stage(f"writing {OUTPUTS[fmt][0]}"):
+            with feedback.stage(f"writing {file_name(fmt, compress)}"):
                 yield fmt
 
-    return write_reports(report, out, staged())
+    return write_reports(report, out, staged(), compress)
 
 
 def _log_outcome(result: Any, feedback: Feedback) -> None:

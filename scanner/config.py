@@ -102,6 +102,7 @@ class ScanConfig(BaseModel):
     history: Annotated[Path | None, _as("path")] = None
     fail_on: Annotated[str | None, _as("str")] = None
     mask: Annotated[bool | None, _as("bool")] = None
+    compress: Annotated[bool | None, _as("bool")] = None
 
 
 #: Config key -> `scan()` parameter name (the same but for three).

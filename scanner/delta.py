@@ -24,11 +24,13 @@ Items are sorted by rule id, then resource id (case-insensitive).
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
@@ -37,6 +39,7 @@ from scanner.model import CHANGE_CATEGORIES as CATEGORIES
 from scanner.model import CHANGE_TITLES as _TITLES
 from scanner.model import STATUSES
 from scanner.model.history import Delta, DeltaItem
+from scanner.textfile import is_gzip
 from scanner.wording import counted
 
 ABSENT = "absent"
@@ -116,8 +119,10 @@ def read_findings_file(path: Path | str) -> FindingsFile:
     """Read a findings.json (schema_version "1"); an unreadable or malformed file is an InputError."""
     name = str(path)
     try:
-        with Path(path).open(encoding="utf-8") as fh:
+        with _open_findings(Path(path)) as fh:
             doc = json.load(fh)
+    except (gzip.BadGzipFile, EOFError, zlib.error):  # before OSError: BadGzipFile is one
+        raise InputError(f"{name}: gzip file that cannot be decompressed (damaged or truncated)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{name}: cannot read findings.json: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
@@ -133,6 +138,13 @@ def read_findings_file(path: Path | str) -> FindingsFile:
         rows.append({k: finding[k] for k in ROW_KEYS})
     scan = doc.get("scan")
     return FindingsFile(scan=scan if isinstance(scan, dict) else {}, rows=tuple(rows))
+
+
+def _open_findings(path: Path) -> TextIO:
+    """findings.json or findings.json.gz (`scan --compress`), told apart by gzip's magic bytes."""
+    if is_gzip(path):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
 
 
 def load_findings_json(path: Path | str) -> tuple[dict[str, str], ...]:

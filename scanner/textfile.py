@@ -9,6 +9,8 @@ from pathlib import Path
 from scanner.errors import InputError
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: The first two bytes of every gzip file (RFC 1952).
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def decode_text(data: bytes, what: str) -> str:
@@ -30,3 +32,9 @@ def read_text_file(path: Path, what: str) -> str:
     except OSError as exc:
         raise InputError(f"{what}: cannot read: {exc.strerror}") from None
     return decode_text(data, what)
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether `path` starts like a gzip file (its name may say otherwise); OSError if unreadable."""
+    with path.open("rb") as fh:
+        return fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC

@@ -38,6 +38,7 @@ waivers = "waivers.yaml"
 history = "/var/lib/classic-scan/contoso.sqlite"
 fail_on = "high"
 mask = true
+compress = true
 """
 
 
@@ -61,6 +62,7 @@ def test_every_option_converts_to_the_cli_types(tmp_path):
     assert values["history"] == Path("/var/lib/classic-scan/contoso.sqlite")
     assert values["fail_on"] == "high"
     assert values["mask"] is True
+    assert values["compress"] is True
     assert values["arm_details"] is True
 
 
@@ -85,6 +87,7 @@ def test_options_cover_the_documented_keys():
         "history",
         "fail_on",
         "mask",
+        "compress",
         "input",
         "demo",
     }

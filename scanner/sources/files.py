@@ -16,7 +16,9 @@ InputError with one line naming the file and, where it can, the line or row.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from scanner.snapshot import (
     strip_secrets,
 )
 from scanner.sources.arm import ARM_DATASETS
+from scanner.textfile import is_gzip
 from scanner.wording import counted
 
 #: Columns of an ARG row that hold objects or arrays (JSON text in a CSV export).
@@ -124,6 +127,7 @@ def _load_path(path: Path) -> _Loaded:
         return _load_snapshot(path if path.is_dir() else path.parent)
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
+    _refuse_other_files(path)
     loaded = _Loaded()
     loaded.collected = set(DATASETS)  # an export is taken to cover every table; see README
     loaded.sources.append(f"{path} sha256:{sha256_file(path)}")
@@ -144,6 +148,42 @@ def _load_path(path: Path) -> _Loaded:
     loaded.rows = [_check_row(path, where, row, secrets) for where, row in raw]
     loaded.issues.extend(_nothing_to_scan(path, loaded.rows))
     return loaded
+
+
+#: What a scan wrote, not what it reads: findings.json and findings.csv (either may be gzip, from
+#: `scan --compress`). Recognised from their first bytes, as reports.folder does.
+_FINDINGS_JSON_MARKS = (b'"schema_version"', b'"tool_version"')
+_FINDINGS_CSV_HEAD = b"finding_id,rule_id,"
+_HEAD_BYTES = 8192
+
+
+def _refuse_other_files(path: Path) -> None:
+    """InputError for a gzip file or a scan's own findings file, which are no Resource Graph rows."""
+    packed = False
+    try:
+        packed = is_gzip(path)
+        with gzip.open(path, "rb") if packed else path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+        if packed:
+            raise InputError(
+                f"{path}: gzip file that cannot be decompressed (damaged or truncated)"
+            ) from None
+        return  # an unreadable plain file gets its own message from the reader
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if (head.startswith(b"{") and all(mark in head for mark in _FINDINGS_JSON_MARKS)) or head.startswith(
+        _FINDINGS_CSV_HEAD
+    ):
+        raise InputError(
+            f"{path}: is a classic-scan findings file (a scan's output), not Resource Graph rows; "
+            "compare two scans with `classic-scan diff OLD NEW`, or scan the snapshot or export they "
+            "came from"
+        )
+    if packed:
+        raise InputError(
+            f"{path}: is gzip-compressed; decompress it first (gunzip), --input reads JSON, JSON Lines "
+            "and CSV exports and snapshot directories"
+        )
 
 
 def _nothing_to_scan(path: Path, rows: list[dict[str, Any]]) -> list[str]:

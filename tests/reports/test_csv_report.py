@@ -65,3 +65,18 @@ def test_plain_text_is_left_as_it_was():
         assert csv_report.neutralise(text) == text
     assert csv_report.neutralise("-1") == "'-1"
     assert csv_report.neutralise("\n=1+1") == "'\n'=1+1"
+
+
+def test_text_columns_with_gaps_and_chunks_give_the_same_cells(tmp_path, monkeypatch):
+    """Distinct values are neutralised once and spread back; a missing text is an empty cell; the
+    file does not depend on how many rows are converted at a time."""
+    import pandas as pd
+
+    column = pd.Series(["=1", None, "ok", "=1", "a;-b", None], dtype="str")
+    assert csv_report.column_cells(column) == ["'=1", "", "ok", "'=1", "a;'-b", ""]
+    result = run_scan(ScanOptions(demo=True, as_of=date(2026, 12, 2)))
+    csv_report.write(result, tmp_path / "whole.csv")
+    monkeypatch.setattr(csv_report, "CHUNK", 7)
+    csv_report.write(result, tmp_path / "chunked.csv")
+    assert (tmp_path / "chunked.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert len(result.findings) > 7 * 100

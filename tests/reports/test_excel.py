@@ -18,7 +18,7 @@ from arg_rows import row as arg_row
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from reports import excel, excel_sheets, plan_view, write_reports, writer
+from reports import excel, excel_book, excel_sheets, plan_view, write_reports, writer
 from reports.common import portal_url, tenant_of
 from reports.excel_sheets import FINDINGS, PLAN, QUOTA
 from reports.json_report import plan_json
@@ -214,7 +214,7 @@ def test_findings_is_a_filterable_table_with_a_frozen_header(demo, demo_wb):
     ref = f"A1:{LAST}{len(listed(demo)) + 1}"
     assert table.ref == ref
     assert table.autoFilter.ref == ref
-    assert table.tableStyleInfo.name == excel.TABLE_STYLE
+    assert table.tableStyleInfo.name == excel_book.TABLE_STYLE
     assert [c.name for c in table.tableColumns] == HEADERS
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "A2"
@@ -278,7 +278,7 @@ def test_findings_lists_the_non_pass_findings_in_report_order(demo, demo_wb):
 def test_severity_and_status_cells_are_coloured(demo_wb):
     ws = demo_wb["Findings"]
     for cell in (ws["A2"], ws["B2"]):
-        colors = excel.SEVERITY_COLORS if cell.column == 1 else excel.STATUS_COLORS
+        colors = excel_book.SEVERITY_COLORS if cell.column == 1 else excel_book.STATUS_COLORS
         assert cell.fill.fgColor.rgb.endswith(colors[cell.value.lower()][0])
 
 
@@ -372,7 +372,7 @@ def test_hostile_text_stays_text(hostile, tmp_path):
                     seen.setdefault(cell.value, cell)
     for text in [*HOSTILE, "=SUB()"]:
         assert text in seen, text
-        assert seen[text].quotePrefix or not text.startswith(excel.FORMULA_PREFIXES)
+        assert seen[text].quotePrefix or not text.startswith(excel_book.FORMULA_PREFIXES)
     names = [r["Resource name"] for r in table_rows(wb["Findings"])]
     assert set(HOSTILE) <= set(names)
     groups = {r["Resource group"] for r in table_rows(wb["Findings"])}
@@ -383,17 +383,18 @@ def test_hostile_text_stays_text(hostile, tmp_path):
 
 
 def test_control_characters_and_long_text(hostile, tmp_path):
-    with excel.Book(hostile, tmp_path / "unsaved.xlsx") as book:
+    with excel_book.Book(hostile, tmp_path / "unsaved.xlsx") as book:
         book.sheet("x", ())
         assert book.text("a\x07b") == "a\ufffdb"
         assert book.text("a\r\nb\rc") == "a\nb\nc"
         cut = book.text("=" + "x" * 40_000)
         assert not isinstance(cut, str)
-        assert len(cut.value) == excel.MAX_TEXT
-        assert cut.value.endswith(excel.TRUNCATED) and cut.data_type == "s"
+        assert len(cut.value) == excel_book.MAX_TEXT
+        assert cut.value.endswith(excel_book.TRUNCATED) and cut.data_type == "s"
         assert book.truncated == 1
         wide = book.text("😀" * 20_000)  # two UTF-16 units each: Excel counts those
-        assert len(wide.encode("utf-16-le")) // 2 == excel.MAX_TEXT and wide.endswith(excel.TRUNCATED)
+        assert len(wide.encode("utf-16-le")) // 2 == excel_book.MAX_TEXT
+        assert wide.endswith(excel_book.TRUNCATED)
         assert book.truncated == 2
     assert not (tmp_path / "unsaved.xlsx").exists()
 
@@ -405,13 +406,13 @@ def test_long_cells_are_cut_and_noted(hostile, tmp_path):
         hostile.inventory, tables={**hostile.inventory.tables, "classic_vm": frame}
     )
     wb = load_workbook(written(dataclasses.replace(hostile, inventory=inventory), tmp_path))
-    assert all(len(r["Tags"]) == excel.MAX_TEXT for r in table_rows(wb["Classic VMs"]))
+    assert all(len(r["Tags"]) == excel_book.MAX_TEXT for r in table_rows(wb["Classic VMs"]))
     notes = section(wb["Summary"], "Notes", 1)
     assert any("were cut" in n for (n,) in notes)
 
 
 def test_row_limit_splits_sheets_and_says_so(demo, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_ROWS", 200)
+    monkeypatch.setattr(excel_book, "MAX_ROWS", 200)
     wb = load_workbook(written(demo, tmp_path))
     expected = listed(demo)
     parts = math.ceil(len(expected) / 199)
@@ -435,7 +436,7 @@ def test_row_limit_splits_sheets_and_says_so(demo, monkeypatch, tmp_path):
 
 
 def test_row_limit_of_ten(hostile, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_ROWS", 10)
+    monkeypatch.setattr(excel_book, "MAX_ROWS", 10)
     wb = load_workbook(written(hostile, tmp_path))
     ids = [r["Finding id"] for t in wb.sheetnames if t.startswith("Findings") for r in table_rows(wb[t])]
     assert ids == list(listed(hostile)["finding_id"])
@@ -445,7 +446,7 @@ def test_row_limit_of_ten(hostile, monkeypatch, tmp_path):
 
 
 def test_links_past_the_hyperlink_limit_are_safe_formulas(demo, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_HYPERLINKS", 3)
+    monkeypatch.setattr(excel_book, "MAX_HYPERLINKS", 3)
     ws = load_workbook(written(demo, tmp_path))["Findings"]
     column = HEADERS.index("Portal link")
     rows = list(ws.iter_rows(min_row=2))
@@ -454,12 +455,12 @@ def test_links_past_the_hyperlink_limit_are_safe_formulas(demo, monkeypatch, tmp
         cell = row[column]
         url = portal_url(row[HEADERS.index("Resource id")].value, demo.meta.cloud, tenant_of(demo))
         assert cell.hyperlink is None
-        if len(url) <= excel.MAX_FORMULA_URL:
+        if len(url) <= excel_book.MAX_FORMULA_URL:
             assert (cell.data_type, cell.value) == ("f", f'=HYPERLINK("{url}")')
         else:  # Excel's HYPERLINK() takes at most 255 characters
             assert (cell.data_type, cell.value) == ("s", url)
     assert any(r[column].data_type == "f" for r in rows)
-    monkeypatch.setattr(excel, "MAX_FORMULA_URL", 10)
+    monkeypatch.setattr(excel_book, "MAX_FORMULA_URL", 10)
     wb = load_workbook(written(demo, tmp_path, "plain.xlsx"))
     cell = wb["Findings"].cell(row=5, column=column + 1)
     assert cell.data_type == "s" and cell.value.startswith("https://portal.azure.com/")
@@ -468,7 +469,7 @@ def test_links_past_the_hyperlink_limit_are_safe_formulas(demo, monkeypatch, tmp
 
 
 def test_hyperlink_limit_is_per_sheet(demo, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_HYPERLINKS", 2)
+    monkeypatch.setattr(excel_book, "MAX_HYPERLINKS", 2)
     wb = load_workbook(written(demo, tmp_path))
     for title in ("Findings", "Manual checks"):
         ws = wb[title]
@@ -480,13 +481,13 @@ def test_hyperlink_limit_is_per_sheet(demo, monkeypatch, tmp_path):
             assert (
                 cell.value.startswith('=HYPERLINK("https://')
                 if cell.data_type == "f"
-                else (cell.data_type == "s" and len(cell.value) > excel.MAX_FORMULA_URL)
+                else (cell.data_type == "s" and len(cell.value) > excel_book.MAX_FORMULA_URL)
             )
         assert any(cell.data_type == "f" for cell in cells)
 
 
 def test_links_longer_than_excel_takes_are_plain_text(demo, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_URL", 100)
+    monkeypatch.setattr(excel_book, "MAX_URL", 100)
     wb = load_workbook(written(demo, tmp_path))
     ws = wb["Findings"]
     column = HEADERS.index("Portal link")
@@ -518,10 +519,10 @@ def test_text_cells_are_strings_never_formulas(hostile, tmp_path):
     ]
     url = portal_url(f"/subscriptions/{SUB}/resourceGroups/rg/providers/x/y/z", "public", TENANT)
     path = tmp_path / "cells.xlsx"
-    with excel.Book(hostile, path) as book:
+    with excel_book.Book(hostile, path) as book:
         sheet = book.sheet("Cells", (20, 20, 20))
         for text in texts:
-            sheet.append([book.text(text), excel.plain(sheet, text), book.text(text, "bold")])
+            sheet.append([book.text(text), excel_book.plain(sheet, text), book.text(text, "bold")])
         sheet.append([book.link(sheet, url)])
         book.save()
     with zipfile.ZipFile(path) as z:
@@ -533,18 +534,18 @@ def test_text_cells_are_strings_never_formulas(hostile, tmp_path):
     for row, text in zip(ws.iter_rows(max_row=len(texts)), shown, strict=True):
         for cell in row:
             assert (cell.value, cell.data_type) == (text, "s")
-            assert cell.quotePrefix == text.startswith((*excel.FORMULA_PREFIXES, "\n", "#"))
+            assert cell.quotePrefix == text.startswith((*excel_book.FORMULA_PREFIXES, "\n", "#"))
         assert row[2].font.b
     link = ws.cell(row=len(texts) + 1, column=1)
     assert link.value == url and f"{link.hyperlink.target}#{link.hyperlink.location}" == url
-    assert link.font.color.rgb.endswith(excel.LINK_COLOR)
+    assert link.font.color.rgb.endswith(excel_book.LINK_COLOR)
 
 
 def test_escape_like_text_is_kept_for_excel(hostile, tmp_path):
     """Excel reads _xHHHH_ in a string as an escaped character: literal text of that form is written
     with its underscore escaped (_x005F_), so Excel shows it as it was."""
     path = tmp_path / "escape.xlsx"
-    with excel.Book(hostile, path) as book:
+    with excel_book.Book(hostile, path) as book:
         book.sheet("Cells", (20,)).append([book.text("_x0041_")])
         book.save()
     with zipfile.ZipFile(path) as z:
@@ -552,8 +553,8 @@ def test_escape_like_text_is_kept_for_excel(hostile, tmp_path):
 
 
 def test_row_limit_with_chunks_across_the_sheets(demo, monkeypatch, tmp_path):
-    monkeypatch.setattr(excel, "MAX_ROWS", 30)
-    monkeypatch.setattr(excel, "CHUNK", 7)  # chunks of 7 rows, 29 rows a sheet
+    monkeypatch.setattr(excel_book, "MAX_ROWS", 30)
+    monkeypatch.setattr(excel_book, "CHUNK", 7)  # chunks of 7 rows, 29 rows a sheet
     wb = load_workbook(written(demo, tmp_path))
     ids = [r["Finding id"] for t in wb.sheetnames if t.startswith("Findings") for r in table_rows(wb[t])]
     assert ids == list(listed(demo)["finding_id"])

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from report_fixtures import HOSTILE_APPROVER, HOSTILE_OWNER, HOSTILE_TICKET, HOSTILE_WHY
 from test_excel import charts, section, table_rows
 
-from reports import excel, history_view
-from reports.excel_sheets import CHANGES, FINDINGS, TREND, WAIVERS
+from reports import excel, excel_book, history_view
+from reports.excel_history import CHANGES, TREND, WAIVERS
+from reports.excel_sheets import FINDINGS
 from reports.json_report import history_json, plain
 from scanner.delta import CATEGORIES
 from scanner.engine.evaluate import STATUSES
@@ -69,8 +70,8 @@ def test_waivers_sheet_lists_every_waiver(two_scans, second_wb):
     assert unused["Target"] == "tags env=nothing" and unused["Ticket"] is None
     # states coloured like the verdicts they lead to
     fills = {ws.cell(row=i, column=1).value: ws.cell(row=i, column=1).fill.fgColor.rgb for i in (2, 3, 4)}
-    assert fills["active"].endswith(excel.STATUS_COLORS["waived"][0])
-    assert fills["expired"].endswith(excel.SEVERITY_COLORS["high"][0])
+    assert fills["active"].endswith(excel_book.STATUS_COLORS["waived"][0])
+    assert fills["expired"].endswith(excel_book.SEVERITY_COLORS["high"][0])
     # the summary says it in brief
     meta = dict(row[:2] for row in second_wb["Summary"].iter_rows(values_only=True) if row[0])
     assert meta["Waived findings"] == 4

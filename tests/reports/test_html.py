@@ -247,7 +247,9 @@ def test_finding_ids_are_carried_when_the_page_cannot_derive_them(demo):
     pseudonyms) is carried in the data, every one of them."""
     f = demo.findings.copy()
     f.loc[3, "finding_id"] = "0" * 32
-    result = ScanResult(meta=demo.meta, findings=f, pack=demo.pack, inventory=demo.inventory, readiness=demo.readiness)
+    result = ScanResult(
+        meta=demo.meta, findings=f, pack=demo.pack, inventory=demo.inventory, readiness=demo.readiness
+    )
     data = html_data.read_blocks(html.render(result))["scan-data"]
     assert data["f"]["id"] == f["finding_id"].tolist()
 
