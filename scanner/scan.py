@@ -18,6 +18,7 @@ from scanner.engine.evaluate import evaluate
 from scanner.engine.rules import RulePack, load_pack
 from scanner.history import History
 from scanner.inventory import build_inventory
+from scanner.inventory.columns import TYPE_TO_TABLE
 from scanner.live import LiveOptions, LiveSource
 from scanner.model import Branding, HistoryReport, ScanMeta, ScanResult, WaiverReport
 from scanner.plan import build_plan
@@ -104,8 +105,8 @@ def pick_source(
         live = LiveSource(options.live, progress, credential, options.save_snapshot, rules_version)
         return "live", live
     if options.demo:
-        return "demo", FilesSource((DEMO_ESTATE,))
-    return "files", FilesSource(options.inputs)
+        return "demo", FilesSource((DEMO_ESTATE,), TYPE_TO_TABLE)
+    return "files", FilesSource(options.inputs, TYPE_TO_TABLE)
 
 
 def _scan(

@@ -19,13 +19,12 @@ import csv
 import gzip
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from scanner import memory
 from scanner.errors import InputError
-from scanner.inventory.columns import TYPE_TO_TABLE
 from scanner.limits import MAX_DEPTH, depth_exceeds, may_be_deep
 from scanner.redact import may_hold_secret
 from scanner.snapshot import (
@@ -48,8 +47,11 @@ NESTED_COLUMNS = frozenset({"properties", "tags", "sku", "identity", "plan", "zo
 class FilesSource:
     """Reads one or more input paths into one Snapshot."""
 
-    def __init__(self, paths: Iterable[Path]) -> None:
+    def __init__(self, paths: Iterable[Path], readable_types: Collection[str] | None = None) -> None:
         self.paths = [Path(p) for p in paths]
+        # The ARG types the inventory reads (scan.py passes the inventory's type map: a source sits
+        # below the inventory and does not import it). None: only an export without rows is an issue.
+        self.readable_types = readable_types
 
     def read(self) -> Snapshot:
         check_memory(self.paths)
@@ -60,7 +62,7 @@ class FilesSource:
         issues: list[str] = []
         manifest: dict[str, Any] = {}
         for path in self.paths:
-            loaded = _load_path(path)
+            loaded = _load_path(path, self.readable_types)
             manifest = manifest or loaded.manifest
             collected |= loaded.collected
             issues.extend(loaded.issues)
@@ -122,7 +124,7 @@ class _Loaded:
         """Rows of the ARM datasets (sources/arm.py), by dataset."""
 
 
-def _load_path(path: Path) -> _Loaded:
+def _load_path(path: Path, readable_types: Collection[str] | None) -> _Loaded:
     if path.is_dir() or path.name == MANIFEST:
         return _load_snapshot(path if path.is_dir() else path.parent)
     if not path.exists():
@@ -137,7 +139,7 @@ def _load_path(path: Path) -> _Loaded:
         loaded.rows = [_check_row(path, where, row, secret) for where, row, secret in _iter_json_lines(path)]
         if not loaded.rows and not _has_content(path):
             raise InputError(f"{path}: the file is empty")
-        loaded.issues.extend(_nothing_to_scan(path, loaded.rows))
+        loaded.issues.extend(_nothing_to_scan(path, loaded.rows, readable_types))
         return loaded
     text = _read_text(path)
     if not text.strip():
@@ -146,7 +148,7 @@ def _load_path(path: Path) -> _Loaded:
     secrets = may_hold_secret(text)
     del text
     loaded.rows = [_check_row(path, where, row, secrets) for where, row in raw]
-    loaded.issues.extend(_nothing_to_scan(path, loaded.rows))
+    loaded.issues.extend(_nothing_to_scan(path, loaded.rows, readable_types))
     return loaded
 
 
@@ -186,12 +188,14 @@ def _refuse_other_files(path: Path) -> None:
         )
 
 
-def _nothing_to_scan(path: Path, rows: list[dict[str, Any]]) -> list[str]:
+def _nothing_to_scan(
+    path: Path, rows: list[dict[str, Any]], readable_types: Collection[str] | None
+) -> list[str]:
     """An export is taken to cover every table, so one that holds nothing the rules read would pass as
     a clean estate: a wrong query or an empty download. It makes the scan incomplete instead."""
     if not rows:
         return [f"{path}: the export holds no rows; nothing was read from it"]
-    if not any(row["type"] in TYPE_TO_TABLE for row in rows):
+    if readable_types is not None and not any(row["type"] in readable_types for row in rows):
         types = sorted({row["type"] for row in rows})
         shown = ", ".join(types[:3]) + (f" and {len(types) - 3} more" if len(types) > 3 else "")
         held = counted(len(rows), "row")

@@ -10,6 +10,7 @@ import pytest
 from arg_rows import SUB, classic_storage, classic_vm, cloud_service, row
 
 from scanner.errors import InputError
+from scanner.inventory.columns import TYPE_TO_TABLE
 from scanner.snapshot import DATASETS, write_snapshot
 from scanner.sources.files import FilesSource
 
@@ -28,7 +29,7 @@ ROWS = [
 
 
 def read(*paths: Path):
-    return FilesSource(paths).read()
+    return FilesSource(paths, TYPE_TO_TABLE).read()
 
 
 def counts(snap) -> dict[str, int]:
