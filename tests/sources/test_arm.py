@@ -21,6 +21,7 @@ from scanner.sources.arm import (
     read_details,
     targets,
 )
+from scanner.sources.events import ArmRead, ArmReadsPlanned, ProgressEvent
 
 ENDPOINT = "https://127.0.0.1:9"
 
@@ -227,12 +228,12 @@ def test_a_cloud_service_answer_about_another_resource_is_not_kept():
 def test_only_cloud_service_ids_are_requested_and_each_subscription_is_recorded_once():
     odd = f"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/cloudServices/web/../x"
     what = ArmTargets(vms={}, subscriptions=(), regions=(), cloud_services={SUB: (CSES_ID, odd)})
-    events: list[dict[str, Any]] = []
+    events: list[ProgressEvent] = []
     client = FakeClient(cloud_service_body)
-    reader = ArmDetailsReader(client, workers=2, sleep=lambda s: None, progress=lambda e, d: events.append(d))  # type: ignore[arg-type]
+    reader = ArmDetailsReader(client, workers=2, sleep=lambda s: None, progress=events.append)
     _, details = reader.read(what)
     assert len(client.urls) == 1 and "/cloudServices/web?" in client.urls[0]
-    assert [e["what"] for e in events if "what" in e] == ["cloud_services"]
+    assert [e.what for e in events if isinstance(e, ArmRead)] == ["cloud_services"]
     assert details["reads"][SUB]["cloud_services"].startswith(
         "failed for 1 cloud service(s): x: failed: not a"
     )
@@ -261,14 +262,12 @@ def test_the_announced_read_count_is_the_number_of_reads_recorded():
         regions=(),
         cloud_services={SUB: (CSES_ID, CSES_ID.replace("/web", "/api"))},
     )
-    events: list[tuple[str, dict[str, Any]]] = []
+    events: list[ProgressEvent] = []
 
     def answer(url: str) -> ArmResponse:
         return cloud_service_body(url) if "cloudServices" in url else registered(url)
 
-    reader = ArmDetailsReader(
-        FakeClient(answer), sleep=lambda s: None, progress=lambda e, d: events.append((e, d))
-    )  # type: ignore[arg-type]
+    reader = ArmDetailsReader(FakeClient(answer), sleep=lambda s: None, progress=events.append)
     reader.read(what)
-    announced = next(d["reads"] for e, d in events if e == "arm_start")
-    assert announced == len([e for e, _ in events if e == "arm_read"]) == 2
+    announced = next(e.reads for e in events if isinstance(e, ArmReadsPlanned))
+    assert announced == len([e for e in events if isinstance(e, ArmRead)]) == 2
