@@ -391,27 +391,26 @@ def _check_row(path: Path, where: str, row: Any, secrets: bool = True) -> dict[s
     return cleaned
 
 
-_CANONICAL = {
-    k.lower(): k
-    for k in (
-        "id",
-        "name",
-        "type",
-        "tenantId",
-        "kind",
-        "location",
-        "resourceGroup",
-        "subscriptionId",
-        "managedBy",
-        "sku",
-        "plan",
-        "properties",
-        "tags",
-        "identity",
-        "zones",
-        "extendedLocation",
-    )
-}
+#: Every column ARG returns for `project *`, in ARG's order (exports may spell them in any case).
+ARG_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "type",
+    "tenantId",
+    "kind",
+    "location",
+    "resourceGroup",
+    "subscriptionId",
+    "managedBy",
+    "sku",
+    "plan",
+    "properties",
+    "tags",
+    "identity",
+    "zones",
+    "extendedLocation",
+)
+_CANONICAL = {k.lower(): k for k in ARG_COLUMNS}
 
 
 def _canonical_key(key: Any) -> str:

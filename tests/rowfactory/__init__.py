@@ -16,28 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.snapshot import dataset_for_type
+from scanner.sources.files import ARG_COLUMNS
 
 Row = dict[str, Any]
 
-#: Every column ARG returns for `project *`, in ARG's order.
-COLUMNS = (
-    "id",
-    "name",
-    "type",
-    "tenantId",
-    "kind",
-    "location",
-    "resourceGroup",
-    "subscriptionId",
-    "managedBy",
-    "sku",
-    "plan",
-    "properties",
-    "tags",
-    "identity",
-    "zones",
-    "extendedLocation",
-)
+#: Every column ARG returns for `project *`, in ARG's order (the files source's own list).
+COLUMNS = ARG_COLUMNS
 
 _PLAIN = ("id", "name", "type", "tenantId", "location", "resourceGroup", "subscriptionId", "properties")
 #: The columns each table's query projects (scanner/queries/<table>.kql), in its order.
