@@ -41,7 +41,9 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: serve.py STATE_DIR", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(TESTS))
+    # Run as a script from anywhere (.ci/run starts it outside the checkout): `emulator` and `arg_rows`
+    # live in tests/, and arg_rows builds its rows with the `tests.rowfactory` package of the checkout.
+    sys.path[:0] = [str(TESTS), str(TESTS.parent)]
     from emulator import ArgEmulator
     from emulator.standin import write_fake_az
 
