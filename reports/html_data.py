@@ -27,9 +27,12 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from reports import history_view
+from reports import html_tables as tables
 from reports.common import portal_url, tenant_of
 from scanner.model import READINESS_STATES as STATES
 from scanner.model import SEVERITIES, STATUSES, ScanResult, python_value
@@ -103,13 +106,19 @@ def read_blocks(page: str) -> dict[str, Any]:
 
 def readable(page: str) -> str:
     """The page with each data block's JSON in place of its encoding: what a reader (or a test looking
-    for a string that must not be there) needs to see all the page carries."""
-    return _BLOCK.sub(
-        lambda m: (
-            f'<script type="application/json" id="{m["id"]}">' + dumps(unpacked(m["data"])) + "</script>"
-        ),
-        page,
-    )
+    for a string that must not be there) needs to see all the page carries. The scan-data block is
+    followed by what the page builds from it: its resources and findings as rows, ids and messages in
+    full (they are stored in parts, html_tables)."""
+
+    def block(m: re.Match[str]) -> str:
+        value = unpacked(m["data"])
+        text = f'<script type="application/json" id="{m["id"]}">' + dumps(value) + "</script>"
+        if m["id"] == "scan-data":
+            built = {"resources": resources(value), "findings": finding_rows(value)}
+            text += '<script type="application/json" id="scan-data-built">' + dumps(built) + "</script>"
+        return text
+
+    return _BLOCK.sub(block, page)
 
 
 def dumps(value: Any) -> str:
@@ -150,17 +159,49 @@ def _array(values: list[Any]) -> Iterator[str]:
 
 
 def scan_block(result: ScanResult) -> Iterator[str]:
-    """The scan-data block's JSON in parts: `scan_data(result)` with the findings as columns."""
+    """The scan-data block's JSON in parts: `scan_data(result)`, written table by table and column by
+    column (nothing of it whole in memory)."""
     head, columns = _data_parts(result)
-    text = dumps(head)
-    yield text[:-1] + ',"f":{'
+    yield "{"
+    for k, (name, value) in enumerate(head.items()):
+        yield ("," if k else "") + json.dumps(name) + ":"
+        yield from _parts(value)
+    yield ',"f":{'
     for k, (name, values) in enumerate(columns.items()):
         yield ("," if k else "") + json.dumps(name) + ":"
-        if values is None:
-            yield "null"
-        else:
-            yield from _array(values)
+        yield from _column_parts(values)
     yield "}}"
+
+
+def _parts(value: Any) -> Iterator[str]:
+    """A head value's JSON in parts: long lists slice by slice, dicts key by key."""
+    if isinstance(value, dict):
+        yield "{"
+        for k, (name, item) in enumerate(value.items()):
+            yield ("," if k else "") + json.dumps(name) + ":"
+            yield from _parts(item)
+        yield "}"
+    elif isinstance(value, list) and len(value) > CHUNK_ROWS:
+        yield from _array(value)
+    else:
+        yield dumps(value)
+
+
+def _column_parts(values: Any) -> Iterator[str]:
+    """A findings column's JSON in parts (html_tables.column_value for integer columns)."""
+    if values is None:
+        yield "null"
+    elif isinstance(values, np.ndarray):
+        stored = tables.column_value(values)
+        if isinstance(stored, dict):
+            yield dumps(stored)
+            return
+        yield "["
+        for start in range(0, len(values), CHUNK_ROWS):
+            yield ("," if start else "") + ",".join(map(str, values[start : start + CHUNK_ROWS].tolist()))
+        yield "]"
+    else:
+        yield from _array(values)
 
 
 def evidence_block(result: ScanResult) -> Iterator[str]:
@@ -169,22 +210,36 @@ def evidence_block(result: ScanResult) -> Iterator[str]:
 
 
 def scan_data(result: ScanResult) -> dict[str, Any]:
-    """The scan-data block as a value: the tables, and the findings as columns (`COLUMNS`); in the "ev"
+    """The scan-data block as a value: the tables (resources by column, html_tables), and the findings
+    as columns (`COLUMNS`, integer columns as html_tables.column_value stores them); in the "ev"
     column 1 when the finding has evidence (in evidence-data), else 0; the "id" column None when every
     finding id is the one the page derives."""
     head, columns = _data_parts(result)
-    return {**head, "f": {k: None if v is None else _clean(v) for k, v in columns.items()}}
+    return {
+        **_clean(head),
+        "f": {
+            k: None if v is None else tables.column_value(v) if isinstance(v, np.ndarray) else _clean(v)
+            for k, v in columns.items()
+        },
+    }
+
+
+def resources(data: dict[str, Any]) -> list[list[Any]]:
+    """The scan-data resources as rows ([id, name, type, subscription, group, location, readiness]),
+    each id in full, as report.js rebuilds them."""
+    return tables.resource_rows(data["res"], [s for s, _ in data["subs"]])
 
 
 def finding_rows(data: dict[str, Any]) -> list[list[Any]]:
     """The scan-data findings as rows (report.js's layout: the COLUMNS in order, per finding), each
     message in full."""
-    columns = data["f"]
-    total = len(columns["rule"])
+    columns = {c: tables.column_values(v) for c, v in data["f"].items()}
+    total = len(columns["rule"] or [])
     ids = columns["id"] if columns["id"] is not None else [None] * total
     rows = [list(row) for row in zip(*(ids if c == "id" else columns[c] for c in COLUMNS), strict=True)]
+    res = resources(data)
     for row in rows:
-        row[4] = message_text(data, row[4], row[3])
+        row[4] = message_text(data, row[4], res[row[3]], row[0])
     return rows
 
 
@@ -217,30 +272,31 @@ def subscriptions(result: ScanResult) -> list[tuple[str, str]]:
     return sorted(((s, names.get(s, "")) for s in ids), key=lambda p: (p[1] == "", p[1].lower(), p[0]))
 
 
-def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, list[Any] | None]]:
-    """Everything of the scan-data block but the findings, and the findings' columns."""
+def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Everything of the scan-data block but the findings, and the findings' columns (integer columns
+    as numpy arrays, "id" a list of texts or None). Built from the findings frame by codes and
+    indexes, so that nothing as long as the findings but those columns is held (the report.html
+    stage must not raise the run's peak memory)."""
     f = result.findings
     subs = subscriptions(result)
-    sub_index = {s: i for i, (s, _) in enumerate(subs)}
+    sub_ids = [s for s, _ in subs]
+    sub_index = {s: i for i, s in enumerate(sub_ids)}
     states = result.resource_readiness()
     ref_titles = {ref.url: ref.title for rule in result.pack.rules for ref in rule.spec.references}
 
     rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
-    first_of_rule = f.drop_duplicates("rule_id").set_index("rule_id")
+    rule_list = [str(r) for r in rule_ids]
+    first = _first_rows(rule_codes, len(rule_list))
+    titles, categories = f["title"].to_numpy()[first], f["category"].to_numpy()[first]
     roles = result.pack.migration_roles
-    rules = [
-        [
-            rid,
-            str(first_of_rule.at[rid, "title"]),
-            str(first_of_rule.at[rid, "category"]),
-            rule_rank(roles.get(rid, "none"), str(first_of_rule.at[rid, "category"])),
-        ]
-        for rid in rule_ids
-    ]
 
-    key = f["resource_id"].astype(str).str.lower()
-    res_codes, _ = pd.factorize(key, sort=False)
-    first_of_res = f.assign(_key=key).drop_duplicates("_key")
+    # distinct ids first, then their lower-cased forms: no lower-cased copy per finding
+    raw_ids = f["resource_id"].astype(str)
+    raw_codes, distinct = pd.factorize(raw_ids, sort=False)
+    key_codes, keys = pd.factorize(pd.Index(distinct).str.lower(), sort=False)
+    res_codes = key_codes[raw_codes]
+    del raw_codes, distinct, key_codes
+    first = _first_rows(res_codes, len(keys))
     resources_ = [
         [
             rid,
@@ -252,50 +308,68 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, list[Any]
             READINESS.index(states.get(k, "")),
         ]
         for rid, name, rtype, sub, rg, loc, k in zip(
-            first_of_res["resource_id"].astype(str).tolist(),
-            first_of_res["resource_name"].tolist(),
-            first_of_res["resource_type"].tolist(),
-            first_of_res["subscription_id"].tolist(),
-            first_of_res["resource_group"].tolist(),
-            first_of_res["location"].tolist(),
-            first_of_res["_key"].tolist(),
+            raw_ids.to_numpy()[first].tolist(),
+            f["resource_name"].to_numpy()[first].tolist(),
+            f["resource_type"].to_numpy()[first].tolist(),
+            f["subscription_id"].to_numpy()[first].tolist(),
+            f["resource_group"].to_numpy()[first].tolist(),
+            f["location"].to_numpy()[first].tolist(),
+            keys.tolist(),
             strict=True,
         )
     ]
-    del key, first_of_res
+    del raw_ids, first, keys
 
-    rule_list = [str(r) for r in rule_ids]
     rem_codes, rem_texts = pd.factorize(f["remediation"].fillna("").astype(str), sort=False)
-    ref_keys = f["references"].map(lambda refs: tuple(refs) if isinstance(refs, list | tuple) else ())
-    ref_codes, ref_sets = pd.factorize(ref_keys, sort=False)
-    del ref_keys
+    ref_codes, ref_sets = _reference_codes(f["references"].tolist())
     references = [[[ref_titles.get(u, u), u] for u in refs if https(u)] for refs in ref_sets]
 
-    status_code = {s: i for i, s in enumerate(STATUSES)}
-    sev_code = {s: i for i, s in enumerate(SEVERITIES)}
     waiver_codes, waivers = _waiver_table(f["waiver"].tolist(), result.meta.as_of)
     first_codes, last_codes, times = _time_table(f)
-    msg_codes, templates, literals = _message_tables(_texts(f["message"].tolist()), res_codes, resources_)
+    msg_codes, templates, literals = _message_tables(
+        _texts(f["message"].tolist()), rule_codes, res_codes, resources_
+    )
+    affixes = [tables.rule_affixes(texts) for texts in templates]
+    middles = [
+        [t[len(pre) : len(t) - len(suf)] for t in texts]
+        for texts, (pre, suf) in zip(templates, affixes, strict=True)
+    ]
+    offsets = np.cumsum([0, *(len(m) for m in middles)])[:-1]
+    msg_codes = np.where(msg_codes >= 0, msg_codes + offsets[rule_codes], msg_codes)
     ids = _texts(f["finding_id"].tolist())
     res_list = [r[0] for r in resources_]
     derivable = all(
         fid == derived_id(rule_list[r], res_list[x])
         for fid, r, x in zip(ids, rule_codes.tolist(), res_codes.tolist(), strict=True)
     )
+    del res_list
+    rules = [
+        [
+            rid,
+            str(title),
+            str(category),
+            rule_rank(roles.get(rid, "none"), str(category)),
+            *affix,
+        ]
+        for rid, title, category, affix in zip(rule_list, titles, categories, affixes, strict=True)
+    ]
     # The portal link of a resource is this prefix and its id, percent-encoded as portal_url does
     # (report.js `portalUrl`); none in a masked report, whose ids are pseudonyms.
     portal = "" if masked(result) else https(portal_url("", result.meta.cloud, tenant_of(result))) or ""
+    status_code = {s: i for i, s in enumerate(STATUSES)}
+    sev_code = {s: i for i, s in enumerate(SEVERITIES)}
     head = {
         "statuses": list(STATUSES),
         "severities": list(SEVERITIES),
         "readiness": list(READINESS),
         "categories": sorted(set(f["category"].dropna().astype(str))),
         "pageSize": PAGE_SIZE,
+        "n": len(f),
         "portal": portal,
         "subs": [[s, n] for s, n in subs],
         "rules": rules,
-        "res": resources_,
-        "msgs": templates,
+        "res": tables.resource_columns(resources_, sub_ids),
+        "msgs": [m for texts in middles for m in texts],
         "lit": literals,
         "rem": [str(t) for t in rem_texts],
         "refs": references,
@@ -303,15 +377,15 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, list[Any]
         "t": times,
         "hist": history_view.history_used(result.history),
     }
-    columns: dict[str, list[Any] | None] = {
-        "rule": rule_codes.tolist(),
-        "st": f["status"].map(status_code).tolist(),
-        "sev": f["severity"].map(sev_code).tolist(),
-        "res": res_codes.tolist(),
+    columns: dict[str, Any] = {
+        "rule": rule_codes,
+        "st": _codes(f["status"], status_code),
+        "sev": _codes(f["severity"], sev_code),
+        "res": res_codes,
         "msg": msg_codes,
-        "ev": [_has_evidence(v) for v in f["evidence"].tolist()],
-        "rem": rem_codes.tolist(),
-        "ref": ref_codes.tolist(),
+        "ev": np.fromiter((_has_evidence(v) for v in f["evidence"].tolist()), dtype=np.int64, count=len(f)),
+        "rem": rem_codes,
+        "ref": ref_codes,
         "id": None if derivable else ids,
         "w": waiver_codes,
         "first": first_codes,
@@ -320,56 +394,86 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, list[Any]
     return head, columns
 
 
+def _first_rows(codes: npt.NDArray[np.int64], count: int) -> npt.NDArray[np.int64]:
+    """For codes 0..count-1 (each present), the row where each first appears."""
+    found, rows = np.unique(codes, return_index=True)
+    if len(found) != count:
+        raise ValueError("codes must cover 0..count-1")
+    return rows.astype(np.int64)
+
+
+def _codes(values: pd.Series, code: dict[str, int]) -> npt.NDArray[np.int64]:
+    """Each value's code in `code` (-1 for a value outside it)."""
+    return np.asarray(values.map(code).fillna(-1), dtype=np.int64)
+
+
+def _reference_codes(values: list[Any]) -> tuple[npt.NDArray[np.int64], list[tuple[str, ...]]]:
+    """Per finding the index of its reference list among the distinct lists, and those lists."""
+    index: dict[tuple[str, ...], int] = {}
+    codes = np.empty(len(values), dtype=np.int64)
+    for i, refs in enumerate(values):
+        key = tuple(refs) if isinstance(refs, list | tuple) else ()
+        code = index.get(key)
+        if code is None:
+            code = index[key] = len(index)
+        codes[i] = code
+    return codes, list(index)
+
+
 #: In a message template, where the finding's resource name and resource id go (report.js `message`).
 NAME, ID = "\u0001", "\u0002"
 
 
 def _message_tables(
-    messages: list[str], res_codes: Any, resources: list[list[Any]]
-) -> tuple[list[int], list[str], list[str]]:
-    """Per finding a message code, the distinct templates and the literal messages.
+    messages: list[str], rule_codes: Any, res_codes: Any, resources: list[list[Any]]
+) -> tuple[npt.NDArray[np.int64], list[list[str]], list[str]]:
+    """Per finding a message code, each rule's distinct templates and the literal messages.
 
     Most messages differ only by the resource they name ("Classic VM web-01 has ..."): with its name
-    and id replaced by NAME and ID they are a few texts per rule. Code i >= 0 is template i; code
-    -1 - j is literal j, for a message (or a resource) that holds NAME or ID itself."""
-    index: dict[str, int] = {}
-    templates: list[str] = []
+    and id replaced by NAME and ID they are a few texts per rule. Code i >= 0 is template i of the
+    finding's rule; code -1 - j is literal j, for a message (or a resource) that holds NAME or ID
+    itself."""
+    index: list[dict[str, int]] = [{} for _ in range(int(rule_codes.max()) + 1 if len(rule_codes) else 0)]
+    templates: list[list[str]] = [[] for _ in index]
     literals: list[str] = []
-    codes: list[int] = []
-    for message, x in zip(messages, res_codes.tolist(), strict=True):
+    codes = np.empty(len(messages), dtype=np.int64)
+    for i, (message, r, x) in enumerate(zip(messages, rule_codes.tolist(), res_codes.tolist(), strict=True)):
         rid, name = resources[x][0], resources[x][1]
         if NAME in message or ID in message or NAME in rid or ID in rid or NAME in name or ID in name:
-            codes.append(-1 - len(literals))
+            codes[i] = -1 - len(literals)
             literals.append(message)
             continue
         template = message.replace(rid, ID) if rid else message
         template = template.replace(name, NAME) if name else template
-        code = index.get(template)
+        code = index[r].get(template)
         if code is None:
-            code = index[template] = len(templates)
-            templates.append(template)
-        codes.append(code)
+            code = index[r][template] = len(templates[r])
+            templates[r].append(template)
+        codes[i] = code
     return codes, templates, literals
 
 
-def message_text(data: dict[str, Any], code: int, res: int) -> str:
-    """A finding's message from the scan-data block (report.js `message`)."""
+def message_text(data: dict[str, Any], code: int, resource: list[Any], rule: int) -> str:
+    """A finding's message from the scan-data block (report.js `message`): a literal, or its rule's
+    beginning, its template and its rule's end with the resource's name and id in place."""
     if code < 0:
         return str(data["lit"][-1 - code])
-    resource = data["res"][res]
-    return str(data["msgs"][code]).replace(NAME, resource[1]).replace(ID, resource[0])
+    first, last = data["rules"][rule][4:6]
+    text = tables.template_text(first, data["msgs"][code], last)
+    return text.replace(NAME, resource[1]).replace(ID, resource[0])
 
 
-def _waiver_table(values: list[Any], as_of: str) -> tuple[list[int], list[list[Any]]]:
+def _waiver_table(values: list[Any], as_of: str) -> tuple[npt.NDArray[np.int64], list[list[Any]]]:
     """Per finding the index of its waiver (-1: none) and the distinct waivers, each as
     [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]."""
     index: dict[str, int] = {}
     table: list[list[Any]] = []
-    codes = []
-    for value in values:
+    codes = np.full(len(values), -1, dtype=np.int64)
+    for i, value in enumerate(values):
+        if value is None:
+            continue
         waiver = _clean(value)
         if not isinstance(waiver, dict):
-            codes.append(-1)
             continue
         key = json.dumps(waiver, sort_keys=True, default=str)
         if key not in index:
@@ -382,18 +486,22 @@ def _waiver_table(values: list[Any], as_of: str) -> tuple[list[int], list[list[A
                     history_view.days_until(waiver.get("expires"), as_of),
                 ]
             )
-        codes.append(index[key])
+        codes[i] = index[key]
     return codes, table
 
 
-def _time_table(f: pd.DataFrame) -> tuple[list[int], list[int], list[str]]:
+def _time_table(f: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[str]]:
     """Per finding the index of its first and last seen time (-1: none) and the distinct times,
     sorted, so that comparing indexes compares times."""
-    firsts = _texts(f["first_seen"].tolist()) if "first_seen" in f else [""] * len(f)
-    lasts = _texts(f["last_seen"].tolist()) if "last_seen" in f else [""] * len(f)
-    times = sorted({t for t in (*firsts, *lasts) if t})
+    empty = np.full(len(f), -1, dtype=np.int64)
+    seen = {c: _texts(f[c].tolist()) for c in ("first_seen", "last_seen") if c in f}
+    times = sorted({t for texts in seen.values() for t in texts if t})
     index = {t: i for i, t in enumerate(times)}
-    return [index.get(t, -1) for t in firsts], [index.get(t, -1) for t in lasts], times
+    first, last = (
+        np.fromiter((index.get(t, -1) for t in seen[c]), dtype=np.int64, count=len(f)) if c in seen else empty
+        for c in ("first_seen", "last_seen")
+    )
+    return first, last, times
 
 
 def as_text(value: Any) -> str:

@@ -17,8 +17,13 @@
   function unpack(id) {
     var el = $(id);
     if (!el) return Promise.resolve(null);
-    var text = atob(el.textContent), bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    var bytes;
+    if (typeof Uint8Array.fromBase64 === 'function') bytes = Uint8Array.fromBase64(el.textContent);
+    else {
+      var text = atob(el.textContent);
+      bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    }
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Response(stream).text().then(JSON.parse);
   }
@@ -87,7 +92,7 @@
 
   function main(D, PLAN) {
 
-    var ST = D.statuses, SV = D.severities, RES = D.res, RULES = D.rules, SUBS = D.subs;
+    var ST = D.statuses, SV = D.severities, RULES = D.rules, SUBS = D.subs;
     var W = D.w || [], T = D.t || [];
     var PAGE = D.pageSize || 100;
     // Row layout: [rule, status, severity, resource, message (see message()), evidence (1: in #evidence-data, 0: none),
@@ -102,8 +107,33 @@
     // Resource layout: [id, name, type, subscription, group, location, readiness]
     var RS_ID = 0, RS_NAME = 1, RS_TYPE = 2, RS_SUB = 3, RS_RG = 4, RS_LOC = 5, RS_RD = 6;
     var READINESS = ['Not classic', 'Blocked', 'Unknown', 'Needs preparation', 'Ready'];
+    /* A findings column: its values, or {runs: [value, count, ...]} for values that come in runs
+       (reports/html_tables.py column_value). */
+    function column(c, n) {
+      if (!c || !c.runs) return c;
+      var out = new Int32Array(n), k = 0;
+      for (var j = 0; j < c.runs.length; j += 2) { out.fill(c.runs[j], k, k + c.runs[j + 1]); k += c.runs[j + 1]; }
+      return out;
+    }
+    /* Resources arrive by column (reports/html_tables.py resource_columns): an id is either itself or the
+       index of its provider path, the rest of it being the resource's subscription, group and name;
+       type and location are indexes into D.res.types and D.res.locs. */
+    var RES = (function (c) {
+      var rows = new Array(c.name.length);
+      for (var j = 0; j < rows.length; j++) {
+        var id = c.id[j];
+        if (typeof id === 'number') {
+          id = '/subscriptions/' + SUBS[c.sub[j]][0] + '/resourceGroups/' + c.rg[j] + '/providers/' + c.paths[id] + '/' + c.name[j];
+        }
+        rows[j] = [id, c.name[j], c.types[c.type[j]], c.sub[j], c.rg[j], c.locs[c.loc[j]], c.rd[j]];
+      }
+      return rows;
+    })(D.res);
+    D.res = null;
     var F = (function (c) {
-      var rows = new Array(c.rule.length);
+      var n = D.n;
+      for (var name in c) if (Object.prototype.hasOwnProperty.call(c, name)) c[name] = column(c[name], n);
+      var rows = new Array(n);
       for (var i = 0; i < rows.length; i++) {
         rows[i] = [c.rule[i], c.st[i], c.sev[i], c.res[i], c.msg[i], c.ev[i], c.rem[i], c.ref[i],
           c.id ? c.id[i] : null, c.w[i], c.first[i], c.last[i]];
@@ -147,13 +177,14 @@
         return '%' + c.charCodeAt(0).toString(16).toUpperCase();
       });
     }
-    /* A finding's message: a text of D.msgs with \u0001 standing for the resource's name and \u0002 for
-       its id (code >= 0), or a text of D.lit as it is (code < 0). */
+    /* A finding's message: its rule's beginning (RULES[..][4]), a text of D.msgs and its rule's end
+       (RULES[..][5]), with \u0001 standing for the resource's name and \u0002 for its id (code >= 0),
+       or a text of D.lit as it is (code < 0). */
     var MSGS = D.msgs, LIT = D.lit;
     function message(r) {
       var c = r[R_MSG];
       if (c < 0) return LIT[-1 - c];
-      var text = MSGS[c], res = RES[r[R_RES]];
+      var rule = RULES[r[R_RULE]], text = rule[4] + MSGS[c] + rule[5], res = RES[r[R_RES]];
       if (text.indexOf('\u0001') >= 0) text = text.split('\u0001').join(res[RS_NAME]);
       if (text.indexOf('\u0002') >= 0) text = text.split('\u0002').join(res[RS_ID]);
       return text;

@@ -213,7 +213,7 @@ def test_findings_are_embedded_once_compressed(demo, demo_file):
     assert len(rows) == len(demo.findings)
     assert data["pageSize"] == PAGE_SIZE
     rules = [r[0] for r in data["rules"]]
-    resources = [r[0] for r in data["res"]]
+    resources = [r[0] for r in html_data.resources(data)]
     for k in (0, len(rows) // 2, len(rows) - 1):
         row, finding = rows[k], demo.findings.loc[k]
         assert rules[row[0]] == finding["rule_id"]
@@ -382,7 +382,7 @@ def test_page_shows_the_readiness_the_scan_decided(demo, demo_file):
     """Each classic resource's badge, the bar and the KPIs are the scan's one readiness result."""
     text = demo_file.read_text(encoding="utf-8")
     data, _ = data_blocks(text)
-    shown = {res[0].lower(): data["readiness"][res[6]] for res in data["res"] if res[6]}
+    shown = {res[0].lower(): data["readiness"][res[6]] for res in html_data.resources(data) if res[6]}
     assert shown == dict(demo.resource_readiness())
     counts = demo.summary()["readiness"]
     for state, label in html.READINESS_LABELS.items():
@@ -432,7 +432,7 @@ def test_hostile_text_is_never_markup(hostile):
     assert "Sub &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in text
     # ... and intact in the data
     data = embedded(text)
-    assert set(HOSTILE) <= {r[1] for r in data["res"]}
+    assert set(HOSTILE) <= {r[1] for r in html_data.resources(data)}
     assert [SUB, HOSTILE_SUB] in data["subs"]
 
 
@@ -741,6 +741,33 @@ def test_browser_demo_report(browser, demo, demo_file, tmp_path):
     pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     assert (tmp_path / "desktop.png").stat().st_size > 0 and (tmp_path / "print.png").stat().st_size > 0
+    w.assert_clean()
+    page.close()
+
+
+@needs_chromium
+def test_browser_rebuilds_resource_ids_and_messages_as_scanned(browser, demo, demo_file):
+    """The page stores most resource ids as their parts and messages as rule affixes plus a middle
+    (reports/html_tables.py): what it shows is each id and message as the scan has them, for an id
+    of the usual form and for one kept whole (a classic administrator has no resource group)."""
+    f = demo.findings
+    usual = f.loc[f["resource_id"].str.contains("/resourceGroups/") & (f["status"] == "fail"), "resource_id"]
+    whole = f.loc[f["resource_id"].str.contains("/classicAdministrators/"), "resource_id"]
+    w = Watched(browser, demo_file)
+    page = w.page
+    page.click('#findings-app .chip[data-status="pass"]')
+    for resource_id in (usual.iloc[0], whole.iloc[0]):
+        mine = f[f["resource_id"] == resource_id]
+        name = str(mine["resource_name"].iloc[0])
+        w.type_filter(name)
+        rows = w.rows()
+        shown = rows.locator("td .clamp").all_inner_texts()
+        names = rows.locator("td:nth-child(5) .cell-main").all_inner_texts()
+        assert sorted(m for m, n in zip(shown, names, strict=True) if n == name) == sorted(mine["message"])
+        rows.filter(has_text=name).first.click()
+        shown_id = page.locator("#findings-body tr.drow dt:text-is('Resource id') + dd").inner_text()
+        assert shown_id == resource_id
+        page.locator("#findings-body tr.frow.open").first.click()
     w.assert_clean()
     page.close()
 

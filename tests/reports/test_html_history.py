@@ -223,7 +223,7 @@ def test_findings_carry_their_waiver_and_first_and_last_seen(two_scans, second_h
     assert data["hist"] is True
     assert data["t"] == sorted(data["t"]) == ["2026-11-26T08:00:00Z", "2026-12-15T08:00:00Z"]
     f = result.findings
-    rules, resources = [r[0] for r in data["rules"]], [r[0] for r in data["res"]]
+    rules, resources = [r[0] for r in data["rules"]], [r[0] for r in html_data.resources(data)]
     for row, (_, finding) in zip(html_data.finding_rows(data), f.iterrows(), strict=True):
         assert (row[8] or html_data.derived_id(rules[row[0]], resources[row[3]])) == finding["finding_id"]
         assert data["t"][row[10]] == finding["first_seen"] and data["t"][row[11]] == finding["last_seen"]

@@ -50,7 +50,7 @@ def test_report_at_10k_resources_is_at_most_5_mb(estate_10k):
     rows = html_data.finding_rows(data)
     assert [r[4] for r in rows] == result.findings["message"].tolist()
     assert [data["statuses"][r[1]] for r in rows] == result.findings["status"].tolist()
-    resources = [r[0] for r in data["res"]]
+    resources = [r[0] for r in html_data.resources(data)]
     rules = [r[0] for r in data["rules"]]
     assert [html_data.derived_id(rules[r[0]], resources[r[3]]) for r in rows] == result.findings[
         "finding_id"
