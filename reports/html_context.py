@@ -19,7 +19,7 @@ from reports import bars, history_view, plan_view, svg
 from reports.common import SEVERITY_COLORS
 from reports.html_data import PAGE_SIZE, as_text, https, masked, subscription_names, subscriptions
 from scanner.model import READINESS_STATES as STATES
-from scanner.model import SEVERITIES, STATUSES, ScanResult
+from scanner.model import SEVERITIES, STATUSES, ScanResult, first_rows, resource_keys
 from scanner.model import state_counts as readiness_counts
 
 READINESS_LABELS = plan_view.STATE_LABELS
@@ -438,9 +438,6 @@ def _cses_deployments(result: ScanResult) -> list[Any]:
 def resource_index(result: ScanResult) -> dict[str, tuple[int, str]]:
     """Lower-cased resource id -> (its index in the embedded resource list, its name)."""
     f = result.findings
-    key = f["resource_id"].astype(str).str.lower()
-    first = f.assign(_key=key).drop_duplicates("_key")
-    return {
-        k: (i, as_text(name))
-        for i, (k, name) in enumerate(zip(first["_key"], first["resource_name"], strict=True))
-    }
+    codes, keys = resource_keys(f["resource_id"])
+    names = f["resource_name"].to_numpy()[first_rows(codes, len(keys))]
+    return {str(k): (i, as_text(name)) for i, (k, name) in enumerate(zip(keys, names, strict=True))}

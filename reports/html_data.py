@@ -35,7 +35,7 @@ from reports import history_view
 from reports import html_tables as tables
 from reports.common import portal_url, tenant_of
 from scanner.model import READINESS_STATES as STATES
-from scanner.model import SEVERITIES, STATUSES, ScanResult, python_value
+from scanner.model import SEVERITIES, STATUSES, ScanResult, first_rows, python_value, resource_keys
 
 #: Readiness states of classic resources, as coded in the embedded data (0: not classic).
 READINESS: tuple[str, ...] = ("", *STATES)
@@ -286,17 +286,12 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
 
     rule_codes, rule_ids = pd.factorize(f["rule_id"], sort=False)
     rule_list = [str(r) for r in rule_ids]
-    first = _first_rows(rule_codes, len(rule_list))
+    first = first_rows(rule_codes, len(rule_list))
     titles, categories = f["title"].to_numpy()[first], f["category"].to_numpy()[first]
     roles = result.pack.migration_roles
 
-    # distinct ids first, then their lower-cased forms: no lower-cased copy per finding
-    raw_ids = f["resource_id"].astype(str)
-    raw_codes, distinct = pd.factorize(raw_ids, sort=False)
-    key_codes, keys = pd.factorize(pd.Index(distinct).str.lower(), sort=False)
-    res_codes = key_codes[raw_codes]
-    del raw_codes, distinct, key_codes
-    first = _first_rows(res_codes, len(keys))
+    res_codes, keys = resource_keys(f["resource_id"])
+    first = first_rows(res_codes, len(keys))
     resources_ = [
         [
             rid,
@@ -308,7 +303,7 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
             READINESS.index(states.get(k, "")),
         ]
         for rid, name, rtype, sub, rg, loc, k in zip(
-            raw_ids.to_numpy()[first].tolist(),
+            f["resource_id"].astype(str).to_numpy()[first].tolist(),
             f["resource_name"].to_numpy()[first].tolist(),
             f["resource_type"].to_numpy()[first].tolist(),
             f["subscription_id"].to_numpy()[first].tolist(),
@@ -318,7 +313,7 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
             strict=True,
         )
     ]
-    del raw_ids, first, keys
+    del first, keys
 
     rem_codes, rem_texts = pd.factorize(f["remediation"].fillna("").astype(str), sort=False)
     ref_codes, ref_sets = _reference_codes(f["references"].tolist())
@@ -392,14 +387,6 @@ def _data_parts(result: ScanResult) -> tuple[dict[str, Any], dict[str, Any]]:
         "last": last_codes,
     }
     return head, columns
-
-
-def _first_rows(codes: npt.NDArray[np.int64], count: int) -> npt.NDArray[np.int64]:
-    """For codes 0..count-1 (each present), the row where each first appears."""
-    found, rows = np.unique(codes, return_index=True)
-    if len(found) != count:
-        raise ValueError("codes must cover 0..count-1")
-    return rows.astype(np.int64)
 
 
 def _codes(values: pd.Series, code: dict[str, int]) -> npt.NDArray[np.int64]:

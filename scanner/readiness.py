@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scanner.model import OPEN_STATUSES, state_counts
+from scanner.model import OPEN_STATUSES, resource_keys, state_counts
 from scanner.model import READINESS_STATES as STATES
 
 __all__ = ["OPEN_STATUSES", "STATES", "counts", "finding_state", "resource_states", "unit_readiness", "worst"]
@@ -67,9 +67,10 @@ def resource_states(findings: pd.DataFrame, roles: Mapping[str, str]) -> dict[st
     rank[(role == "preparation") & np.isin(status, OPEN_STATUSES)] = STATES.index("needs-preparation")
     rank[(role == "blocking") & np.isin(status, ("unknown", "manual"))] = STATES.index("unknown")
     rank[(role == "blocking") & (status == "fail")] = STATES.index("blocked")
-    keys = part["resource_id"].astype(str).str.lower().to_numpy(dtype=object)
-    best = pd.Series(rank, index=keys).groupby(level=0, sort=False).min()
-    return {str(k): STATES[int(r)] for k, r in best.items()}
+    codes, keys = resource_keys(part["resource_id"])
+    best = np.full(len(keys), len(STATES), dtype=np.int8)
+    np.minimum.at(best, codes, rank)
+    return {str(k): STATES[int(r)] for k, r in zip(keys, best, strict=True)}
 
 
 def counts(states: Mapping[str, str]) -> dict[str, int]:

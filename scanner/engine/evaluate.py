@@ -186,13 +186,14 @@ def findings(
             columns[name].extend(values)
     if not columns["finding_id"]:
         return _empty(), tuple(errors)
-    frame = pd.DataFrame(
-        {
-            name: pd.Series(values, dtype=object if name in _OBJECT_COLUMNS else "str")
-            for name, values in columns.items()
-        }
-    )
-    return frame, tuple(errors)
+    # Each column's list is let go as soon as its Series holds the values: with all the lists alive
+    # until the frame exists, this was the scan's peak memory (bench/RESULTS.md).
+    series: dict[str, pd.Series[Any]] = {}
+    for name in FINDING_COLUMNS:
+        values = columns.pop(name)
+        series[name] = pd.Series(values, dtype=object if name in _OBJECT_COLUMNS else "str")
+        del values
+    return pd.DataFrame(series, copy=False), tuple(errors)
 
 
 def _empty() -> pd.DataFrame:

@@ -21,6 +21,7 @@ from scanner.model.history import (
     WaiverEntry,
     WaiverReport,
 )
+from scanner.model.keys import first_rows, resource_keys
 from scanner.model.plan import Plan
 from scanner.model.views import InventoryView, RuleCatalogue
 from scanner.model.vocabulary import (
@@ -71,8 +72,10 @@ __all__ = [
     "TrendPoint",
     "WaiverEntry",
     "WaiverReport",
+    "first_rows",
     "plain_values",
     "python_value",
+    "resource_keys",
     "state_counts",
 ]
 
