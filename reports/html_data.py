@@ -192,9 +192,9 @@ def _column_parts(values: Any) -> Iterator[str]:
     if values is None:
         yield "null"
     elif isinstance(values, np.ndarray):
-        stored = tables.column_value(values)
-        if isinstance(stored, dict):
-            yield dumps(stored)
+        runs = tables.column_runs(values)
+        if runs is not None:
+            yield dumps(runs)
             return
         yield "["
         for start in range(0, len(values), CHUNK_ROWS):

@@ -119,21 +119,27 @@ def template_text(prefix: str, middle: str, suffix: str) -> str:
 # --- runs ----------------------------------------------------------------------------------------------
 
 
-def column_value(values: npt.NDArray[np.int64]) -> list[int] | dict[str, list[int]]:
-    """A findings column of integers as the page stores it: {"runs": [value, count, …]} when that is
-    under a quarter of the values, else the values."""
+def column_runs(values: npt.NDArray[np.int64]) -> dict[str, list[int]] | None:
+    """A findings column of integers as {"runs": [value, count, …]} when that is under a quarter of
+    the values, else None (the column is stored as its values)."""
     n = len(values)
-    if not n:
-        return []
     starts = np.flatnonzero(np.diff(values)) + 1
-    if (len(starts) + 1) * 2 > n // 4:
-        out: list[int] = values.tolist()
-        return out
+    if not n or (len(starts) + 1) * 2 > n // 4:
+        return None
     bounds = np.concatenate(([0], starts, [n]))
     runs = np.empty(2 * (len(bounds) - 1), dtype=np.int64)
     runs[0::2] = values[bounds[:-1]]
     runs[1::2] = np.diff(bounds)
     return {"runs": runs.tolist()}
+
+
+def column_value(values: npt.NDArray[np.int64]) -> list[int] | dict[str, list[int]]:
+    """A findings column of integers as the page stores it: its runs, or its values."""
+    runs = column_runs(values)
+    if runs is not None:
+        return runs
+    out: list[int] = values.tolist()
+    return out
 
 
 def column_values(stored: list[int] | dict[str, list[int]] | None) -> list[int] | None:
