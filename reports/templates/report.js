@@ -4,8 +4,9 @@
    its evidence once it is decoded). Only the rows of the current page are in the DOM; a plan unit's
    details are drawn when it is first opened (or the page printed). Every piece of data reaches the page
    through textContent or an attribute set by DOM API (links only when https), never through innerHTML.
-   Findings arrive by column and are turned into rows here; waivers (D.w) and first/last seen times
-   (D.t, ISO UTC, sorted) are stored once and referenced by index. */
+   Findings arrive by column and stay so (a finding is its index in the columns); resources arrive by
+   column and are rebuilt as rows; waivers (D.w) and first/last seen times (D.t, ISO UTC, sorted) are
+   stored once and referenced by index. */
 (function () {
   'use strict';
 
@@ -95,12 +96,11 @@
     var ST = D.statuses, SV = D.severities, RULES = D.rules, SUBS = D.subs;
     var W = D.w || [], T = D.t || [];
     var PAGE = D.pageSize || 100;
-    // Row layout: [rule, status, severity, resource, message (see message()), evidence (1: in #evidence-data, 0: none),
-    //              remediation, references, finding id (null: derived, see findingId), waiver (index in
-    //              D.w or -1), first seen (index in D.t or -1), last seen (index in D.t or -1)];
-    // the data holds each as a column (reports/html_data.py COLUMNS).
-    var R_RULE = 0, R_ST = 1, R_SEV = 2, R_RES = 3, R_MSG = 4, R_EV = 5, R_REM = 6, R_REFS = 7, R_ID = 8, R_WAIVER = 9,
-      R_FIRST = 10, R_LAST = 11;
+    // Findings stay in columns, each an array over the findings (a finding is its index i):
+    // F.rule, F.st (status), F.sev (severity), F.res (resource), F.msg (message, see message()), F.ev (evidence:
+    // 1 in #evidence-data, 0 none), F.rem (remediation), F.ref (references), F.id (finding ids, or null when
+    // every id is derived, see findingId), F.w (waiver: index in D.w or -1), F.first and F.last (first and
+    // last seen: index in D.t or -1); reports/html_data.py COLUMNS.
     // Waiver layout: [state, rule, target, justification, owner, expires, ticket, approved by, entry, days to expiry]
     var W_STATE = 0, W_RULE = 1, W_TARGET = 2, W_WHY = 3, W_OWNER = 4, W_EXPIRES = 5, W_TICKET = 6, W_APPROVED = 7,
       W_ENTRY = 8, W_DAYS = 9;
@@ -130,15 +130,10 @@
       return rows;
     })(D.res);
     D.res = null;
+    var N = D.n;
     var F = (function (c) {
-      var n = D.n;
-      for (var name in c) if (Object.prototype.hasOwnProperty.call(c, name)) c[name] = column(c[name], n);
-      var rows = new Array(n);
-      for (var i = 0; i < rows.length; i++) {
-        rows[i] = [c.rule[i], c.st[i], c.sev[i], c.res[i], c.msg[i], c.ev[i], c.rem[i], c.ref[i],
-          c.id ? c.id[i] : null, c.w[i], c.first[i], c.last[i]];
-      }
-      return rows;
+      for (var name in c) if (Object.prototype.hasOwnProperty.call(c, name)) c[name] = column(c[name], N);
+      return c;
     })(D.f);
     D.f = null;
     function h(tag, cls, text) {
@@ -181,18 +176,18 @@
        (RULES[..][5]), with \u0001 standing for the resource's name and \u0002 for its id (code >= 0),
        or a text of D.lit as it is (code < 0). */
     var MSGS = D.msgs, LIT = D.lit;
-    function message(r) {
-      var c = r[R_MSG];
+    function message(i) {
+      var c = F.msg[i];
       if (c < 0) return LIT[-1 - c];
-      var rule = RULES[r[R_RULE]], text = rule[4] + MSGS[c] + rule[5], res = RES[r[R_RES]];
+      var rule = RULES[F.rule[i]], text = rule[4] + MSGS[c] + rule[5], res = RES[F.res[i]];
       if (text.indexOf('\u0001') >= 0) text = text.split('\u0001').join(res[RS_NAME]);
       if (text.indexOf('\u0002') >= 0) text = text.split('\u0002').join(res[RS_ID]);
       return text;
     }
-    function findingId(r) {
-      return r[R_ID] !== null ? r[R_ID] : sha256hex(RULES[r[R_RULE]][0] + '|' + RES[r[R_RES]][RS_ID].toLowerCase()).slice(0, 32);
+    function findingId(i) {
+      return F.id ? F.id[i] : sha256hex(RULES[F.rule[i]][0] + '|' + RES[F.res[i]][RS_ID].toLowerCase()).slice(0, 32);
     }
-    function waiverOf(r) { return r[R_WAIVER] >= 0 ? W[r[R_WAIVER]] : null; }
+    function waiverOf(i) { return F.w[i] >= 0 ? W[F.w[i]] : null; }
     function seen(i) { return i >= 0 ? T[i].slice(0, 10) + ' ' + T[i].slice(11, 16) + ' UTC' : ''; }
     function plural(n, word) { return fmt(n) + ' ' + word + (n === 1 ? '' : 's'); }
 
@@ -200,12 +195,12 @@
     var hay = null, lower = {}, byRes = null;
     function haystack() {
       if (!hay) {
-        hay = new Array(F.length);
-        for (var i = 0; i < F.length; i++) {
-          var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
-          var w = waiverOf(r);
+        hay = new Array(N);
+        for (var i = 0; i < N; i++) {
+          var res = RES[F.res[i]], rule = RULES[F.rule[i]];
+          var w = waiverOf(i);
           hay[i] = [rule[0], rule[1], rule[2], res[RS_NAME], res[RS_ID], res[RS_TYPE], res[RS_RG], res[RS_LOC],
-            subName(res[RS_SUB]), message(r),
+            subName(res[RS_SUB]), message(i),
             w ? [w[W_STATE] === 'active' ? 'waived' : 'waiver expired', w[W_WHY], w[W_OWNER], w[W_TICKET], w[W_APPROVED]].join('\n') : ''
           ].join('\n').toLowerCase();
         }
@@ -214,14 +209,13 @@
     }
     function sortKey(name) {
       if (!lower[name]) {
-        var k = new Array(F.length);
-        for (var i = 0; i < F.length; i++) {
-          var r = F[i];
-          k[i] = name === 'first' ? (r[R_FIRST] < 0 ? T.length : r[R_FIRST])
-            : name === 'rule' ? RULES[r[R_RULE]][0]
-            : name === 'res' ? RES[r[R_RES]][RS_NAME].toLowerCase()
-            : name === 'sub' ? subName(RES[r[R_RES]][RS_SUB]).toLowerCase()
-            : message(r).toLowerCase();
+        var k = new Array(N);
+        for (var i = 0; i < N; i++) {
+          k[i] = name === 'first' ? (F.first[i] < 0 ? T.length : F.first[i])
+            : name === 'rule' ? RULES[F.rule[i]][0]
+            : name === 'res' ? RES[F.res[i]][RS_NAME].toLowerCase()
+            : name === 'sub' ? subName(RES[F.res[i]][RS_SUB]).toLowerCase()
+            : message(i).toLowerCase();
         }
         lower[name] = k;
       }
@@ -231,7 +225,7 @@
       if (!byRes) {
         byRes = new Array(RES.length);
         for (var j = 0; j < RES.length; j++) byRes[j] = [];
-        for (var i = 0; i < F.length; i++) byRes[F[i][R_RES]].push(i);
+        for (var i = 0; i < N; i++) byRes[F.res[i]].push(i);
       }
       return byRes;
     }
@@ -241,7 +235,7 @@
        once the page is parsed; until then a note stands in for it in any finding's details. */
     var EV = null, waiting = [];
     function evidenceOf(i) {
-      if (!F[i][R_EV]) return null;
+      if (!F.ev[i]) return null;
       if (!EV) return undefined;
       return EV[i] === undefined ? null : EV[i];
     }
@@ -295,14 +289,14 @@
       return add(box, dl);
     }
     function detail(i, withResourceLink) {
-      var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+      var res = RES[F.res[i]], rule = RULES[F.rule[i]];
       var wrap = h('div', 'detail');
       var main = h('div'), side = h('div');
-      add(main, h('h4', null, 'Finding'), h('p', null, message(r)));
-      var wv = waiverOf(r);
+      add(main, h('h4', null, 'Finding'), h('p', null, message(i)));
+      var wv = waiverOf(i);
       if (wv) add(main, h('h4', null, 'Waiver'), waiverBox(wv));
-      add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[r[R_REM]] || '—'));
-      var refs = D.refs[r[R_REFS]] || [];
+      add(main, h('h4', null, 'Remediation'), h('div', 'pre', D.rem[F.rem[i]] || '—'));
+      var refs = D.refs[F.ref[i]] || [];
       if (refs.length) {
         var ul = h('ul', 'refs');
         refs.forEach(function (ref) { ul.appendChild(add(h('li'), safeLink(ref[1], ref[0]))); });
@@ -320,9 +314,9 @@
       }
       fact(dl, 'Rule', rule[0] + ' · ' + rule[1]);
       fact(dl, 'Category', rule[2]);
-      fact(dl, 'Finding id', add(h('code'), document.createTextNode(findingId(r))));
-      fact(dl, 'First seen', seen(r[R_FIRST]));
-      fact(dl, 'Last seen', seen(r[R_LAST]));
+      fact(dl, 'Finding id', add(h('code'), document.createTextNode(findingId(i))));
+      fact(dl, 'First seen', seen(F.first[i]));
+      fact(dl, 'Last seen', seen(F.last[i]));
       add(side, h('h4', null, 'Resource'), dl, h('h4', null, 'Evidence'), evidenceBox(i));
       var actions = h('div', 'actions');
       if (portalUrl(res)) {
@@ -333,7 +327,7 @@
       if (withResourceLink) {
         var b = h('button', 'btn', 'All verdicts for this resource');
         b.type = 'button';
-        b.addEventListener('click', function (e) { e.stopPropagation(); Resources.focus(r[R_RES]); });
+        b.addEventListener('click', function (e) { e.stopPropagation(); Resources.focus(F.res[i]); });
         actions.appendChild(b);
       }
       if (actions.childNodes.length) side.appendChild(actions);
@@ -342,27 +336,27 @@
 
     /* one table row of a finding, with an expander; `cols` says which columns to draw */
     function findingRow(i, tbody, cols, withResourceLink) {
-      var r = F[i], res = RES[r[R_RES]], rule = RULES[r[R_RULE]];
+      var res = RES[F.res[i]], rule = RULES[F.rule[i]];
       var tr = h('tr', 'frow');
       var btn = h('button', 'exp', '▸');
       btn.type = 'button';
       btn.setAttribute('aria-expanded', 'false');
       btn.setAttribute('aria-label', 'Details of ' + rule[0] + ' for ' + res[RS_NAME]);
-      var stCell = add(h('td'), stBadge(r[R_ST])), w = waiverOf(r);
+      var stCell = add(h('td'), stBadge(F.st[i])), w = waiverOf(i);
       if (w) {
         stCell.appendChild(w[W_STATE] === 'active'
           ? h('div', 'wv-note', 'until ' + w[W_EXPIRES])
           : h('div', 'wv-note wv-expired', 'waiver expired'));
       }
-      add(tr, add(h('td'), btn), add(h('td'), sevBadge(r[R_SEV])), stCell);
+      add(tr, add(h('td'), btn), add(h('td'), sevBadge(F.sev[i])), stCell);
       add(tr, add(h('td'), h('div', 'rule-id', rule[0]), h('div', 'cell-sub', rule[1])));
       if (cols.res) {
         add(tr, add(h('td'), h('div', 'cell-main', res[RS_NAME]),
           h('div', 'cell-sub', shortType(res[RS_TYPE]) + (res[RS_RG] ? ' · ' + res[RS_RG] : ''))));
       }
       if (cols.sub) add(tr, h('td', 'cell-sub c-sub', subName(res[RS_SUB])));
-      add(tr, add(h('td'), h('div', 'clamp', message(r))));
-      if (cols.first) add(tr, h('td', 'cell-sub nowrap', r[R_FIRST] >= 0 ? T[r[R_FIRST]].slice(0, 10) : '—'));
+      add(tr, add(h('td'), h('div', 'clamp', message(i))));
+      if (cols.first) add(tr, h('td', 'cell-sub nowrap', F.first[i] >= 0 ? T[F.first[i]].slice(0, 10) : '—'));
       var open = null;
       function toggle() {
         if (open) {
@@ -433,19 +427,19 @@
         var atMost = state.sev.charAt(0) === '+', sev = state.sev === '' ? -1 : +state.sev.replace('+', '');
         var sub = state.sub === '' ? -1 : +state.sub, cat = state.cat;
         var counts = ST.map(function () { return 0; });
+        var fSev = F.sev, fRule = F.rule, fRes = F.res, fSt = F.st, shown = state.st;
         view = [];
-        for (var i = 0; i < F.length; i++) {
-          var r = F[i];
-          if (sev >= 0 && (atMost ? r[R_SEV] > sev : r[R_SEV] !== sev)) continue;
-          if (cat && RULES[r[R_RULE]][2] !== cat) continue;
-          if (sub >= 0 && RES[r[R_RES]][RS_SUB] !== sub) continue;
+        for (var i = 0; i < N; i++) {
+          if (sev >= 0 && (atMost ? fSev[i] > sev : fSev[i] !== sev)) continue;
+          if (cat && RULES[fRule[i]][2] !== cat) continue;
+          if (sub >= 0 && RES[fRes[i]][RS_SUB] !== sub) continue;
           if (hs) {
             var s = hs[i], ok = true;
             for (var t = 0; t < terms.length; t++) if (s.indexOf(terms[t]) < 0) { ok = false; break; }
             if (!ok) continue;
           }
-          counts[r[R_ST]]++;  // each verdict button counts what the other filters leave
-          if (!state.st[r[R_ST]]) continue;
+          counts[fSt[i]]++;  // each verdict button counts what the other filters leave
+          if (!shown[fSt[i]]) continue;
           view.push(i);
         }
         chips.forEach(function (c) {
@@ -457,22 +451,24 @@
       // (rule), then the other verdicts; within a group by severity, then report order.
       var FAIL = ST.indexOf('fail');
       function priority(i) {
-        var r = F[i], rank = RULES[r[R_RULE]][3];
-        if (r[R_ST] !== FAIL) return 4 + r[R_ST];
-        if (rank === 0) return r[R_SEV] <= SV.indexOf('high') ? 0 : 1;
+        var rank = RULES[F.rule[i]][3];
+        if (F.st[i] !== FAIL) return 4 + F.st[i];
+        if (rank === 0) return F.sev[i] <= SV.indexOf('high') ? 0 : 1;
         return rank === 2 ? 3 : 2;
       }
       function sort() {
         var dir = state.dir, key = state.sort;
         if (key === 'prio') {
-          var p = {};
-          view.forEach(function (i) { p[i] = priority(i); });
-          view.sort(function (a, b) {
-            return p[a] - p[b] || (p[a] === 3 ? F[a][R_RULE] - F[b][R_RULE] : 0) || F[a][R_SEV] - F[b][R_SEV] || a - b;
+          // one number per finding in view: priority, then (retirements) the rule, then severity
+          var order = new Float64Array(N);
+          view.forEach(function (i) {
+            var p = priority(i);
+            order[i] = (p * 65536 + (p === 3 ? F.rule[i] : 0)) * 256 + F.sev[i];
           });
+          view.sort(function (a, b) { return order[a] - order[b] || a - b; });
         } else if (key === 'sev' || key === 'st') {
-          var col = key === 'sev' ? R_SEV : R_ST;
-          view.sort(function (a, b) { return (F[a][col] - F[b][col]) * dir || a - b; });
+          var col = key === 'sev' ? F.sev : F.st;
+          view.sort(function (a, b) { return (col[a] - col[b]) * dir || a - b; });
         } else {
           var k = sortKey(key);
           view.sort(function (a, b) { return (k[a] < k[b] ? -1 : k[a] > k[b] ? 1 : 0) * dir || a - b; });
@@ -491,7 +487,7 @@
           td.colSpan = document.querySelectorAll('#findings-table thead th').length;
           body.appendChild(add(tr, td));
         }
-        countText($('f-count'), from, to, view.length, 'findings', F.length);
+        countText($('f-count'), from, to, view.length, 'findings', N);
         var go = function (p) { state.page = p; render(); $('findings').scrollIntoView(); };
         pager($('f-pager'), state.page, pages, go);
         pager($('f-pager-top'), state.page, pages, go);
@@ -553,7 +549,7 @@
         var idx = resourceIndex();
         for (var j = 0; j < RES.length; j++) {
           var c = [0, 0, 0, 0, 0];
-          for (var k = 0; k < idx[j].length; k++) c[F[idx[j][k]][R_ST]]++;
+          for (var k = 0; k < idx[j].length; k++) c[F.st[idx[j][k]]]++;
           stats[j] = c;
         }
         return stats;
@@ -604,7 +600,7 @@
           box.appendChild(add(h('div', 'actions'), a));
         }
         var rows = resourceIndex()[j].slice().sort(function (a, b) {
-          return F[a][R_ST] - F[b][R_ST] || F[a][R_SEV] - F[b][R_SEV] || a - b;
+          return F.st[a] - F.st[b] || F.sev[a] - F.sev[b] || a - b;
         });
         var wrap = h('div', 'table-wrap'), t = h('table', 'findings'), tb = h('tbody');
         var head = h('tr');
