@@ -446,25 +446,30 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     section = plan_section(text)
     assert '<a href="#plan">Plan</a>' in text
     assert text.index('id="retirements"') < text.index('id="plan"') < text.index('id="findings"')
-    assert section.count('<article class="unit unit-') == len(units) == plan["summary"]["units"]
-    positions = [section.index(f'id="unit-{u["order"]}"') for u in units]
-    assert positions == sorted(positions)
+    # no card in the HTML: the units are drawn by the page script from the plan-data block
+    assert "<article" not in section and "<details" not in section
+    assert f'<div id="plan-units" data-count="{len(units)}">' in section
+    assert "drawn here by the page script" in section
     details = embedded(text, "plan-data")
-    assert len(details["units"]) == len(units)
+    assert len(details["units"]) == len(units) == plan["summary"]["units"]
+    cards = details["cards"]
+    assert len(cards["rows"]) == len(units)
+    assert cards["rules"] == [["blocked", "Blockers"], ["unknown", "Unknown"], ["prep", "Preparation"]]
     typed = demo.plan.units
-    for index, (unit, detail, own) in enumerate(zip(units, details["units"], typed, strict=True)):
-        card = section[section.index(f'id="unit-{unit["order"]}"') :]
-        card = card[: card.index("</article>")]
+    for unit, detail, own, row in zip(units, details["units"], typed, cards["rows"], strict=True):
         # the card: a summary, and the unit's details drawn from the plan data when it is opened
-        assert f'<h4 class="unit-name">{unit["name"]}</h4>' in card
-        assert f'<span class="ps ps-{unit["state"]}">' in card
-        assert f"<dt>Resources</dt> <dd>{len(unit['resources'])}</dd>" in card
-        assert f"<dt>Wave</dt> <dd>{unit['wave']}</dd>" in card
-        for key in ("blockers", "preparation", "unknowns"):
-            if unit[key]:
-                assert str(escape(plan_view.rule_summary(getattr(own, key)))) in card
-        assert f'<details class="unit-more" data-unit="{index}">' in card
-        assert "<code>" not in card and "plan-rules" not in card  # nothing of the details yet
+        order, name, state, kind, env, sub, location, wave, vms, resources, lock, rules = row
+        assert (order, name, location, wave) == (unit["order"], unit["name"], unit["location"], unit["wave"])
+        assert cards["states"][state] == [unit["state"], plan_view.STATE_LABELS[unit["state"]]]
+        assert cards["kinds"][kind] == plan_view.KIND_LABELS[unit["kind"]]
+        environment = unit["environment"] or "unknown"
+        assert cards["envs"][env] == [environment, plan_view.ENVIRONMENT_LABELS[environment]]
+        assert cards["subs"][sub][0] == unit["subscription_id"]
+        assert cards["subs"][sub][1] == html_context.subscription_names(demo).get(unit["subscription_id"].lower(), "")
+        assert (vms, resources) == (unit["vm_count"], len(unit["resources"]))
+        expected = own.downtime.lock_minutes.expected
+        assert lock == (plan_view.minutes(expected) if expected else "none")
+        assert rules == [plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")]
         for key in ("blockers", "preparation", "unknowns"):
             items = unit[key]
             assert [g[0] for g in detail[key]] == list(dict.fromkeys(i["rule_id"] for i in items))
@@ -539,9 +544,11 @@ def test_plan_with_hostile_names_is_escaped(plan_estate):
     assert script_tags(text) == SCRIPTS
     section = plan_section(text)
     diagram = section[section.index("<svg") : section.index("</svg>")]
+    cards = embedded(text, "plan-data")["cards"]["rows"]
     for name in (HOSTILE[0], HOSTILE[2]):
         order = units[name]["order"]
-        assert f'<h4 class="unit-name">{escape(name)}</h4>' in section
+        assert cards[order - 1][:2] == [order, name]  # the card's name, intact in the data
+        assert f'<td class="break">{escape(name)}</td>' in section  # the printed runbook's table
         assert f"#{order} {escape(name)}" in diagram  # the box label (the names are short enough to fit)
     # the details are compressed and base64-encoded, so that no text can close the block, and intact
     # once decoded
