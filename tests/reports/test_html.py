@@ -465,7 +465,7 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
         environment = unit["environment"] or "unknown"
         assert cards["envs"][env] == [environment, plan_view.ENVIRONMENT_LABELS[environment]]
         assert cards["subs"][sub][0] == unit["subscription_id"]
-        assert cards["subs"][sub][1] == html_context.subscription_names(demo).get(unit["subscription_id"].lower(), "")
+        assert cards["subs"][sub][1] == html_data.subscription_names(demo).get(unit["subscription_id"].lower(), "")
         assert (vms, resources) == (unit["vm_count"], len(unit["resources"]))
         expected = own.downtime.lock_minutes.expected
         assert lock == (plan_view.minutes(expected) if expected else "none")
@@ -656,6 +656,8 @@ class Watched:
         self.page.goto(path.as_uri())
         self.page.wait_for_selector("#findings-body tr")
         self.page.wait_for_selector("html[data-loaded]")  # the evidence block decoded too
+        if self.page.locator("#plan-units").count():  # and the plan's unit cards drawn
+            self.page.wait_for_selector("#plan-units[data-drawn]", state="attached")
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -785,7 +787,29 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     w = Watched(browser, demo_file)
     page = w.page
     units = plan_json(demo.plan)["units"]
-    assert page.locator("#plan article.unit").count() == len(units)
+    cards = page.locator("#plan article.unit")
+    assert cards.count() == len(units)
+    assert page.locator("#plan-units > article.unit").count() == len(units)  # the note gave way
+    # each card as the server drew it before: classes, id, name as text, state, facts, rule counts
+    for k, (unit, own) in enumerate(zip(units, demo.plan.units, strict=True)):
+        card = cards.nth(k)
+        summaries = [plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")]
+        expected_class = f"unit unit-{unit['state']}" + (" unit-has-rules" if any(summaries) else "")
+        assert card.get_attribute("class") == expected_class
+        assert card.get_attribute("id") == f"unit-{unit['order']}"
+        assert card.locator("h4.unit-name").text_content() == unit["name"]
+        assert card.locator(".unit-order").text_content() == f"#{unit['order']}"
+        assert card.locator(f".ps.ps-{unit['state']}").text_content() == plan_view.STATE_LABELS[unit["state"]]
+        facts = card.locator(".unit-facts").evaluate(
+            "dl => Array.from(dl.children).map(e => e.tagName + ':' + e.textContent)"
+        )
+        assert facts[::2] == ["DT:" + n for n in ("Subscription", "Location", "Wave", "VMs", "Resources", "Lock")]
+        assert facts[5:10:2] == [f"DD:{unit['wave']}", f"DD:{unit['vm_count']:,}", f"DD:{len(unit['resources']):,}"]
+        assert unit["subscription_id"] in facts[1]
+        shown = card.locator(".unit-rules .ur").all_text_contents()
+        labels = ("Blockers", "Unknown", "Preparation")
+        assert shown == [f"{label}: {text}" for label, text in zip(labels, summaries, strict=True) if text]
+        assert card.locator("details.unit-more").get_attribute("data-unit") == str(k)
     boxes = page.locator("#plan details.unit-more")
     assert boxes.count() == len(units)
     # units start closed, with nothing of their details in the page until opened
@@ -929,10 +953,93 @@ def test_browser_printing_draws_every_unit(browser, plan_estate, tmp_path):
     # a PDF carries the lists too (Chromium fires beforeprint for it)
     page.reload()
     page.wait_for_selector("#findings-body tr")
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
     pdf = page.pdf(path=str(tmp_path / "plan.pdf"), format="A4")
     assert pdf.startswith(b"%PDF")
     assert page.locator("#plan .unit-res").count() == len(units)
     w.assert_clean()
+    page.close()
+
+
+#: Watches the page as it loads: the unit cards present when the first findings row comes, and
+#: whether a frame (requestAnimationFrame, which runs just before a paint) came between that row and
+#: the first card.
+LOAD_ORDER = """
+(() => {
+  const seen = window.__order = {row: false, cardsAtRow: -1, frameAfterRow: false, card: false, frameBeforeCard: null};
+  const watch = new MutationObserver(() => {
+    if (!seen.row && document.querySelector('#findings-body tr.frow')) {
+      seen.row = true;
+      seen.cardsAtRow = document.querySelectorAll('#plan article.unit').length;
+      requestAnimationFrame(() => { seen.frameAfterRow = true; });
+    }
+    if (!seen.card && document.querySelector('#plan article.unit')) {
+      seen.card = true;
+      seen.frameBeforeCard = seen.frameAfterRow;
+    }
+    if (seen.row && seen.card) watch.disconnect();
+  });
+  watch.observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+@needs_chromium
+def test_browser_unit_cards_come_after_the_first_findings(browser, demo_file):
+    """The findings are drawn first: no unit card is in the page when the first findings row comes,
+    and the cards come only after a frame, so the browser can paint the rows before building them."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.add_init_script(LOAD_ORDER)
+    page.goto(demo_file.as_uri())
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
+    order = page.evaluate("window.__order")
+    assert order["row"] and order["card"]
+    assert order["cardsAtRow"] == 0
+    assert order["frameBeforeCard"] is True
+    assert page.locator("#findings-body tr.frow").count() == PAGE_SIZE
+    page.close()
+
+
+@needs_chromium
+def test_browser_unit_in_the_address_is_opened_in_view(browser, demo, demo_file):
+    """A report opened at #unit-N (a link from elsewhere, a bookmark) shows that unit, opened, once
+    its card is drawn; moving to another #unit-N in the address does the same."""
+    from playwright.sync_api import expect
+
+    units = plan_json(demo.plan)["units"]
+    last, middle = units[-1], units[len(units) // 2]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(demo_file.as_uri() + f"#unit-{last['order']}")
+    card = page.locator(f"#unit-{last['order']}")
+    expect(card.locator("details.unit-more")).to_have_attribute("open", "")
+    expect(card).to_be_in_viewport()
+    assert card.locator(".unit-res li").count() == len(last["resources"])  # its details drawn
+    assert page.locator("#plan .unit-more[open]").count() == 1
+    page.evaluate(f"location.hash = '#unit-{middle['order']}'")
+    other = page.locator(f"#unit-{middle['order']}")
+    expect(other.locator("details.unit-more")).to_have_attribute("open", "")
+    expect(other).to_be_in_viewport()
+    assert errors == []
+    page.close()
+
+
+@needs_chromium
+def test_browser_print_asked_before_the_cards_are_drawn(browser, plan_estate):
+    """A page that is printing (print media) when the plan data is decoded draws every card and opens
+    every unit straight away."""
+    result, path = plan_estate
+    units = plan_json(result.plan)["units"]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.emulate_media(media="print")
+    page.goto(path.as_uri())
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
+    assert page.locator("#plan .unit-more[open]").count() == len(units)
+    for unit in units:
+        assert unit_resource_names(page, unit["order"]) == [r["name"] for r in unit["resources"]]
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.querySelectorAll('#plan .unit-more[open]').length === 0")
     page.close()
 
 
