@@ -375,9 +375,11 @@ def html_context(
     The units go to the page as data (`data`, the plan-data block), not as HTML: their cards
     (`data.cards`), drawn by the page script once the first findings are on screen, and what each holds
     in detail (`data.units`: related units, findings by rule, downtime, what Azure creates, resources,
-    runbook), drawn when the unit is opened or the page is printed. At 100k resources the cards as
-    HTML were 3.3 MB the parser had to get through before the page script could start. `res_index` maps lower-cased resource
-    ids to their index in the findings data, so a unit's resources link to the resource view."""
+    runbook), drawn when the unit is opened or the page is printed, and the runbooks printed once per
+    kind of unit (`data.runbooks`), drawn when it is printed. At 100k resources the cards as HTML were
+    3.3 MB the parser had to get through before the page script could start. `res_index` maps
+    lower-cased resource ids to their index in the findings data, so a unit's resources link
+    to the resource view."""
     if plan is None:
         return {"present": False}
     ordered = units(plan)
@@ -437,8 +439,12 @@ def html_context(
         "circuits": circuits,
         "quota": quota,
         "count": len(ordered),
-        "data": {"types": list(types), "units": details, "cards": _cards(ordered, sub_names)},
-        "print_runbooks": print_runbooks(plan, ordered, sub_names),
+        "data": {
+            "types": list(types),
+            "units": details,
+            "cards": _cards(ordered, sub_names),
+            "runbooks": print_runbooks(plan, ordered),
+        },
     }
 
 
@@ -450,18 +456,23 @@ def cses_context(plan: Plan | None) -> dict[str, Any]:
     return {f.name: getattr(plan.cses, f.name) for f in fields(plan.cses)}
 
 
-def print_runbooks(plan: Plan, ordered: Sequence[Unit], sub_names: Mapping[str, str]) -> list[dict[str, Any]]:
+def print_runbooks(plan: Plan, ordered: Sequence[Unit]) -> list[list[Any]]:
     """The printed runbooks: one per kind of unit, its commands naming `<name>` (Plan.runbooks), with
     the units it applies to (their name is the value of `<name>`). On screen each unit draws its own;
-    printed 21 times over, the same steps filled most of the report."""
-    out: dict[str, dict[str, Any]] = {}
-    for u in ordered:
+    printed 21 times over, the same steps filled most of the report.
+
+    Layout, for the page script (drawn when the page is printed): [kind label, [[Step, note,
+    PowerShell, CLI]], [indexes of its units in the cards' rows]]."""
+    out: dict[str, list[Any]] = {}
+    for index, u in enumerate(ordered):
         kind = u.kind
         if kind not in out:
-            out[kind] = {"kind": KIND_LABELS.get(kind, kind), "steps": plan.runbooks[kind].steps, "units": []}
-        out[kind]["units"].append(
-            {"order": u.order, "name": u.name, "subscription": _subscription(u.subscription_id, sub_names)}
-        )
+            steps = [
+                [st.step.capitalize(), st.note or "", st.powershell or "", st.cli or ""]
+                for st in plan.runbooks[kind].steps
+            ]
+            out[kind] = [KIND_LABELS.get(kind, kind), steps, []]
+        out[kind][2].append(index)
     return list(out.values())
 
 

@@ -4,7 +4,8 @@
    drawn from it once the first findings page is on screen; #evidence-data is decoded after the page is
    parsed (a finding's details show its evidence once it is). Only the rows of the current page are in
    the DOM; a plan unit's details are drawn when it is first opened (or the page printed). Every piece
-   of data reaches the page through textContent or an attribute set by DOM API (links only when https), never through innerHTML.
+   of data reaches the page through textContent or an attribute set by DOM API (links only when
+   https), never through innerHTML.
    Findings arrive by column and are turned into rows here; waivers (D.w) and first/last seen times
    (D.t, ISO UTC, sorted) are stored once and referenced by index. */
 (function () {
@@ -807,10 +808,7 @@
           add(dl, h('dt', null, label), document.createTextNode(' '),
             value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
         }
-        var where = document.createDocumentFragment();
-        if (sub[1]) add(where, h('span', 'sub-name', sub[1]), document.createTextNode(' '));
-        where.appendChild(h('code', 'sub-id', sub[0]));
-        item('Subscription', where);
+        item('Subscription', subscription(sub));
         item('Location', c[K_LOC]);
         item('Wave', c[K_WAVE]);
         item('VMs', fmt(c[K_VMS]));
@@ -828,6 +826,45 @@
         more.setAttribute('data-unit', String(i));
         more.appendChild(h('summary', null, 'Resources, findings, downtime and runbook'));
         return add(article, more);
+      }
+      function subscription(sub) {
+        var where = document.createDocumentFragment();
+        if (sub[1]) add(where, h('span', 'sub-name', sub[1]), document.createTextNode(' '));
+        return add(where, h('code', 'sub-id', sub[0]));
+      }
+      /* The printed runbooks, once per kind of unit (P.runbooks, reports/plan_view.py print_runbooks):
+         [kind label, [[Step, note, PowerShell, CLI]], [indexes in C.rows of the units of that kind]]. */
+      function drawRunbooks() {
+        var place = $('plan-runbooks');
+        if (!place || place.getAttribute('data-drawn') || !P.runbooks) return;
+        var frag = document.createDocumentFragment();
+        P.runbooks.forEach(function (rb) {
+          var head = h('tr');
+          ['#', '<name>', 'Subscription'].forEach(function (n) {
+            var th = h('th', null, n);
+            th.scope = 'col';
+            head.appendChild(th);
+          });
+          var tb = h('tbody');
+          rb[2].forEach(function (i) {
+            var c = C.rows[i];
+            add(tb, add(h('tr'), h('td', null, c[K_ORDER]), h('td', 'break', c[K_NAME]),
+              add(h('td', 'break'), subscription(C.subs[c[K_SUB]]))));
+          });
+          var ol = h('ol', 'rb-steps');
+          rb[1].forEach(function (st) {
+            var label = add(h('div', 'rb-label'), h('span', 'rb-name', st[0]));
+            if (st[1]) add(label, document.createTextNode(' '), h('span', 'rb-note', st[1]));
+            var code = h('div', 'rb-code');
+            if (st[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, st[2])));
+            if (st[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, st[3])));
+            ol.appendChild(add(h('li', 'rb-step'), label, code));
+          });
+          add(frag, h('h4', null, rb[0]), add(h('table', 'print-table rb-units'), add(h('thead'), head), tb), ol);
+        });
+        place.textContent = '';
+        place.appendChild(frag);
+        place.setAttribute('data-drawn', 'true');
       }
       // cards up to (not including) index `to`; the container's note gives way to the first
       function drawCards(to) {
@@ -897,12 +934,14 @@
         d.parentNode.scrollIntoView();
       }
       window.addEventListener('hashchange', toHash);
-      // print: every card drawn and every unit opened and drawn (runbooks expand by CSS), closed again
-      // afterwards; asked before the plan data is decoded, it happens when it is
+      // print: every card drawn, every unit opened and drawn (runbooks expand by CSS) and the runbooks
+      // once per kind drawn; the units are closed again afterwards. Asked before the plan data is
+      // decoded, it happens when it is.
       function beforePrint() {
         if (printing) return;
         if (!C) { printWanted = true; return; }
         allCards();
+        drawRunbooks();
         printing = [];
         box.querySelectorAll('details.unit-more').forEach(function (d) {
           if (!d.open) { printing.push(d); open(d, true); } else draw(d);

@@ -456,20 +456,24 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     assert len(cards["rows"]) == len(units)
     assert cards["rules"] == [["blocked", "Blockers"], ["unknown", "Unknown"], ["prep", "Preparation"]]
     typed = demo.plan.units
-    for unit, detail, own, row in zip(units, details["units"], typed, cards["rows"], strict=True):
+    for unit, detail, own, card in zip(units, details["units"], typed, cards["rows"], strict=True):
         # the card: a summary, and the unit's details drawn from the plan data when it is opened
-        order, name, state, kind, env, sub, location, wave, vms, resources, lock, rules = row
+        order, name, state, kind, env, sub, location, wave, vms, resources, lock, rules = card
         assert (order, name, location, wave) == (unit["order"], unit["name"], unit["location"], unit["wave"])
         assert cards["states"][state] == [unit["state"], plan_view.STATE_LABELS[unit["state"]]]
         assert cards["kinds"][kind] == plan_view.KIND_LABELS[unit["kind"]]
         environment = unit["environment"] or "unknown"
         assert cards["envs"][env] == [environment, plan_view.ENVIRONMENT_LABELS[environment]]
         assert cards["subs"][sub][0] == unit["subscription_id"]
-        assert cards["subs"][sub][1] == html_data.subscription_names(demo).get(unit["subscription_id"].lower(), "")
+        assert cards["subs"][sub][1] == html_data.subscription_names(demo).get(
+            unit["subscription_id"].lower(), ""
+        )
         assert (vms, resources) == (unit["vm_count"], len(unit["resources"]))
         expected = own.downtime.lock_minutes.expected
         assert lock == (plan_view.minutes(expected) if expected else "none")
-        assert rules == [plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")]
+        assert rules == [
+            plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")
+        ]
         for key in ("blockers", "preparation", "unknowns"):
             items = unit[key]
             assert [g[0] for g in detail[key]] == list(dict.fromkeys(i["rule_id"] for i in items))
@@ -489,6 +493,16 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
         assert [[r[0], details["types"][r[1]]] for r in detail["res"]] == [
             [r["name"], r["type"]] for r in unit["resources"]
         ]
+    # the printed runbooks, once per kind of unit, drawn from the data when the page is printed
+    assert "print-table" not in section and '<div id="plan-runbooks">' in section
+    kinds = list(dict.fromkeys(u.kind for u in typed))
+    assert [rb[0] for rb in details["runbooks"]] == [plan_view.KIND_LABELS[k] for k in kinds]
+    for kind, rb in zip(kinds, details["runbooks"], strict=True):
+        assert rb[1] == [
+            [st.step.capitalize(), st.note or "", st.powershell or "", st.cli or ""]
+            for st in demo.plan.runbooks[kind].steps
+        ]
+        assert rb[2] == [k for k, u in enumerate(typed) if u.kind == kind]
     # summary line, state counts, assumptions, and the FAQ rules once
     assert plan["summary"]["message"] in section
     for state, count in plan["summary"]["by_state"].items():
@@ -548,7 +562,10 @@ def test_plan_with_hostile_names_is_escaped(plan_estate):
     for name in (HOSTILE[0], HOSTILE[2]):
         order = units[name]["order"]
         assert cards[order - 1][:2] == [order, name]  # the card's name, intact in the data
-        assert f'<td class="break">{escape(name)}</td>' in section  # the printed runbook's table
+        kind = plan_view.KIND_LABELS[units[name]["kind"]]
+        assert [order - 1 in rb[2] for rb in embedded(text, "plan-data")["runbooks"] if rb[0] == kind] == [
+            True
+        ]
         assert f"#{order} {escape(name)}" in diagram  # the box label (the names are short enough to fit)
     # the details are compressed and base64-encoded, so that no text can close the block, and intact
     # once decoded
@@ -793,7 +810,9 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     # each card as the server drew it before: classes, id, name as text, state, facts, rule counts
     for k, (unit, own) in enumerate(zip(units, demo.plan.units, strict=True)):
         card = cards.nth(k)
-        summaries = [plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")]
+        summaries = [
+            plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")
+        ]
         expected_class = f"unit unit-{unit['state']}" + (" unit-has-rules" if any(summaries) else "")
         assert card.get_attribute("class") == expected_class
         assert card.get_attribute("id") == f"unit-{unit['order']}"
@@ -803,8 +822,14 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
         facts = card.locator(".unit-facts").evaluate(
             "dl => Array.from(dl.children).map(e => e.tagName + ':' + e.textContent)"
         )
-        assert facts[::2] == ["DT:" + n for n in ("Subscription", "Location", "Wave", "VMs", "Resources", "Lock")]
-        assert facts[5:10:2] == [f"DD:{unit['wave']}", f"DD:{unit['vm_count']:,}", f"DD:{len(unit['resources']):,}"]
+        assert facts[::2] == [
+            "DT:" + n for n in ("Subscription", "Location", "Wave", "VMs", "Resources", "Lock")
+        ]
+        assert facts[5:10:2] == [
+            f"DD:{unit['wave']}",
+            f"DD:{unit['vm_count']:,}",
+            f"DD:{len(unit['resources']):,}",
+        ]
         assert unit["subscription_id"] in facts[1]
         shown = card.locator(".unit-rules .ur").all_text_contents()
         labels = ("Blockers", "Unknown", "Preparation")
@@ -966,7 +991,9 @@ def test_browser_printing_draws_every_unit(browser, plan_estate, tmp_path):
 #: the first card.
 LOAD_ORDER = """
 (() => {
-  const seen = window.__order = {row: false, cardsAtRow: -1, frameAfterRow: false, card: false, frameBeforeCard: null};
+  const seen = window.__order = {
+    row: false, cardsAtRow: -1, frameAfterRow: false, card: false, frameBeforeCard: null,
+  };
   const watch = new MutationObserver(() => {
     if (!seen.row && document.querySelector('#findings-body tr.frow')) {
       seen.row = true;
@@ -1038,6 +1065,10 @@ def test_browser_print_asked_before_the_cards_are_drawn(browser, plan_estate):
     assert page.locator("#plan .unit-more[open]").count() == len(units)
     for unit in units:
         assert unit_resource_names(page, unit["order"]) == [r["name"] for r in unit["resources"]]
+    # the runbook tables name the units as text
+    named = page.locator("#plan-runbooks table.rb-units td.break:nth-child(2)").all_text_contents()
+    assert sorted(named) == sorted(u["name"] for u in units) and HOSTILE[0] in named
+    assert page.locator("#plan-runbooks ol.rb-steps").count() == len({u["kind"] for u in units})
     page.emulate_media(media="screen")
     page.wait_for_function("() => document.querySelectorAll('#plan .unit-more[open]').length === 0")
     page.close()
