@@ -246,33 +246,64 @@ def _subscription(sub_id: str, sub_names: Mapping[str, str]) -> dict[str, str]:
     return {"id": str(sub_id), "name": sub_names.get(str(sub_id).lower(), "")}
 
 
-def _card(unit: Unit, index: int) -> dict[str, Any]:
-    """What the page shows of a unit before it is opened: its summary (the template escapes it)."""
-    lock = unit.downtime.lock_minutes
+#: The rule counts a card shows, in this order: (CSS kind, label) and the unit's findings they sum up.
+CARD_RULES: tuple[tuple[str, str, str], ...] = (
+    ("blocked", "Blockers", "blockers"),
+    ("unknown", "Unknown", "unknowns"),
+    ("prep", "Preparation", "preparation"),
+)
+
+
+class _Table:
+    """Strings (or small tuples) numbered in first-seen order: a card refers to them by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+
+    def __call__(self, value: Any) -> int:
+        return self.index.setdefault(value, len(self.index))
+
+    def rows(self) -> list[Any]:
+        return [list(v) if isinstance(v, tuple) else v for v in self.index]
+
+
+def _cards(ordered: Sequence[Unit], sub_names: Mapping[str, str]) -> dict[str, Any]:
+    """What the page shows of each unit before it is opened (its card), for the page script to draw.
+
+    Layout: `states` [[state, label]], `kinds` [label], `envs` [[environment, label]], `subs` [[id,
+    name]] and `rules` [[CSS kind, label]] are tables; each of `rows` is
+    [order, name, state, kind, environment, subscription (indexes in those tables), location, wave,
+    VM count, resources count, expected lock, [rule summary per entry of `rules`, '' for none]],
+    in migration order (a row's position is its `data-unit` index in `units`)."""
+    states, kinds, envs, subs = _Table(), _Table(), _Table(), _Table()
+    rows = []
+    for unit in ordered:
+        lock = unit.downtime.lock_minutes
+        environment = unit.environment or "unknown"
+        sub = _subscription(unit.subscription_id, sub_names)
+        rows.append(
+            [
+                unit.order,
+                unit.name,
+                states((unit.state, STATE_LABELS[unit.state])),
+                kinds(KIND_LABELS.get(unit.kind, unit.kind)),
+                envs((environment, ENVIRONMENT_LABELS.get(environment, "Environment unknown"))),
+                subs((sub["id"], sub["name"])),
+                unit.location,
+                unit.wave,
+                unit.vm_count,
+                len(unit.resources),
+                minutes(lock.expected) if lock.expected else "none",
+                [rule_summary(getattr(unit, found)) for _, _, found in CARD_RULES],
+            ]
+        )
     return {
-        "index": index,
-        "anchor": f"unit-{unit.order}",
-        "order": unit.order,
-        "wave": unit.wave,
-        "name": unit.name,
-        "kind": KIND_LABELS.get(unit.kind, unit.kind),
-        "state": unit.state,
-        "state_label": STATE_LABELS[unit.state],
-        "environment": unit.environment or "unknown",
-        "environment_label": ENVIRONMENT_LABELS.get(unit.environment or "unknown", "Environment unknown"),
-        "location": unit.location,
-        "vm_count": unit.vm_count,
-        "resources": len(unit.resources),
-        "lock_expected": minutes(lock.expected) if lock.expected else "none",
-        "rule_counts": [
-            (kind, label, summary)
-            for kind, label, found in (
-                ("blocked", "Blockers", unit.blockers),
-                ("unknown", "Unknown", unit.unknowns),
-                ("prep", "Preparation", unit.preparation),
-            )
-            if (summary := rule_summary(found))
-        ],
+        "states": states.rows(),
+        "kinds": kinds.rows(),
+        "envs": envs.rows(),
+        "subs": subs.rows(),
+        "rules": [[kind, label] for kind, label, _ in CARD_RULES],
+        "rows": rows,
     }
 
 
@@ -341,10 +372,14 @@ def html_context(
 ) -> dict[str, Any]:
     """What the plan section of report.html shows (the template escapes every value).
 
-    Each unit is a summary card in the page; what it holds in detail (`data`: related units,
-    findings by rule, downtime, what Azure creates, resources, runbook) goes to the page as JSON and
-    is drawn when the unit is opened or the page is printed. `res_index` maps lower-cased resource
-    ids to their index in the findings data, so a unit's resources link to the resource view."""
+    The units go to the page as data (`data`, the plan-data block), not as HTML: their cards
+    (`data.cards`), drawn by the page script once the first findings are on screen, and what each holds
+    in detail (`data.units`: related units, findings by rule, downtime, what Azure creates, resources,
+    runbook), drawn when the unit is opened or the page is printed, and the runbooks printed once per
+    kind of unit (`data.runbooks`), drawn when it is printed. At 100k resources the cards as HTML were
+    3.3 MB the parser had to get through before the page script could start. `res_index` maps
+    lower-cased resource ids to their index in the findings data, so a unit's resources link
+    to the resource view."""
     if plan is None:
         return {"present": False}
     ordered = units(plan)
@@ -403,12 +438,13 @@ def html_context(
         "legend": legend(plan),
         "circuits": circuits,
         "quota": quota,
-        "units": [
-            {**_card(u, i), "subscription": _subscription(u.subscription_id, sub_names)}
-            for i, u in enumerate(ordered)
-        ],
-        "data": {"types": list(types), "units": details},
-        "print_runbooks": print_runbooks(plan, ordered, sub_names),
+        "count": len(ordered),
+        "data": {
+            "types": list(types),
+            "units": details,
+            "cards": _cards(ordered, sub_names),
+            "runbooks": print_runbooks(plan, ordered),
+        },
     }
 
 
@@ -420,18 +456,23 @@ def cses_context(plan: Plan | None) -> dict[str, Any]:
     return {f.name: getattr(plan.cses, f.name) for f in fields(plan.cses)}
 
 
-def print_runbooks(plan: Plan, ordered: Sequence[Unit], sub_names: Mapping[str, str]) -> list[dict[str, Any]]:
+def print_runbooks(plan: Plan, ordered: Sequence[Unit]) -> list[list[Any]]:
     """The printed runbooks: one per kind of unit, its commands naming `<name>` (Plan.runbooks), with
     the units it applies to (their name is the value of `<name>`). On screen each unit draws its own;
-    printed 21 times over, the same steps filled most of the report."""
-    out: dict[str, dict[str, Any]] = {}
-    for u in ordered:
+    printed 21 times over, the same steps filled most of the report.
+
+    Layout, for the page script (drawn when the page is printed): [kind label, [[Step, note,
+    PowerShell, CLI]], [indexes of its units in the cards' rows]]."""
+    out: dict[str, list[Any]] = {}
+    for index, u in enumerate(ordered):
         kind = u.kind
         if kind not in out:
-            out[kind] = {"kind": KIND_LABELS.get(kind, kind), "steps": plan.runbooks[kind].steps, "units": []}
-        out[kind]["units"].append(
-            {"order": u.order, "name": u.name, "subscription": _subscription(u.subscription_id, sub_names)}
-        )
+            steps = [
+                [st.step.capitalize(), st.note or "", st.powershell or "", st.cli or ""]
+                for st in plan.runbooks[kind].steps
+            ]
+            out[kind] = [KIND_LABELS.get(kind, kind), steps, []]
+        out[kind][2].append(index)
     return list(out.values())
 
 

@@ -1,9 +1,11 @@
 /* classic-scanner report.html: findings table, resource view and plan units over the embedded scan data.
-   The data is in three blocks, each base64 of gzip of JSON (reports/html_data.py): #scan-data and
-   #plan-data are decoded before anything is drawn, #evidence-data afterwards (a finding's details show
-   its evidence once it is decoded). Only the rows of the current page are in the DOM; a plan unit's
-   details are drawn when it is first opened (or the page printed). Every piece of data reaches the page
-   through textContent or an attribute set by DOM API (links only when https), never through innerHTML.
+   The data is in three blocks, each base64 of gzip of JSON (reports/html_data.py): the findings are
+   drawn as soon as #scan-data is decoded; #plan-data is decoded next and the plan's unit cards drawn
+   from it once the first findings page is on screen; #evidence-data is decoded after the page is
+   parsed (a finding's details show its evidence once it is). Only the rows of the current page are in
+   the DOM; a plan unit's details are drawn when it is first opened (or the page printed). Every piece
+   of data reaches the page through textContent or an attribute set by DOM API (links only when
+   https), never through innerHTML.
    Findings arrive by column and stay so (a finding is its index in the columns); resources arrive by
    column and are rebuilt as rows; waivers (D.w) and first/last seen times (D.t, ISO UTC, sorted) are
    stored once and referenced by index. */
@@ -46,8 +48,13 @@
     return;
   }
   // only a decoding failure is "unreadable"; an error in main surfaces as the page's own error
-  Promise.all([unpack('scan-data'), unpack('plan-data')])
-    .then(function (blocks) { main(blocks[0], blocks[1]); }, unreadable);
+  // The findings come first: main starts as soon as the scan data is decoded, and the plan data is
+  // decoded once main has drawn the first findings page (a microtask after it; decoded alongside the
+  // scan data, it delayed the first row by its own decoding time at 100k resources). The unit cards
+  // are drawn from it once that page is on screen.
+  unpack('scan-data').then(function (D) {
+    main(D, Promise.resolve().then(function () { return unpack('plan-data'); }));
+  }, unreadable);
 
   /* ---- a finding's id -------------------------------------------------------------------------- */
   /* When the report does not carry the ids, a finding's id is the engine's: the first 32 hex digits of
@@ -91,7 +98,7 @@
     return H.map(function (v) { return ('0000000' + (v >>> 0).toString(16)).slice(-8); }).join('');
   }
 
-  function main(D, PLAN) {
+  function main(D, planBlock) {
 
     var ST = D.statuses, SV = D.severities, RULES = D.rules, SUBS = D.subs;
     var W = D.w || [], T = D.t || [];
@@ -688,12 +695,16 @@
       Resources.focus(j);
     });
 
-    /* ---- migration plan: a unit's details drawn when it is opened, every unit's for print ------- */
+    /* ---- migration plan: unit cards drawn from the plan data once the first findings are on screen,
+       a unit's details when it is opened, every unit (cards and details) for print -------------- */
     (function () {
-      var boxes = document.querySelectorAll('#plan details.unit-more');
+      var box = $('plan-units');
       var all = $('units-all');
-      var P = PLAN || { types: [], units: [] }, printing = null;
-      if (!boxes.length) { if (all) all.hidden = true; return; }
+      if (!box) { if (all) all.hidden = true; return; }
+      // cards are drawn in slices of this many, each its own task (about 35 ms at 100k resources on
+      // the bench machine), so the page answers in between
+      var SLICE = 300;
+      var P = null, C = null, drawn = 0, printing = null, printWanted = false;
       function plan() { return P; }
       function unitLinks(list) {
         if (!list.length) return document.createTextNode('—');
@@ -801,42 +812,173 @@
         if (on) draw(d);
         d.open = on;
       }
+
+      /* A unit's card, as the server wrote it before the cards moved to the data: the plan-data block's
+         `cards` (reports/plan_view.py _cards) holds tables `states` [[state, label]], `kinds` [label],
+         `envs` [[environment, label]], `subs` [[id, name]], `rules` [[CSS kind, label]], and per unit
+         a row [order, name, state, kind, environment, subscription (indexes in those tables), location,
+         wave, VM count, resources count, expected lock, [rule summary per entry of `rules`, '' for none]]. */
+      var K_ORDER = 0, K_NAME = 1, K_STATE = 2, K_KIND = 3, K_ENV = 4, K_SUB = 5, K_LOC = 6, K_WAVE = 7, K_VMS = 8,
+        K_RES = 9, K_LOCK = 10, K_RULES = 11;
+      function card(i) {
+        var c = C.rows[i], state = C.states[c[K_STATE]], env = C.envs[c[K_ENV]], sub = C.subs[c[K_SUB]];
+        var hasRules = c[K_RULES].some(Boolean);
+        var article = h('article', 'unit unit-' + state[0] + (hasRules ? ' unit-has-rules' : ''));
+        article.id = 'unit-' + c[K_ORDER];
+        add(article, add(h('header', 'unit-head'),
+          h('span', 'unit-order', '#' + c[K_ORDER]),
+          h('h4', 'unit-name', c[K_NAME]),
+          h('span', 'ps ps-' + state[0], state[1]),
+          h('span', 'tag', C.kinds[c[K_KIND]]),
+          h('span', 'tag tag-env-' + env[0], env[1])));
+        var dl = h('dl', 'unit-facts');
+        // dt and dd are inline: the spaces between them are part of the layout
+        function item(label, value) {
+          if (dl.firstChild) dl.appendChild(document.createTextNode(' '));
+          add(dl, h('dt', null, label), document.createTextNode(' '),
+            value instanceof Node ? add(h('dd'), value) : h('dd', null, value));
+        }
+        item('Subscription', subscription(sub));
+        item('Location', c[K_LOC]);
+        item('Wave', c[K_WAVE]);
+        item('VMs', fmt(c[K_VMS]));
+        item('Resources', fmt(c[K_RES]));
+        item('Lock', c[K_LOCK]);
+        article.appendChild(dl);
+        if (hasRules) {
+          var p = h('p', 'unit-rules');
+          c[K_RULES].forEach(function (text, k) {
+            if (text) p.appendChild(h('span', 'ur ur-' + C.rules[k][0], C.rules[k][1] + ': ' + text));
+          });
+          article.appendChild(p);
+        }
+        var more = h('details', 'unit-more');
+        more.setAttribute('data-unit', String(i));
+        more.appendChild(h('summary', null, 'Resources, findings, downtime and runbook'));
+        return add(article, more);
+      }
+      function subscription(sub) {
+        var where = document.createDocumentFragment();
+        if (sub[1]) add(where, h('span', 'sub-name', sub[1]), document.createTextNode(' '));
+        return add(where, h('code', 'sub-id', sub[0]));
+      }
+      /* The printed runbooks, once per kind of unit (P.runbooks, reports/plan_view.py print_runbooks):
+         [kind label, [[Step, note, PowerShell, CLI]], [indexes in C.rows of the units of that kind]]. */
+      function drawRunbooks() {
+        var place = $('plan-runbooks');
+        if (!place || place.getAttribute('data-drawn') || !P.runbooks) return;
+        var frag = document.createDocumentFragment();
+        P.runbooks.forEach(function (rb) {
+          var head = h('tr');
+          ['#', '<name>', 'Subscription'].forEach(function (n) {
+            var th = h('th', null, n);
+            th.scope = 'col';
+            head.appendChild(th);
+          });
+          var tb = h('tbody');
+          rb[2].forEach(function (i) {
+            var c = C.rows[i];
+            add(tb, add(h('tr'), h('td', null, c[K_ORDER]), h('td', 'break', c[K_NAME]),
+              add(h('td', 'break'), subscription(C.subs[c[K_SUB]]))));
+          });
+          var ol = h('ol', 'rb-steps');
+          rb[1].forEach(function (st) {
+            var label = add(h('div', 'rb-label'), h('span', 'rb-name', st[0]));
+            if (st[1]) add(label, document.createTextNode(' '), h('span', 'rb-note', st[1]));
+            var code = h('div', 'rb-code');
+            if (st[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, st[2])));
+            if (st[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, st[3])));
+            ol.appendChild(add(h('li', 'rb-step'), label, code));
+          });
+          add(frag, h('h4', null, rb[0]), add(h('table', 'print-table rb-units'), add(h('thead'), head), tb), ol);
+        });
+        place.textContent = '';
+        place.appendChild(frag);
+        place.setAttribute('data-drawn', 'true');
+      }
+      // cards up to (not including) index `to`; the container's note gives way to the first
+      function drawCards(to) {
+        if (!C || drawn >= to) return;
+        if (!drawn) box.textContent = '';
+        var frag = document.createDocumentFragment();
+        for (; drawn < to; drawn++) frag.appendChild(card(drawn));
+        box.appendChild(frag);
+        if (drawn === C.rows.length) {
+          box.setAttribute('data-drawn', 'true');
+          sync();
+        }
+      }
+      function allCards() { if (C) drawCards(C.rows.length); }
+      function nextSlice() {
+        if (!C || drawn >= C.rows.length) return;
+        drawCards(Math.min(C.rows.length, drawn + SLICE));
+        setTimeout(nextSlice, 0);
+      }
+      function unitBox(order) {
+        var article = $('unit-' + order);
+        return article && article.querySelector('details.unit-more');
+      }
       function sync() {
-        if (!all) return;
-        var n = 0;
-        boxes.forEach(function (d) { if (d.open) n++; });
-        var every = n === boxes.length;
+        if (!all || !C) return;
+        var n = box.querySelectorAll('details.unit-more[open]').length;
+        var every = n === C.rows.length;
         all.setAttribute('aria-pressed', every ? 'true' : 'false');
         all.textContent = every ? 'Close all units' : 'Open all units';
       }
-      boxes.forEach(function (d) {
-        d.addEventListener('toggle', function () { if (d.open) draw(d); if (!printing) sync(); });
-      });
+      // 'toggle' does not bubble: caught on its way down to the unit's details
+      box.addEventListener('toggle', function (e) {
+        var d = e.target;
+        if (!d.matches || !d.matches('details.unit-more')) return;
+        if (d.open) draw(d);
+        if (!printing) sync();
+      }, true);
       if (all) {
         all.addEventListener('click', function () {
+          allCards();
           var on = all.getAttribute('aria-pressed') !== 'true';
-          boxes.forEach(function (d) {
+          box.querySelectorAll('details.unit-more').forEach(function (d) {
             open(d, on);
             if (on) d.querySelectorAll('.runbook-toggle[aria-expanded="false"]').forEach(function (b) { b.click(); });
           });
           sync();
         });
       }
-      // a link to a unit (the order diagram, depends on / followed by) opens it
+      // a link to a unit (the order diagram, depends on / followed by) opens it; the cards are drawn
+      // first when they are not all there yet, so that the browser finds the link's target
       document.addEventListener('click', function (e) {
         var a = e.target.closest ? e.target.closest('a') : null;
         var m = a && /^#unit-(\d+)$/.exec(a.getAttribute('href') || '');
-        var d = m && $('unit-' + m[1]);
-        d = d && d.querySelector('details.unit-more');
+        if (!m) return;
+        allCards();
+        var d = unitBox(m[1]);
         if (d && !d.open) open(d, true);
       });
-      // print: every unit opened and drawn (runbooks expand by CSS), closed again afterwards
+      // the page opened (or moved) to #unit-N: the unit opened, in view
+      function toHash() {
+        var m = /^#unit-(\d+)$/.exec(location.hash);
+        if (!m || !C) return;
+        allCards();
+        var d = unitBox(m[1]);
+        if (!d) return;
+        if (!d.open) open(d, true);
+        d.parentNode.scrollIntoView();
+      }
+      window.addEventListener('hashchange', toHash);
+      // print: every card drawn, every unit opened and drawn (runbooks expand by CSS) and the runbooks
+      // once per kind drawn; the units are closed again afterwards. Asked before the plan data is
+      // decoded, it happens when it is.
       function beforePrint() {
         if (printing) return;
+        if (!C) { printWanted = true; return; }
+        allCards();
+        drawRunbooks();
         printing = [];
-        boxes.forEach(function (d) { if (!d.open) { printing.push(d); open(d, true); } else draw(d); });
+        box.querySelectorAll('details.unit-more').forEach(function (d) {
+          if (!d.open) { printing.push(d); open(d, true); } else draw(d);
+        });
       }
       function afterPrint() {
+        printWanted = false;
         if (!printing) return;
         var opened = printing;
         printing = null;
@@ -850,7 +992,21 @@
         if (media.addEventListener) media.addEventListener('change', onMedia);
         else if (media.addListener) media.addListener(onMedia);
       }
-      sync();
+      function start(data) {
+        P = data || { types: [], units: [], cards: null };
+        C = P.cards;
+        if (!C) return;
+        if (printWanted || (media && media.matches)) beforePrint();
+        else toHash();
+        nextSlice();  // the cards a print or #unit-N did not need drawn already
+      }
+      // The cards wait for the plan data and for the first findings page to be painted: a frame
+      // (requestAnimationFrame runs just before it is painted), then a task after it. A hidden page
+      // paints no frames, so there they come after a task.
+      planBlock.then(function (data) {
+        if (document.hidden) setTimeout(function () { start(data); }, 0);
+        else requestAnimationFrame(function () { setTimeout(function () { start(data); }, 0); });
+      }, unreadable);
     })();
   }
 })();

@@ -446,25 +446,34 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
     section = plan_section(text)
     assert '<a href="#plan">Plan</a>' in text
     assert text.index('id="retirements"') < text.index('id="plan"') < text.index('id="findings"')
-    assert section.count('<article class="unit unit-') == len(units) == plan["summary"]["units"]
-    positions = [section.index(f'id="unit-{u["order"]}"') for u in units]
-    assert positions == sorted(positions)
+    # no card in the HTML: the units are drawn by the page script from the plan-data block
+    assert "<article" not in section and "<details" not in section
+    assert f'<div id="plan-units" data-count="{len(units)}">' in section
+    assert "drawn here by the page script" in section
     details = embedded(text, "plan-data")
-    assert len(details["units"]) == len(units)
+    assert len(details["units"]) == len(units) == plan["summary"]["units"]
+    cards = details["cards"]
+    assert len(cards["rows"]) == len(units)
+    assert cards["rules"] == [["blocked", "Blockers"], ["unknown", "Unknown"], ["prep", "Preparation"]]
     typed = demo.plan.units
-    for index, (unit, detail, own) in enumerate(zip(units, details["units"], typed, strict=True)):
-        card = section[section.index(f'id="unit-{unit["order"]}"') :]
-        card = card[: card.index("</article>")]
+    for unit, detail, own, card in zip(units, details["units"], typed, cards["rows"], strict=True):
         # the card: a summary, and the unit's details drawn from the plan data when it is opened
-        assert f'<h4 class="unit-name">{unit["name"]}</h4>' in card
-        assert f'<span class="ps ps-{unit["state"]}">' in card
-        assert f"<dt>Resources</dt> <dd>{len(unit['resources'])}</dd>" in card
-        assert f"<dt>Wave</dt> <dd>{unit['wave']}</dd>" in card
-        for key in ("blockers", "preparation", "unknowns"):
-            if unit[key]:
-                assert str(escape(plan_view.rule_summary(getattr(own, key)))) in card
-        assert f'<details class="unit-more" data-unit="{index}">' in card
-        assert "<code>" not in card and "plan-rules" not in card  # nothing of the details yet
+        order, name, state, kind, env, sub, location, wave, vms, resources, lock, rules = card
+        assert (order, name, location, wave) == (unit["order"], unit["name"], unit["location"], unit["wave"])
+        assert cards["states"][state] == [unit["state"], plan_view.STATE_LABELS[unit["state"]]]
+        assert cards["kinds"][kind] == plan_view.KIND_LABELS[unit["kind"]]
+        environment = unit["environment"] or "unknown"
+        assert cards["envs"][env] == [environment, plan_view.ENVIRONMENT_LABELS[environment]]
+        assert cards["subs"][sub][0] == unit["subscription_id"]
+        assert cards["subs"][sub][1] == html_data.subscription_names(demo).get(
+            unit["subscription_id"].lower(), ""
+        )
+        assert (vms, resources) == (unit["vm_count"], len(unit["resources"]))
+        expected = own.downtime.lock_minutes.expected
+        assert lock == (plan_view.minutes(expected) if expected else "none")
+        assert rules == [
+            plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")
+        ]
         for key in ("blockers", "preparation", "unknowns"):
             items = unit[key]
             assert [g[0] for g in detail[key]] == list(dict.fromkeys(i["rule_id"] for i in items))
@@ -484,6 +493,16 @@ def test_plan_section_has_a_card_per_unit_in_order(demo, demo_file):
         assert [[r[0], details["types"][r[1]]] for r in detail["res"]] == [
             [r["name"], r["type"]] for r in unit["resources"]
         ]
+    # the printed runbooks, once per kind of unit, drawn from the data when the page is printed
+    assert "print-table" not in section and '<div id="plan-runbooks">' in section
+    kinds = list(dict.fromkeys(u.kind for u in typed))
+    assert [rb[0] for rb in details["runbooks"]] == [plan_view.KIND_LABELS[k] for k in kinds]
+    for kind, rb in zip(kinds, details["runbooks"], strict=True):
+        assert rb[1] == [
+            [st.step.capitalize(), st.note or "", st.powershell or "", st.cli or ""]
+            for st in demo.plan.runbooks[kind].steps
+        ]
+        assert rb[2] == [k for k, u in enumerate(typed) if u.kind == kind]
     # summary line, state counts, assumptions, and the FAQ rules once
     assert plan["summary"]["message"] in section
     for state, count in plan["summary"]["by_state"].items():
@@ -539,9 +558,14 @@ def test_plan_with_hostile_names_is_escaped(plan_estate):
     assert script_tags(text) == SCRIPTS
     section = plan_section(text)
     diagram = section[section.index("<svg") : section.index("</svg>")]
+    cards = embedded(text, "plan-data")["cards"]["rows"]
     for name in (HOSTILE[0], HOSTILE[2]):
         order = units[name]["order"]
-        assert f'<h4 class="unit-name">{escape(name)}</h4>' in section
+        assert cards[order - 1][:2] == [order, name]  # the card's name, intact in the data
+        kind = plan_view.KIND_LABELS[units[name]["kind"]]
+        assert [order - 1 in rb[2] for rb in embedded(text, "plan-data")["runbooks"] if rb[0] == kind] == [
+            True
+        ]
         assert f"#{order} {escape(name)}" in diagram  # the box label (the names are short enough to fit)
     # the details are compressed and base64-encoded, so that no text can close the block, and intact
     # once decoded
@@ -649,6 +673,8 @@ class Watched:
         self.page.goto(path.as_uri())
         self.page.wait_for_selector("#findings-body tr")
         self.page.wait_for_selector("html[data-loaded]")  # the evidence block decoded too
+        if self.page.locator("#plan-units").count():  # and the plan's unit cards drawn
+            self.page.wait_for_selector("#plan-units[data-drawn]", state="attached")
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -805,7 +831,37 @@ def test_browser_plan_section(browser, demo, demo_file, tmp_path):
     w = Watched(browser, demo_file)
     page = w.page
     units = plan_json(demo.plan)["units"]
-    assert page.locator("#plan article.unit").count() == len(units)
+    cards = page.locator("#plan article.unit")
+    assert cards.count() == len(units)
+    assert page.locator("#plan-units > article.unit").count() == len(units)  # the note gave way
+    # each card as the server drew it before: classes, id, name as text, state, facts, rule counts
+    for k, (unit, own) in enumerate(zip(units, demo.plan.units, strict=True)):
+        card = cards.nth(k)
+        summaries = [
+            plan_view.rule_summary(getattr(own, key)) for key in ("blockers", "unknowns", "preparation")
+        ]
+        expected_class = f"unit unit-{unit['state']}" + (" unit-has-rules" if any(summaries) else "")
+        assert card.get_attribute("class") == expected_class
+        assert card.get_attribute("id") == f"unit-{unit['order']}"
+        assert card.locator("h4.unit-name").text_content() == unit["name"]
+        assert card.locator(".unit-order").text_content() == f"#{unit['order']}"
+        assert card.locator(f".ps.ps-{unit['state']}").text_content() == plan_view.STATE_LABELS[unit["state"]]
+        facts = card.locator(".unit-facts").evaluate(
+            "dl => Array.from(dl.children).map(e => e.tagName + ':' + e.textContent)"
+        )
+        assert facts[::2] == [
+            "DT:" + n for n in ("Subscription", "Location", "Wave", "VMs", "Resources", "Lock")
+        ]
+        assert facts[5:10:2] == [
+            f"DD:{unit['wave']}",
+            f"DD:{unit['vm_count']:,}",
+            f"DD:{len(unit['resources']):,}",
+        ]
+        assert unit["subscription_id"] in facts[1]
+        shown = card.locator(".unit-rules .ur").all_text_contents()
+        labels = ("Blockers", "Unknown", "Preparation")
+        assert shown == [f"{label}: {text}" for label, text in zip(labels, summaries, strict=True) if text]
+        assert card.locator("details.unit-more").get_attribute("data-unit") == str(k)
     boxes = page.locator("#plan details.unit-more")
     assert boxes.count() == len(units)
     # units start closed, with nothing of their details in the page until opened
@@ -949,10 +1005,99 @@ def test_browser_printing_draws_every_unit(browser, plan_estate, tmp_path):
     # a PDF carries the lists too (Chromium fires beforeprint for it)
     page.reload()
     page.wait_for_selector("#findings-body tr")
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
     pdf = page.pdf(path=str(tmp_path / "plan.pdf"), format="A4")
     assert pdf.startswith(b"%PDF")
     assert page.locator("#plan .unit-res").count() == len(units)
     w.assert_clean()
+    page.close()
+
+
+#: Watches the page as it loads: the unit cards present when the first findings row comes, and
+#: whether a frame (requestAnimationFrame, which runs just before a paint) came between that row and
+#: the first card.
+LOAD_ORDER = """
+(() => {
+  const seen = window.__order = {
+    row: false, cardsAtRow: -1, frameAfterRow: false, card: false, frameBeforeCard: null,
+  };
+  const watch = new MutationObserver(() => {
+    if (!seen.row && document.querySelector('#findings-body tr.frow')) {
+      seen.row = true;
+      seen.cardsAtRow = document.querySelectorAll('#plan article.unit').length;
+      requestAnimationFrame(() => { seen.frameAfterRow = true; });
+    }
+    if (!seen.card && document.querySelector('#plan article.unit')) {
+      seen.card = true;
+      seen.frameBeforeCard = seen.frameAfterRow;
+    }
+    if (seen.row && seen.card) watch.disconnect();
+  });
+  watch.observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+@needs_chromium
+def test_browser_unit_cards_come_after_the_first_findings(browser, demo_file):
+    """The findings are drawn first: no unit card is in the page when the first findings row comes,
+    and the cards come only after a frame, so the browser can paint the rows before building them."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.add_init_script(LOAD_ORDER)
+    page.goto(demo_file.as_uri())
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
+    order = page.evaluate("window.__order")
+    assert order["row"] and order["card"]
+    assert order["cardsAtRow"] == 0
+    assert order["frameBeforeCard"] is True
+    assert page.locator("#findings-body tr.frow").count() == PAGE_SIZE
+    page.close()
+
+
+@needs_chromium
+def test_browser_unit_in_the_address_is_opened_in_view(browser, demo, demo_file):
+    """A report opened at #unit-N (a link from elsewhere, a bookmark) shows that unit, opened, once
+    its card is drawn; moving to another #unit-N in the address does the same."""
+    from playwright.sync_api import expect
+
+    units = plan_json(demo.plan)["units"]
+    last, middle = units[-1], units[len(units) // 2]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(demo_file.as_uri() + f"#unit-{last['order']}")
+    card = page.locator(f"#unit-{last['order']}")
+    expect(card.locator("details.unit-more")).to_have_attribute("open", "")
+    expect(card).to_be_in_viewport()
+    assert card.locator(".unit-res li").count() == len(last["resources"])  # its details drawn
+    assert page.locator("#plan .unit-more[open]").count() == 1
+    page.evaluate(f"location.hash = '#unit-{middle['order']}'")
+    other = page.locator(f"#unit-{middle['order']}")
+    expect(other.locator("details.unit-more")).to_have_attribute("open", "")
+    expect(other).to_be_in_viewport()
+    assert errors == []
+    page.close()
+
+
+@needs_chromium
+def test_browser_print_asked_before_the_cards_are_drawn(browser, plan_estate):
+    """A page that is printing (print media) when the plan data is decoded draws every card and opens
+    every unit straight away."""
+    result, path = plan_estate
+    units = plan_json(result.plan)["units"]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.emulate_media(media="print")
+    page.goto(path.as_uri())
+    page.wait_for_selector("#plan-units[data-drawn]", state="attached")
+    assert page.locator("#plan .unit-more[open]").count() == len(units)
+    for unit in units:
+        assert unit_resource_names(page, unit["order"]) == [r["name"] for r in unit["resources"]]
+    # the runbook tables name the units as text
+    named = page.locator("#plan-runbooks table.rb-units td.break:nth-child(2)").all_text_contents()
+    assert sorted(named) == sorted(u["name"] for u in units) and HOSTILE[0] in named
+    assert page.locator("#plan-runbooks ol.rb-steps").count() == len({u["kind"] for u in units})
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => document.querySelectorAll('#plan .unit-more[open]').length === 0")
     page.close()
 
 
