@@ -4,10 +4,10 @@ each block gzip-compressed and base64-encoded, written in slices.
 Three blocks: `scan-data` (everything the findings table and the resource view need), `evidence-data`
 (each finding's evidence, read when a finding is first opened) and `plan-data` (the migration
 plan's unit cards, drawn once the first findings page is on screen, their details, drawn when a unit
-is opened or the page printed, and the runbooks printed once per kind of unit; reports/plan_view.py). Each is a
-`<script type="application/octet-stream">` holding base64 of gzip of JSON; the page script decodes it
-with the browser's DecompressionStream. Base64 has no `<`, `>` or `&`, so no tenant text can close
-the element, and the page's CSP does not change (nothing is evaluated).
+is opened or the page printed, and the runbooks printed once per kind of unit; reports/plan_view.py).
+Each is a `<script type="application/octet-stream">` holding base64 of gzip of JSON; the page script
+decodes it with the browser's DecompressionStream. Base64 has no `<`, `>` or `&`, so no tenant text
+can close the element, and the page's CSP does not change (nothing is evaluated).
 
 What keeps the data small (see bench/RESULTS.md, "report.html size"): the findings are stored by
 column, each column one JSON array, so equal neighbours compress well; resources, rules,
