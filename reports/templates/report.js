@@ -47,13 +47,22 @@
     parsed(function () { unreadable('no DecompressionStream'); });
     return;
   }
-  // only a decoding failure is "unreadable"; an error in main surfaces as the page's own error
-  // The findings come first: main starts as soon as the scan data is decoded, and the plan data is
-  // decoded once main has drawn the first findings page (a microtask after it; decoded alongside the
-  // scan data, it delayed the first row by its own decoding time at 100k resources). The unit cards
-  // are drawn from it once that page is on screen.
+  /* Resolves once what the current task draws is on screen: a frame (requestAnimationFrame runs just
+     before it is painted), then a task after it. A hidden page paints no frames: a task. */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      if (document.hidden) setTimeout(resolve, 0);
+      else requestAnimationFrame(function () { setTimeout(resolve, 0); });
+    });
+  }
+  // Only a decoding failure is "unreadable"; an error in main surfaces as the page's own error.
+  // The findings come first: main starts as soon as the scan data is decoded, and draws the first
+  // findings page; the plan data and the evidence are decoded once that page is painted (at 100k
+  // resources their decoding, done earlier, kept the first rows off the screen for half a second).
+  // The unit cards are drawn from the plan data.
   unpack('scan-data').then(function (D) {
-    main(D, Promise.resolve().then(function () { return unpack('plan-data'); }));
+    var painted = afterPaint();
+    main(D, painted.then(function () { return unpack('plan-data'); }), painted);
   }, unreadable);
 
   /* ---- a finding's id -------------------------------------------------------------------------- */
@@ -98,7 +107,7 @@
     return H.map(function (v) { return ('0000000' + (v >>> 0).toString(16)).slice(-8); }).join('');
   }
 
-  function main(D, planBlock) {
+  function main(D, planBlock, painted) {
 
     var ST = D.statuses, SV = D.severities, RULES = D.rules, SUBS = D.subs;
     var W = D.w || [], T = D.t || [];
@@ -254,7 +263,7 @@
       return note;
     }
     parsed(function () {
-      unpack('evidence-data').then(function (ev) {
+      painted.then(function () { return unpack('evidence-data'); }).then(function (ev) {
         EV = ev || [];
         waiting.forEach(function (w) { if (w[0].parentNode) w[0].replaceWith(evidenceTable(evidenceOf(w[1]))); });
         waiting = [];
@@ -1000,13 +1009,8 @@
         else toHash();
         nextSlice();  // the cards a print or #unit-N did not need drawn already
       }
-      // The cards wait for the plan data and for the first findings page to be painted: a frame
-      // (requestAnimationFrame runs just before it is painted), then a task after it. A hidden page
-      // paints no frames, so there they come after a task.
-      planBlock.then(function (data) {
-        if (document.hidden) setTimeout(function () { start(data); }, 0);
-        else requestAnimationFrame(function () { setTimeout(function () { start(data); }, 0); });
-      }, unreadable);
+      // planBlock resolves after the first findings page is painted (see unpack('scan-data') above)
+      planBlock.then(start, unreadable);
     })();
   }
 })();
