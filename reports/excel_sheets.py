@@ -425,12 +425,10 @@ def _listing(sheet: Sheet, heading: str, items: Any) -> None:
         sheet.append([plain(sheet, item)])
 
 
-def evidence(book: Book, result: ScanResult) -> list[str]:
-    """Inputs with their SHA-256, the rule pack version and the scan id: what an auditor files."""
+def scan_identity(result: ScanResult) -> tuple[tuple[str, Any], ...]:
+    """What identifies a scan, as label/value pairs: on the Summary and Evidence sheets alike."""
     meta = result.meta
-    sheet = book.sheet("Evidence", (70, 72))
-    sheet.append([book.text("Evidence", "title")])
-    sheet.pairs(
+    return (
         ("Scan id", meta.id),
         ("Tool version", meta.tool_version),
         ("Rules version", meta.rules_version),
@@ -440,6 +438,14 @@ def evidence(book: Book, result: ScanResult) -> list[str]:
         ("Source", meta.source),
         ("Cloud", meta.cloud),
     )
+
+
+def evidence(book: Book, result: ScanResult) -> list[str]:
+    """Inputs with their SHA-256, the rule pack version and the scan id: what an auditor files."""
+    meta = result.meta
+    sheet = book.sheet("Evidence", (70, 72))
+    sheet.append([book.text("Evidence", "title")])
+    sheet.pairs(*scan_identity(result))
     sheet.heading("Input files")
     sheet.header("File", "SHA-256")
     for entry in meta.coverage.get("inputs") or []:

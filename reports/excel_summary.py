@@ -14,7 +14,7 @@ from xlsxwriter.image import Image
 from reports import history_view
 from reports.common import SEVERITY_COLORS, STATUS_COLORS
 from reports.excel_book import Sheet, pixels, plain, severity, status
-from reports.excel_sheets import state
+from reports.excel_sheets import scan_identity, state
 from scanner.model import CATEGORIES, SEVERITIES, STATUSES, ScanResult
 from scanner.model import READINESS_STATES as STATES
 
@@ -82,14 +82,7 @@ def summary(
     sheet.pairs(
         ("Customer", result.branding.customer),
         ("Prepared by", result.branding.prepared_by),
-        ("Scan id", meta.id),
-        ("Tool version", meta.tool_version),
-        ("Rules version", meta.rules_version),
-        ("As of", meta.as_of),
-        ("Started (UTC)", meta.started_at),
-        ("Finished (UTC)", meta.finished_at),
-        ("Source", meta.source),
-        ("Cloud", meta.cloud),
+        *scan_identity(result),
         ("Scope", meta.scope.get("description")),
         ("Tenants", list(meta.scope.get("tenant_ids") or [])),
         (f"Subscriptions ({len(subscriptions)})", subscriptions),
