@@ -751,16 +751,16 @@
           box.classList.toggle('collapsed', !open);
         });
         var ol = h('ol', 'runbook-body');
-        // steps: [step, note, PowerShell, CLI]
-        u.steps.forEach(function (s) {
-          var li = h('li', 'rb-step rb-' + s[0].split(' ')[0]);
-          var label = add(h('div', 'rb-label'), h('span', 'rb-name', cap(s[0])), s[1] ? h('span', 'rb-note', s[1]) : null);
-          var code = h('div', 'rb-code');
-          if (s[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, s[2])));
-          if (s[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, s[3])));
-          ol.appendChild(add(li, label, code));
-        });
+        u.steps.forEach(function (s) { ol.appendChild(runbookStep(s, 'rb-step rb-' + s[0].split(' ')[0])); });
         return add(box, btn, h('h5', 'print-only', 'Runbook'), ol);
+      }
+      // a runbook step, a unit's own or one printed per kind: [step, note, PowerShell, CLI]
+      function runbookStep(s, cls) {
+        var label = add(h('div', 'rb-label'), h('span', 'rb-name', cap(s[0])), s[1] ? h('span', 'rb-note', s[1]) : null);
+        var code = h('div', 'rb-code');
+        if (s[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, s[2])));
+        if (s[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, s[3])));
+        return add(h('li', cls), label, code);
       }
       function body(u) {
         var box = h('div', 'unit-more-body');
@@ -891,14 +891,7 @@
               add(h('td', 'break'), subscription(C.subs[c[K_SUB]]))));
           });
           var ol = h('ol', 'rb-steps');
-          rb[1].forEach(function (st) {
-            var label = add(h('div', 'rb-label'), h('span', 'rb-name', st[0]));
-            if (st[1]) add(label, document.createTextNode(' '), h('span', 'rb-note', st[1]));
-            var code = h('div', 'rb-code');
-            if (st[2]) add(code, h('div', 'rb-lang', 'PowerShell'), add(h('pre'), h('code', null, st[2])));
-            if (st[3]) add(code, h('div', 'rb-lang', 'CLI'), add(h('pre'), h('code', null, st[3])));
-            ol.appendChild(add(h('li', 'rb-step'), label, code));
-          });
+          rb[1].forEach(function (st) { ol.appendChild(runbookStep(st, 'rb-step')); });
           add(frag, h('h4', null, rb[0]), add(h('table', 'print-table rb-units'), add(h('thead'), head), tb), ol);
         });
         place.textContent = '';
