@@ -11,13 +11,8 @@ from typing import Any
 from scanner.errors import ScanError
 from scanner.masking_names import GENERIC_TAG_KEYS, ID_PLATFORM_TYPES
 from scanner.masking_text import EMAIL, Masker
-from scanner.model import HistoryReport, ScanMeta, WaiverEntry, WaiverReport
+from scanner.model import CHANGE_CATEGORIES, HistoryReport, ScanMeta, WaiverEntry, WaiverReport
 from scanner.snapshot import DATASETS, MANIFEST
-
-#: History and delta entries that hold a resource id (scanner.delta.DeltaItem.resource_id).
-#: Delta categories whose items carry resource ids (scanner.delta.CATEGORIES).
-_DELTA_LISTS = ("new", "regressed", "waiver_expired", "resolved", "waived", "unverified")
-
 
 #: ScanMeta fields that hold no identifier (ids, versions, times, source, cloud).
 PLAIN_META_FIELDS = frozenset(
@@ -51,7 +46,7 @@ def mask_history(history: HistoryReport | None, masker: Masker) -> HistoryReport
             dataclasses.replace(item, resource_id=mask_resource_id(item.resource_id, masker))
             for item in getattr(delta, category)
         )
-        for category in _DELTA_LISTS
+        for category in CHANGE_CATEGORIES  # every category's items carry resource ids
     }
     return dataclasses.replace(history, delta=dataclasses.replace(delta, **masked))
 
